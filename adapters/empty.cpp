@@ -1,0 +1,1 @@
+// Placeholder translation unit for adapter libraries that have no sources yet.

@@ -1,0 +1,93 @@
+// The HTTP transport every service client uses. cpprestsdk lives only behind this header's
+// implementation (http_client.cpp), so it stays swappable and its slow headers stay in one file.
+// Retries, backoff, timeouts, TLS rules, the loopback-only http:// rule and secret redaction are
+// enforced here once for both Bugzilla and Jira.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sync/mapping.h"
+#include "sync/result.h"
+
+namespace bzjira::adapters::http {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method = "GET";  // GET, POST, PUT, DELETE
+  std::string url;             // absolute, query string included and already percent-encoded
+  Headers headers;             // Content-Type is set from `body` when it is JSON and none is given
+  std::string body;
+  // false for writes that are not idempotent (POST of a comment, issue creation): such a request is
+  // never sent a second time once it may have reached the server (timeout, reset after sending);
+  // it fails with ErrorKind::transient and a message saying the outcome is unknown.
+  bool idempotent = true;
+};
+
+struct Response {
+  int status = 0;
+  Headers headers;
+  std::string body;
+  // Case-insensitive header lookup; empty when absent.
+  std::string header(const std::string& name) const;
+};
+
+// Counters for the run summary and the benchmarks.
+struct Stats {
+  long requests = 0;  // attempts actually sent, retries included
+  long retries = 0;
+  long bytes_sent = 0;
+  long bytes_received = 0;
+};
+
+// One attempt, no retries. The real one is cpprest; tests use fakes that fail on demand.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Any HTTP status is a Response. Errors: transient for connection failure / timeout / reset (with
+  // `sent` telling whether the request may have reached the server), config for TLS or URL refusal.
+  struct Outcome {
+    sync::Result<Response> result;
+    bool maybe_sent = true;
+  };
+  virtual Outcome send_once(const Request& request) = 0;
+};
+
+// A per-service rule on top of the standard one: e.g. Bugzilla's rate-limit answer is a JSON 400.
+using RetryClassifier = std::function<bool(const Response&)>;
+
+// Retrying client: exponential backoff with full jitter, bounded attempts and total time, on
+// connection errors, timeouts, 5xx, 429 and whatever `extra_retry` says; honours Retry-After (seconds
+// or HTTP date) and X-RateLimit-Reset. Returns the final Response for any non-retried status (4xx
+// included: the service client turns those into typed errors); an Error only when no usable answer
+// came (attempts or time ran out: transient; refused by policy: config).
+class Client {
+ public:
+  Client(sync::HttpSettings settings, std::vector<std::string> secrets,
+         std::shared_ptr<Transport> transport = nullptr, RetryClassifier extra_retry = nullptr);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  sync::Result<Response> send(const Request& request);
+  Stats stats() const;
+  // For tests: replace sleeping (default: really sleep).
+  void set_sleep_function(std::function<void(double seconds)> sleep);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+// The cpprest transport with the mapping's timeouts, User-Agent bzjira/<version>, TLS verification
+// always on (optional CA bundle) and http:// refused for non-loopback hosts unless allowed.
+std::shared_ptr<Transport> make_cpprest_transport(const sync::HttpSettings& settings);
+
+// Percent-encodes a query parameter value (RFC 3986 unreserved characters kept).
+std::string url_encode(const std::string& value);
+
+}  // namespace bzjira::adapters::http

@@ -1,0 +1,8 @@
+# BZJIRA_SANITIZE=ON builds everything with AddressSanitizer and UndefinedBehaviorSanitizer.
+# -fno-sanitize=vptr: cpprest's own headers trip UBSan's vptr check (shared/STYLE.md).
+option(BZJIRA_SANITIZE "Build with ASan+UBSan" OFF)
+if(BZJIRA_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined -fno-sanitize=vptr)
+endif()

@@ -1,0 +1,74 @@
+// The obligation engine: turns one bug's comments, flags, history and whiteboard into every
+// obligation window the CA had or has (shared/RULES.md). Pure: no clock, no I/O. Linear in the
+// number of comments and history entries after one sort.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sync/mapping.h"
+#include "sync/model.h"
+#include "sync/time.h"
+
+namespace bzjira::sync {
+
+enum class ObligationKind { question, needinfo, update, full_report };
+
+// met: satisfied at or before the deadline; missed: deadline passed before it was satisfied or
+// ended; overdue: still open and past the deadline; open: still open, deadline ahead; void: ended by
+// resolution or a closure request before its deadline.
+enum class WindowStatus { open, overdue, met, missed, void_ };
+
+const char* to_string(ObligationKind kind);
+const char* to_string(WindowStatus status);
+
+struct Obligation {
+  std::string key;  // stable identity: bzq-<bug>-<comment>, bzn-<bug>-<flag>, bzu-<bug>-<comment>, bzf-<bug>
+  ObligationKind kind = ObligationKind::question;
+  BugId bug_id = 0;
+  Instant start{};
+  Instant deadline{};
+  std::optional<Instant> should_by;  // revocation-delay SHOULD date (a warning, not the deadline)
+  std::string rule;                  // the clause it comes from, for people
+
+  // What started it.
+  std::optional<CommentId> start_comment_id;
+  std::optional<int> start_comment_count;
+  std::string start_author;  // comment author, or the flag's setter
+  std::optional<FlagId> flag_id;
+  bool start_comment_private = false;
+  std::string start_text;  // the comment's text (callers decide whether they may copy it)
+  bool deadline_from_next_update = false;
+
+  // How it ended (all empty while open).
+  std::optional<Instant> satisfied_at;
+  std::string satisfied_by;  // login, or "flag cleared"
+  std::optional<CommentId> satisfied_comment_id;
+  std::optional<int> satisfied_comment_count;
+  std::optional<Instant> ended_at;  // void/ended without satisfaction: resolution or closure
+  std::string end_reason;           // "bug resolved (FIXED)", "closure requested", ...
+
+  WindowStatus status = WindowStatus::open;
+  // Positive = late by that much, negative = early by that much. For open windows: now - deadline.
+  Seconds late_seconds{0};
+
+  bool is_open() const { return status == WindowStatus::open || status == WindowStatus::overdue; }
+};
+
+// Every window of one bug, oldest start first (ties by key). `now` bounds open windows.
+std::vector<Obligation> obligation_windows(const BugRecord& record, const PolicySettings& policy,
+                                           const std::vector<std::string>& ca_accounts,
+                                           const std::vector<std::string>& ignored_accounts,
+                                           Instant now);
+
+// The subset that is open or overdue at `now`, most urgent (earliest deadline) first.
+std::vector<Obligation> open_obligations(const BugRecord& record, const PolicySettings& policy,
+                                         const std::vector<std::string>& ca_accounts,
+                                         const std::vector<std::string>& ignored_accounts,
+                                         Instant now);
+
+// Case-insensitive account match against a list.
+bool account_in(const std::string& login, const std::vector<std::string>& accounts);
+
+}  // namespace bzjira::sync

@@ -1,0 +1,141 @@
+// The small interfaces (ports) through which the core's executor talks to the world (Ninja's
+// DiskInterface, LevelDB's Env). adapters/ implement them for real services; tests fake them.
+// No method throws: every failure comes back as an Error with its kind.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sync/mapping.h"
+#include "sync/model.h"
+#include "sync/result.h"
+#include "sync/rich_text.h"
+#include "sync/time.h"
+
+namespace bzjira::sync {
+
+// ---------------------------------------------------------------- Bugzilla
+
+// A bug as the scoped search returns it (no comments, no history).
+struct BugSearchResult {
+  std::vector<Bug> bugs;
+};
+
+class BugSource {
+ public:
+  virtual ~BugSource() = default;
+
+  // The server's database clock (GET /rest/time db_time), the polling watermark.
+  virtual Result<Instant> server_time() = 0;
+
+  // Bugs in `scope`; with `changed_since`, only those changed at or after it. Pages through all
+  // results. Not an error if none match.
+  virtual Result<std::vector<Bug>> search_bugs(const BugScope& scope,
+                                               std::optional<Instant> changed_since) = 0;
+
+  // Comments of many bugs, batched; with `new_since`, only comments strictly newer. Every requested
+  // id appears in the answer (an empty list when it has no visible comments). Oldest first.
+  virtual Result<std::map<BugId, std::vector<Comment>>> comments(
+      const std::vector<BugId>& bug_ids, std::optional<Instant> new_since) = 0;
+
+  virtual Result<std::vector<HistoryEntry>> history(BugId bug) = 0;
+
+  // Posts a Markdown comment; returns the new comment id. Not retried after the request was sent
+  // (a retry could create a second comment): a transient error here means "unknown, look first".
+  virtual Result<CommentId> post_comment(BugId bug, const std::string& markdown) = 0;
+
+  // Clears a needinfo flag (status "X").
+  virtual Status clear_flag(BugId bug, FlagId flag) = 0;
+
+  // The login the API key authenticates as (GET /rest/whoami); not_found where the server lacks it.
+  virtual Result<std::string> whoami() = 0;
+
+  // Requests sent so far, for the run summary.
+  virtual int request_count() const = 0;
+};
+
+// ---------------------------------------------------------------- Jira
+
+enum class StatusCategory { todo, in_progress, done };  // Jira keys "new", "indeterminate", "done"
+
+// An issue bzjira created earlier, as the label search finds it.
+struct MirroredIssue {
+  std::string id;
+  std::string key;  // "CAINC-12"
+  std::string summary;
+  std::vector<std::string> labels;
+  std::optional<Date> due;
+  std::string status;  // status name
+  StatusCategory category = StatusCategory::todo;
+  std::string resolution;  // empty when unresolved
+  std::optional<Instant> deadline;  // the mapping's deadline field, when configured
+  std::optional<Instant> updated;
+};
+
+struct RemoteLink {
+  std::string global_id;  // idempotency key, at most 255 characters
+  std::string url;
+  std::string title;
+  std::string summary;
+  bool resolved = false;
+};
+
+struct IssueDraft {
+  std::string summary;  // the client cuts it to Jira's limit
+  RichText description;
+  Date due{};
+  std::vector<std::string> labels;
+  std::optional<Instant> deadline;  // written to the mapping's deadline field when set
+};
+
+struct CreatedIssue {
+  std::string id;
+  std::string key;
+};
+
+struct IssueUpdate {
+  std::optional<std::string> summary;
+  std::optional<RichText> description;
+  std::optional<Date> due;
+  std::optional<Instant> deadline;
+};
+
+struct IssueComment {
+  std::string id;
+  std::string author;       // display name or account id
+  std::string body;         // plain text (ADF flattened)
+  Instant created{};
+};
+
+class IssueTracker {
+ public:
+  virtual ~IssueTracker() = default;
+
+  // Every issue of the mapping's project carrying the label "bzjira". Pages through all results.
+  virtual Result<std::vector<MirroredIssue>> find_mirrored() = 0;
+
+  // Creates issues in bulk (chunks the client chooses). One result per draft, same order: a draft
+  // Jira rejected gets its own Error while the others succeed.
+  virtual std::vector<Result<CreatedIssue>> create_issues(const std::vector<IssueDraft>& drafts) = 0;
+
+  virtual Status update_issue(const std::string& key, const IssueUpdate& update) = 0;
+  virtual Status add_comment(const std::string& key, const RichText& body) = 0;
+
+  // Moves the issue to a status of `target` (by the mapping's transition name when set, else the
+  // first transition whose target status has that category). `resolution` is sent only when the
+  // transition's screen has the field. not_found when no such transition exists.
+  virtual Status transition(const std::string& key, StatusCategory target,
+                            const std::optional<std::string>& resolution) = 0;
+
+  // Creates or updates (same global id) a remote link.
+  virtual Status upsert_remote_link(const std::string& key, const RemoteLink& link) = 0;
+
+  // Comments created at or after `since`, oldest first.
+  virtual Result<std::vector<IssueComment>> comments_since(const std::string& key, Instant since) = 0;
+
+  virtual int request_count() const = 0;
+};
+
+}  // namespace bzjira::sync

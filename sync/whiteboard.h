@@ -1,0 +1,22 @@
+// What the engine reads from a bug's Status Whiteboard (shared/RULES.md "Whiteboard").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sync/time.h"
+
+namespace bzjira::sync {
+
+struct WhiteboardInfo {
+  std::optional<Date> next_update;  // "Next update YYYY-MM-DD", case-insensitive, anywhere
+  bool next_update_malformed = false;  // "Next update" present but not followed by a valid date
+  bool revocation_delay = false;       // contains "revocation-delay"
+  std::optional<Date> close_on;        // "[close on YYYY-MM-DD]" / "[close as X on YYYY-MM-DD]"
+};
+
+// Never fails: anything not understood is simply absent (malformed dates set the flag).
+WhiteboardInfo parse_whiteboard(std::string_view whiteboard);
+
+}  // namespace bzjira::sync
