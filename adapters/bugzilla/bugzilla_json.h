@@ -1,0 +1,102 @@
+// Bugzilla REST JSON (bugzilla.mozilla.org and upstream 5.x, shared/API.md A.2-A.11) to the core's
+// types, and the dataset file the simulator serves and `bzjira snapshot` writes. Pure functions: no
+// I/O, and no exception ever leaves them (malformed input becomes an Error or a problem line).
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "sync/model.h"
+#include "sync/result.h"
+#include "sync/time.h"
+
+namespace bzjira::adapters::bugzilla {
+
+// Bodies larger than this are refused (ErrorKind::internal) before any parsing.
+inline constexpr std::size_t k_max_body_bytes = std::size_t{256} * 1024 * 1024;
+// Deeper JSON nesting is refused before parsing (no real answer nests more than ~6 levels).
+inline constexpr int k_max_json_depth = 256;
+
+// One bug object (GET /rest/bug, GET /rest/bug/<id>, a dataset's "bugs"). Required: "id" (positive
+// integer) and "creation_time". Optional (missing or null = default): summary, status, resolution,
+// whiteboard, product, component, creator, assigned_to, last_change_time, cf_last_resolved ("" or
+// null = none; "YYYY-MM-DD HH:MM:SS" is read as UTC), flags. A flag needs id, name, status and
+// creation_date; requestee is optional; a missing modification_date takes the creation_date.
+// Unknown fields are ignored. Errors: internal, naming bug and field
+// ("bug 123: field 'creation_time' is missing", "... must be a string, got number").
+sync::Result<sync::Bug> parse_bug(const nlohmann::json& bug);
+
+struct BugList {
+  std::vector<sync::Bug> bugs;        // the bugs that parsed, in answer order
+  std::vector<std::string> problems;  // one line per bug that did not ("bugs[3]: bug 7: ...")
+};
+
+// A search / get answer: {"bugs":[...]} (other members such as "faults" are ignored). One bad bug is
+// a problem line; the others still parse. Errors: transient when the body ends early (truncated);
+// internal when it is not JSON, lacks "bugs", or is too large or deep (message has an excerpt of
+// at most 200 characters of the body). Not an error if "bugs" is empty.
+sync::Result<BugList> parse_bug_list(const std::string& body);
+
+// GET /rest/bug/<id>/comment[?ids=..]: {"bugs":{"<id>":{"comments":[...]}},"comments":{...}}. Keys
+// are bug ids as strings. Comments answered by comment id (the top-level "comments" object) are
+// filed under their own bug_id. Per comment: id, creator (BMO also sends "author": used when creator
+// is absent), creation_time (fallback "time"), text, count, is_private, tags. Comments keep the
+// server's order (oldest first). Errors as parse_bug_list; any malformed comment fails the whole
+// answer (a skipped comment could hide a question).
+sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> parse_comments(
+    const std::string& body);
+
+// One comment object; `bug_from_key` is used when the object has no bug_id (0 = no fallback).
+sync::Result<sync::Comment> parse_comment(const nlohmann::json& comment, sync::BugId bug_from_key);
+
+// GET /rest/bug/<id>/history: {"bugs":[{"id":N,"history":[{when,who,changes:[{field_name,removed,
+// added}]}]}]}. Entries of every bug in the answer, in answer order. Whiteboard edits are named
+// "whiteboard" upstream and may be "status_whiteboard" on BMO: kept as sent. Errors as
+// parse_bug_list. Not an error if "history" is empty.
+sync::Result<std::vector<sync::HistoryEntry>> parse_history(const std::string& body);
+
+// A history entries array (the inner "history" array, or a dataset's "history"."<id>").
+sync::Result<std::vector<sync::HistoryEntry>> parse_history_entries(const nlohmann::json& entries,
+                                                                    sync::BugId bug);
+
+// Bugzilla's error answer {"error":true,"code":N,"message":"..."} (any HTTP status), or a non-2xx
+// status without it (HTML 429 from BMO's IP block, 5xx pages, 414 from Varnish). nullopt when the
+// answer is not an error. Kinds: auth for codes 102, 306, 410 and HTTP 401/403; not_found for codes
+// 100, 101 and HTTP 404 (also 32614 "resource not found", e.g. /rest/whoami on upstream 5.x);
+// transient for the rate-limit message, HTTP 429 and 5xx; rejected otherwise. service_code and
+// http_status are set; the message quotes Bugzilla's own text.
+std::optional<sync::Error> parse_bugzilla_error(int http_status, const std::string& body);
+
+// GET /rest/time -> db_time (UTC). Errors as parse_bug_list.
+sync::Result<sync::Instant> parse_time(const std::string& body);
+
+// GET /rest/whoami -> the login ("name"). Errors as parse_bug_list.
+sync::Result<std::string> parse_whoami(const std::string& body);
+
+// POST /rest/bug/<id>/comment -> {"id":N}, the new comment's id. Errors as parse_bug_list.
+sync::Result<sync::CommentId> parse_created_comment(const std::string& body);
+
+// The dataset file (shared/DESIGN.md "The simulators"): {"bugs":[bug objects with flags],
+// "comments":{"<bug id>":[comment objects]},"history":{"<bug id>":[history entries]}}. The
+// simulator's "api_keys" and "insiders" members (and any other top-level member) are ignored.
+struct Dataset {
+  std::vector<sync::BugRecord> records;  // in the order of "bugs"
+  std::vector<std::string> problems;     // skipped bugs, comments, histories, with the reason
+};
+
+// Errors: internal when the text is not a JSON object with a "bugs" array, or is too large or deep.
+// A bad bug, a bad comment, comments or history for a bug not in "bugs", and a second bug with the
+// same id are problem lines (that item is skipped, everything else loads).
+sync::Result<Dataset> parse_dataset(const std::string& text);
+
+// The same format back, one bug per record (what `bzjira snapshot` saves). parse_dataset(
+// write_dataset(x)) gives x back for every field of the model. Never throws: text that is not
+// valid UTF-8 is written with U+FFFD replacements.
+std::string write_dataset(const std::vector<sync::BugRecord>& records);
+
+}  // namespace bzjira::adapters::bugzilla

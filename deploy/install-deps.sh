@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs, from Debian 12 packages, everything bzjira needs to build, run and test.
+# Only missing packages are installed; nothing happens when all are present.
+# Used by deploy/quickstart.sh, tests/run.sh and deploy/container/Containerfile.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates tzdata
+  libcpprest-dev libssl-dev zlib1g-dev libboost-program-options-dev
+  nlohmann-json3-dev libspdlog-dev libfmt-dev catch2 libsqlite3-dev sqlite3 libhowardhinnant-date-dev
+)
+if [ "${1:-}" = "--test" ]; then
+  # The checks of tests/run.sh: formatting, the sanitizer runtime, the contract test's Node.js.
+  packages+=(clang-format-14 nodejs npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: not root and no sudo; install: ${missing[*]}" >&2; exit 1; }
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
