@@ -1,0 +1,195 @@
+#include "adapters/store/schema.h"
+
+#include <array>
+#include <string>
+
+namespace bzjira::adapters::store {
+
+namespace {
+
+// Migration N takes the database from version N-1 to N. Append only: never edit a released one.
+// Times are integer seconds since the Unix epoch (UTC). Child rows of a bug go with it
+// (ON DELETE CASCADE, foreign keys are switched on per connection).
+constexpr std::array<const char*, 2> k_migrations = {
+    // 1: the Bugzilla cache, the watermark, the mirror map and the action journal.
+    R"sql(
+CREATE TABLE bugs (
+  id               INTEGER PRIMARY KEY,
+  summary          TEXT NOT NULL,
+  status           TEXT NOT NULL,
+  resolution       TEXT NOT NULL,
+  whiteboard       TEXT NOT NULL,
+  product          TEXT NOT NULL,
+  component        TEXT NOT NULL,
+  creator          TEXT NOT NULL,
+  assigned_to      TEXT NOT NULL,
+  creation_time    INTEGER NOT NULL,
+  last_change_time INTEGER NOT NULL,
+  last_resolved    INTEGER
+);
+CREATE TABLE flags (
+  bug_id            INTEGER NOT NULL REFERENCES bugs(id) ON DELETE CASCADE,
+  position          INTEGER NOT NULL,
+  id                INTEGER NOT NULL,
+  name              TEXT NOT NULL,
+  type_id           INTEGER NOT NULL,
+  status            TEXT NOT NULL,
+  setter            TEXT NOT NULL,
+  requestee         TEXT NOT NULL,
+  creation_date     INTEGER NOT NULL,
+  modification_date INTEGER NOT NULL,
+  PRIMARY KEY (bug_id, position)
+);
+CREATE TABLE comments (
+  id         INTEGER PRIMARY KEY,
+  bug_id     INTEGER NOT NULL REFERENCES bugs(id) ON DELETE CASCADE,
+  count      INTEGER NOT NULL,
+  creator    TEXT NOT NULL,
+  time       INTEGER NOT NULL,
+  text       TEXT NOT NULL,
+  is_private INTEGER NOT NULL,
+  tags       TEXT NOT NULL
+);
+CREATE INDEX comments_by_bug ON comments(bug_id, time, id);
+CREATE TABLE history (
+  bug_id INTEGER NOT NULL REFERENCES bugs(id) ON DELETE CASCADE,
+  seq    INTEGER NOT NULL,
+  at     INTEGER NOT NULL,
+  who    TEXT NOT NULL,
+  PRIMARY KEY (bug_id, seq)
+);
+CREATE TABLE history_changes (
+  bug_id     INTEGER NOT NULL,
+  seq        INTEGER NOT NULL,
+  position   INTEGER NOT NULL,
+  field_name TEXT NOT NULL,
+  removed    TEXT NOT NULL,
+  added      TEXT NOT NULL,
+  PRIMARY KEY (bug_id, seq, position),
+  FOREIGN KEY (bug_id, seq) REFERENCES history(bug_id, seq) ON DELETE CASCADE
+);
+CREATE TABLE watermark (
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  db_time INTEGER NOT NULL
+);
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE mirrors (
+  obligation_key TEXT PRIMARY KEY,
+  issue_key      TEXT NOT NULL,
+  issue_id       TEXT NOT NULL,
+  created_at     INTEGER NOT NULL
+);
+CREATE TABLE journal (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id         TEXT NOT NULL,
+  action         TEXT NOT NULL,
+  obligation_key TEXT NOT NULL,
+  target         TEXT NOT NULL,
+  state          TEXT NOT NULL CHECK (state IN ('planned', 'sent', 'done', 'failed')),
+  reason         TEXT NOT NULL,
+  detail         TEXT NOT NULL,
+  at             INTEGER NOT NULL
+);
+)sql",
+    // 2: replies published from Jira to Bugzilla, the run log, and journal lookups by run.
+    R"sql(
+CREATE TABLE replies (
+  jira_comment_id     TEXT PRIMARY KEY,
+  issue_key           TEXT NOT NULL,
+  bug_id              INTEGER NOT NULL,
+  text_hash           TEXT NOT NULL,
+  bugzilla_comment_id INTEGER,
+  jira_acknowledged   INTEGER NOT NULL,
+  sent_at             INTEGER NOT NULL
+);
+CREATE TABLE runs (
+  run_id   TEXT PRIMARY KEY,
+  started  INTEGER NOT NULL,
+  finished INTEGER NOT NULL,
+  outcome  TEXT NOT NULL,
+  summary  TEXT NOT NULL
+);
+CREATE INDEX journal_by_run ON journal(run_id, id);
+)sql",
+};
+
+sync::Result<int> read_version(Db& db) {
+  auto stmt = db.prepare("PRAGMA user_version");
+  if (!stmt.ok()) {
+    return stmt.error();
+  }
+  auto row = stmt->step();
+  if (!row.ok()) {
+    return row.error();
+  }
+  const std::int64_t version = *row ? stmt->int_at(0) : 0;
+  // Drain so the statement holds no read transaction.
+  auto rest = stmt->run();
+  if (!rest.ok()) {
+    return rest.error();
+  }
+  return static_cast<int>(version);
+}
+
+sync::Status check_version(const Db& db, int version) {
+  if (version < 0 || version > schema_version()) {
+    return sync::make_error(
+        sync::ErrorKind::config,
+        "state database " + db.path() + " has schema version " + std::to_string(version) +
+            " but this bzjira knows versions up to " + std::to_string(schema_version()) +
+            " (written by a newer bzjira?); upgrade bzjira or choose another --state");
+  }
+  return sync::ok_status();
+}
+
+}  // namespace
+
+int schema_version() { return static_cast<int>(k_migrations.size()); }
+
+sync::Status migrate(Db& db) {
+  auto version = read_version(db);
+  if (!version.ok()) {
+    return version.error();
+  }
+  if (auto status = check_version(db, *version); !status.ok()) {
+    return status;
+  }
+  while (*version < schema_version()) {
+    auto tx = Transaction::begin(db, true);
+    if (!tx.ok()) {
+      return tx.error();
+    }
+    // Another process may have migrated while this one waited for the write lock.
+    version = read_version(db);
+    if (!version.ok()) {
+      return version.error();
+    }
+    if (auto status = check_version(db, *version); !status.ok()) {
+      return status;
+    }
+    if (*version >= schema_version()) {
+      break;
+    }
+    const int next = *version + 1;
+    if (auto status = db.exec(k_migrations[static_cast<std::size_t>(*version)],
+                              "apply schema migration " + std::to_string(next));
+        !status.ok()) {
+      return status;
+    }
+    // PRAGMA takes no bound parameters; the number comes from this code, not from data.
+    const std::string set_version = "PRAGMA user_version = " + std::to_string(next);
+    if (auto status = db.exec(set_version.c_str(), "record schema version"); !status.ok()) {
+      return status;
+    }
+    if (auto status = tx->commit(); !status.ok()) {
+      return status;
+    }
+    version = next;
+  }
+  return sync::ok_status();
+}
+
+}  // namespace bzjira::adapters::store

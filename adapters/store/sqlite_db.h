@@ -1,0 +1,137 @@
+// RAII over the SQLite C API for the store: a connection, prepared statements and transactions,
+// each failure turned into a sync::Error. Internal to adapters/store; values are always bound,
+// never spliced into SQL text.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sync/result.h"
+#include "sync/time.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace bzjira::adapters::store {
+
+// The error for SQLite result code `code` while doing `what` on the database at `path`:
+// config when the file cannot be opened or is not a (sound) database, transient when another
+// process kept it busy past the busy timeout, internal otherwise. The message names the path and
+// SQLite's own explanation (never a value: SQLite does not echo bound data).
+sync::Error sqlite_error(int code, const std::string& path, const std::string& what,
+                         sqlite3* db = nullptr);
+
+// One prepared statement. Bind by 1-based index, step, read columns by 0-based index. A bind that
+// fails is remembered and reported by the next step(), so call sites stay linear.
+class Statement {
+ public:
+  Statement() = default;
+  Statement(sqlite3_stmt* stmt, sqlite3* db, const std::string* path)
+      : m_stmt(stmt), m_db(db), m_path(path) {}
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  Statement& bind_int(int index, std::int64_t value);
+  Statement& bind_opt_int(int index, const std::optional<std::int64_t>& value);
+  Statement& bind_text(int index, std::string_view value);
+
+  // true: a row is ready to read; false: the statement finished (it is then reset for reuse, the
+  // bindings kept). Errors: see sqlite_error; the statement is reset as well.
+  sync::Result<bool> step();
+  // Steps to the end, ignoring rows: for INSERT, UPDATE, DELETE.
+  sync::Status run();
+
+  std::int64_t int_at(int column) const;
+  std::optional<std::int64_t> opt_int_at(int column) const;  // nullopt for SQL NULL
+  std::string text_at(int column) const;                     // "" for SQL NULL
+
+ private:
+  void note_bind(int code, int index);
+
+  sqlite3_stmt* m_stmt = nullptr;
+  sqlite3* m_db = nullptr;
+  const std::string* m_path = nullptr;  // owned by the Db, which outlives its statements
+  int m_bind_error = 0;
+  int m_bind_index = 0;
+};
+
+// One connection. Move-only; closing is deferred by SQLite until the last statement is finalized.
+class Db {
+ public:
+  // Opens (creating if missing) the file read-write. Errors: config when it cannot be opened.
+  static sync::Result<Db> open(const std::string& path);
+
+  Db(Db&& other) noexcept;
+  Db& operator=(Db&& other) noexcept;
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  ~Db();
+
+  // `sql` is one statement. Errors: see sqlite_error.
+  sync::Result<Statement> prepare(std::string_view sql);
+  // Runs fixed SQL text (schema, pragmas, BEGIN/COMMIT); possibly several statements.
+  sync::Status exec(const char* sql, const std::string& what);
+  // Rows changed by the last INSERT, UPDATE or DELETE; the rowid of the last INSERT.
+  std::int64_t changes() const;
+  std::int64_t last_insert_rowid() const;
+  sqlite3* handle() const { return m_db; }
+  const std::string& path() const { return *m_path; }
+
+ private:
+  Db(sqlite3* db, std::string path);
+  void close();
+
+  sqlite3* m_db = nullptr;
+  // On the heap so statements can point at it across moves of the Db.
+  std::unique_ptr<std::string> m_path;
+};
+
+// BEGIN on construction, ROLLBACK on destruction unless commit() succeeded.
+class Transaction {
+ public:
+  // write = true takes the write lock at once (BEGIN IMMEDIATE), so a busy database is detected
+  // before any work is done and waits on the busy timeout instead of failing mid-transaction.
+  static sync::Result<Transaction> begin(Db& db, bool write);
+
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+
+  sync::Status commit();
+
+ private:
+  explicit Transaction(Db* db) : m_db(db) {}
+  Db* m_db = nullptr;  // null once committed or moved from
+};
+
+// Instants are stored as integer seconds since the Unix epoch (UTC).
+inline std::int64_t to_epoch(sync::Instant t) { return t.time_since_epoch().count(); }
+inline sync::Instant from_epoch(std::int64_t seconds) {
+  return sync::Instant{sync::Seconds{seconds}};
+}
+
+// Runs `body`, turning any exception (allocation failure, a std::filesystem throw) into an
+// internal error: nothing thrown crosses the store's public interface.
+template <typename F>
+auto guarded(const std::string& path, const char* what, F&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    return sync::make_error(sync::ErrorKind::internal,
+                            "state database " + path + ": " + what + ": " + e.what());
+  } catch (...) {
+    return sync::make_error(sync::ErrorKind::internal,
+                            "state database " + path + ": " + what + ": unknown exception");
+  }
+}
+
+}  // namespace bzjira::adapters::store

@@ -1,0 +1,246 @@
+// Opening the state database: file modes, WAL mode, migrations from an older schema, and clear
+// configuration errors for files that are not ours. Also where the database lives by default.
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <optional>
+#include <string>
+
+#include "adapters/store/sqlite_store.h"
+#include "tests/adapters/store_test_util.h"
+
+namespace {
+
+using bzjira::adapters::store::default_state_path;
+using bzjira::adapters::store::SqliteStore;
+using bzjira::store_test::at;
+using bzjira::store_test::RawDb;
+using bzjira::store_test::TempDir;
+using namespace bzjira::sync;
+
+unsigned mode_of(const std::string& path) {
+  struct stat info {};
+  REQUIRE(::stat(path.c_str(), &info) == 0);
+  return info.st_mode & 0777;
+}
+
+// Sets (or, with nullopt, unsets) an environment variable for one scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, std::optional<std::string> value) : m_name(name) {
+    if (const char* old = std::getenv(name)) {
+      m_old = old;
+    }
+    if (value) {
+      ::setenv(name, value->c_str(), 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  ~ScopedEnv() {
+    if (m_old) {
+      ::setenv(m_name, m_old->c_str(), 1);
+    } else {
+      ::unsetenv(m_name);
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* m_name;
+  std::optional<std::string> m_old;
+};
+
+// Schema version 1 as the first release wrote it, copied by hand (not from the code under test).
+const char* const k_v1_schema = R"sql(
+CREATE TABLE bugs (id INTEGER PRIMARY KEY, summary TEXT NOT NULL, status TEXT NOT NULL,
+  resolution TEXT NOT NULL, whiteboard TEXT NOT NULL, product TEXT NOT NULL,
+  component TEXT NOT NULL, creator TEXT NOT NULL, assigned_to TEXT NOT NULL,
+  creation_time INTEGER NOT NULL, last_change_time INTEGER NOT NULL, last_resolved INTEGER);
+CREATE TABLE flags (bug_id INTEGER NOT NULL REFERENCES bugs(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL, id INTEGER NOT NULL, name TEXT NOT NULL, type_id INTEGER NOT NULL,
+  status TEXT NOT NULL, setter TEXT NOT NULL, requestee TEXT NOT NULL,
+  creation_date INTEGER NOT NULL, modification_date INTEGER NOT NULL,
+  PRIMARY KEY (bug_id, position));
+CREATE TABLE comments (id INTEGER PRIMARY KEY,
+  bug_id INTEGER NOT NULL REFERENCES bugs(id) ON DELETE CASCADE, count INTEGER NOT NULL,
+  creator TEXT NOT NULL, time INTEGER NOT NULL, text TEXT NOT NULL, is_private INTEGER NOT NULL,
+  tags TEXT NOT NULL);
+CREATE INDEX comments_by_bug ON comments(bug_id, time, id);
+CREATE TABLE history (bug_id INTEGER NOT NULL REFERENCES bugs(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL, at INTEGER NOT NULL, who TEXT NOT NULL, PRIMARY KEY (bug_id, seq));
+CREATE TABLE history_changes (bug_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+  position INTEGER NOT NULL, field_name TEXT NOT NULL, removed TEXT NOT NULL,
+  added TEXT NOT NULL, PRIMARY KEY (bug_id, seq, position),
+  FOREIGN KEY (bug_id, seq) REFERENCES history(bug_id, seq) ON DELETE CASCADE);
+CREATE TABLE watermark (id INTEGER PRIMARY KEY CHECK (id = 1), db_time INTEGER NOT NULL);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE mirrors (obligation_key TEXT PRIMARY KEY, issue_key TEXT NOT NULL,
+  issue_id TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE journal (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL,
+  action TEXT NOT NULL, obligation_key TEXT NOT NULL, target TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('planned', 'sent', 'done', 'failed')),
+  reason TEXT NOT NULL, detail TEXT NOT NULL, at INTEGER NOT NULL);
+)sql";
+
+}  // namespace
+
+TEST_CASE("A new state database is private, in WAL mode and at the current schema version",
+          "[store]") {
+  TempDir dir;
+  const mode_t old_umask = ::umask(022);
+  const std::string path = dir.file("nested/deeper/demo.db");
+  {
+    auto store = SqliteStore::open(path);
+    INFO((store.ok() ? std::string() : store.error().message));
+    REQUIRE(store.ok());
+    CHECK((*store)->path() == path);
+    REQUIRE((*store)->set_meta("k", "v").ok());
+    // While the connection is open the -wal file exists and carries the database's mode.
+    CHECK(mode_of(path + "-wal") == 0600);
+  }
+  ::umask(old_umask);
+  CHECK(mode_of(dir.file("nested")) == 0700);
+  CHECK(mode_of(dir.file("nested/deeper")) == 0700);
+  CHECK(mode_of(path) == 0600);
+  RawDb raw(path);
+  CHECK(raw.query("PRAGMA journal_mode") == "wal");  // WAL is remembered in the file itself
+  CHECK(raw.query("PRAGMA user_version") == "2");
+}
+
+TEST_CASE("A version 1 database written by hand is migrated and keeps its data", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("old.db");
+  {
+    RawDb raw(path);
+    raw.exec(k_v1_schema);
+    raw.exec(
+        "INSERT INTO bugs VALUES(1955799, 'OCSP outage', 'NEW', '', '[ca-compliance]', 'CA "
+        "Program',"
+        " 'CA Certificate Compliance', 'ca@example.com', 'ca@example.com', 1742464800, 1742464800,"
+        " NULL);"
+        "INSERT INTO comments VALUES(9001, 1955799, 0, 'ca@example.com', 1742464800, 'report', 0,"
+        " '');"
+        "INSERT INTO mirrors VALUES('bzq-1955799-9002', 'CA-8', '10008', 1742810400);"
+        "INSERT INTO journal(run_id, action, obligation_key, target, state, reason, detail, at)"
+        " VALUES('old-run', 'create_issue', 'bzq-1955799-9002', 'bug 1955799', 'done', 'asked',"
+        " 'CA-8', 1742810400);"
+        "PRAGMA user_version = 1;");
+  }
+  auto opened = SqliteStore::open(path);
+  INFO((opened.ok() ? std::string() : opened.error().message));
+  REQUIRE(opened.ok());
+  auto& store = **opened;
+
+  auto bugs = store.load_bugs();
+  REQUIRE(bugs.ok());
+  REQUIRE(bugs->size() == 1);
+  CHECK((*bugs)[0].bug.summary == "OCSP outage");
+  CHECK((*bugs)[0].bug.creation_time == at("2025-03-20T10:00:00Z"));  // 1742464800
+  REQUIRE((*bugs)[0].comments.size() == 1);
+  CHECK((*bugs)[0].comments[0].text == "report");
+  auto mirrors = store.mirrors();
+  REQUIRE(mirrors.ok());
+  CHECK(mirrors->at("bzq-1955799-9002").issue_key == "CA-8");
+  auto journal = store.journal("old-run");
+  REQUIRE(journal.ok());
+  REQUIRE(journal->size() == 1);
+  CHECK((*journal)[0].state == JournalState::done);
+
+  // Version 2's tables work.
+  CHECK(store
+            .put_reply(
+                {"10500", "CA-8", 1955799, "ab", std::nullopt, false, at("2025-03-26T09:00:00Z")})
+            .ok());
+  CHECK(
+      store
+          .record_run({"new-run", at("2025-03-26T09:00:00Z"), at("2025-03-26T09:00:05Z"), "ok", ""})
+          .ok());
+  RawDb raw(path);
+  CHECK(raw.query("PRAGMA user_version") == "2");
+  CHECK(raw.query("SELECT count(*) FROM sqlite_master WHERE name = 'journal_by_run'") == "1");
+}
+
+TEST_CASE("A database from a newer bzjira is a configuration error, left untouched", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("future.db");
+  {
+    RawDb raw(path);
+    raw.exec("CREATE TABLE future_things (x); PRAGMA user_version = 99;");
+  }
+  auto store = SqliteStore::open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().kind == ErrorKind::config);
+  CHECK_THAT(store.error().message, Catch::Contains("schema version 99"));
+  CHECK_THAT(store.error().message, Catch::Contains(path));
+  CHECK(RawDb(path).query("PRAGMA user_version") == "99");
+}
+
+TEST_CASE("A file that is not a database is a configuration error, not a crash", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("notes.db");
+  {
+    std::ofstream out(path, std::ios::binary);
+    for (int i = 0; i < 200; ++i) {
+      out << "These are somebody's notes, not a SQLite database.\n";
+    }
+  }
+  auto store = SqliteStore::open(path);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().kind == ErrorKind::config);
+  CHECK_THAT(store.error().message, Catch::Contains(path));
+  CHECK_THAT(store.error().message, Catch::Contains("not a database"));
+}
+
+TEST_CASE("Paths that cannot hold a database are configuration errors", "[store]") {
+  TempDir dir;
+  {
+    std::ofstream out(dir.file("plain-file"));
+    out << "x";
+  }
+  SECTION("a file where a directory should be") {
+    auto store = SqliteStore::open(dir.file("plain-file/state.db"));
+    REQUIRE_FALSE(store.ok());
+    CHECK(store.error().kind == ErrorKind::config);
+    CHECK_THAT(store.error().message, Catch::Contains("plain-file"));
+  }
+  SECTION("a directory where the file should be") {
+    auto store = SqliteStore::open(dir.path().string());
+    REQUIRE_FALSE(store.ok());
+    CHECK(store.error().kind == ErrorKind::config);
+  }
+  SECTION("an empty path") {
+    auto store = SqliteStore::open("");
+    REQUIRE_FALSE(store.ok());
+    CHECK(store.error().kind == ErrorKind::config);
+  }
+}
+
+TEST_CASE("The default state path follows systemd, then XDG, then the home directory",
+          "[store][config]") {
+  SECTION("systemd's StateDirectory= wins, first entry of the list") {
+    ScopedEnv state("STATE_DIRECTORY", "/var/lib/bzjira:/var/lib/other");
+    ScopedEnv xdg("XDG_STATE_HOME", "/xdg/state");
+    CHECK(default_state_path("demo") == "/var/lib/bzjira/demo.db");
+  }
+  SECTION("then $XDG_STATE_HOME/bzjira") {
+    ScopedEnv state("STATE_DIRECTORY", std::nullopt);
+    ScopedEnv xdg("XDG_STATE_HOME", "/xdg/state");
+    ScopedEnv home("HOME", "/home/ca");
+    CHECK(default_state_path("demo") == "/xdg/state/bzjira/demo.db");
+  }
+  SECTION("a relative XDG_STATE_HOME is ignored (XDG spec), so $HOME/.local/state/bzjira") {
+    ScopedEnv state("STATE_DIRECTORY", std::nullopt);
+    ScopedEnv xdg("XDG_STATE_HOME", "relative/state");
+    ScopedEnv home("HOME", "/home/ca");
+    CHECK(default_state_path("demo") == "/home/ca/.local/state/bzjira/demo.db");
+  }
+  SECTION("a mapping name cannot leave the directory") {
+    ScopedEnv state("STATE_DIRECTORY", std::nullopt);
+    ScopedEnv xdg("XDG_STATE_HOME", "/xdg/state");
+    CHECK(default_state_path("../evil name") == "/xdg/state/bzjira/.._evil_name.db");
+    CHECK(default_state_path("") == "/xdg/state/bzjira/default.db");
+  }
+}
