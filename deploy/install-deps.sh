@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git ca-certificates tzdata
+  build-essential cmake ninja-build pkg-config git ca-certificates tzdata openssl
   libcpprest-dev libssl-dev zlib1g-dev libboost-program-options-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev catch2 libsqlite3-dev sqlite3 libhowardhinnant-date-dev
 )

@@ -4,6 +4,7 @@
 // enforced here once for both Bugzilla and Jira.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -24,7 +25,9 @@ struct Request {
   std::string body;
   // false for writes that are not idempotent (POST of a comment, issue creation): such a request is
   // never sent a second time once it may have reached the server (timeout, reset after sending);
-  // it fails with ErrorKind::transient and a message saying the outcome is unknown.
+  // it fails with ErrorKind::transient and a message saying the outcome is unknown. The same holds
+  // for a 5xx answer to such a request (the server may have acted before failing); 429 and answers
+  // that `extra_retry` marks (rate limits: nothing was done) are still retried.
   bool idempotent = true;
 };
 
@@ -61,10 +64,10 @@ class Transport {
 using RetryClassifier = std::function<bool(const Response&)>;
 
 // Retrying client: exponential backoff with full jitter, bounded attempts and total time, on
-// connection errors, timeouts, 5xx, 429 and whatever `extra_retry` says; honours Retry-After (seconds
-// or HTTP date) and X-RateLimit-Reset. Returns the final Response for any non-retried status (4xx
-// included: the service client turns those into typed errors); an Error only when no usable answer
-// came (attempts or time ran out: transient; refused by policy: config).
+// connection errors, timeouts, 5xx, 429 and whatever `extra_retry` says; honours Retry-After
+// (seconds or HTTP date) and X-RateLimit-Reset. Returns the final Response for any non-retried
+// status (4xx included: the service client turns those into typed errors); an Error only when no
+// usable answer came (attempts or time ran out: transient; refused by policy: config).
 class Client {
  public:
   Client(sync::HttpSettings settings, std::vector<std::string> secrets,
@@ -77,6 +80,9 @@ class Client {
   Stats stats() const;
   // For tests: replace sleeping (default: really sleep).
   void set_sleep_function(std::function<void(double seconds)> sleep);
+  // For tests: the wall clock used to read Retry-After dates and X-RateLimit-Reset (default: the
+  // system clock). The retry budget itself is counted from measured send times plus sleeps.
+  void set_clock_function(std::function<std::chrono::system_clock::time_point()> now);
 
  private:
   struct Impl;

@@ -1,0 +1,316 @@
+#include "adapters/http/http_client.h"
+
+#include <date/date.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "adapters/http/redact.h"
+#include "adapters/log/log.h"
+
+namespace bzjira::adapters::http {
+
+using sync::ErrorKind;
+using sync::make_error;
+using Clock = std::chrono::system_clock;
+
+namespace {
+
+constexpr double k_backoff_base_seconds = 0.5;
+constexpr double k_backoff_cap_seconds = 30.0;
+// Below this, the budget counts as spent: a retry after a 1 ms wait helps nobody.
+constexpr double k_min_useful_wait_seconds = 0.001;
+
+bool iequals(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string trim(const std::string& s) {
+  const auto begin = s.find_first_not_of(" \t");
+  if (begin == std::string::npos) {
+    return "";
+  }
+  return s.substr(begin, s.find_last_not_of(" \t") - begin + 1);
+}
+
+std::optional<Clock::time_point> parse_time(const std::string& value,
+                                            std::initializer_list<const char*> formats) {
+  for (const char* format : formats) {
+    std::istringstream in(value);
+    in.imbue(std::locale::classic());
+    date::sys_seconds tp;
+    in >> date::parse(format, tp);
+    if (!in.fail() && (in >> std::ws).eof()) {
+      return tp;
+    }
+  }
+  return std::nullopt;
+}
+
+double seconds_until(Clock::time_point when, Clock::time_point now) {
+  return std::max(0.0, std::chrono::duration<double>(when - now).count());
+}
+
+// Retry-After (RFC 9110 10.2.3): delay-seconds or an HTTP-date (IMF-fixdate, or the two obsolete
+// forms recipients must accept). Unparseable values are ignored: the backoff applies instead.
+std::optional<double> parse_retry_after(const std::string& raw, Clock::time_point now) {
+  const std::string value = trim(raw);
+  if (value.empty()) {
+    return std::nullopt;
+  }
+  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (value.size() > 9) {
+      return 1e9;  // absurdly long: certainly beyond any budget
+    }
+    return std::stod(value);
+  }
+  const auto when = parse_time(
+      value, {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %d %H:%M:%S %Y"});
+  if (!when) {
+    return std::nullopt;
+  }
+  return seconds_until(*when, now);
+}
+
+// Jira Cloud's X-RateLimit-Reset: ISO 8601, documented as yyyy-MM-ddTHH:mmZ; seconds and numeric
+// offsets are accepted too.
+std::optional<double> parse_rate_limit_reset(const std::string& raw, Clock::time_point now) {
+  const std::string value = trim(raw);
+  if (value.empty()) {
+    return std::nullopt;
+  }
+  const auto when = parse_time(value, {"%Y-%m-%dT%H:%MZ", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M%Ez",
+                                       "%Y-%m-%dT%H:%M:%S%Ez"});
+  if (!when) {
+    return std::nullopt;
+  }
+  return seconds_until(*when, now);
+}
+
+std::string format_number(double seconds) {
+  std::ostringstream out;
+  out.imbue(std::locale::classic());
+  out.precision(seconds < 10 ? 2 : 0);
+  out << std::fixed << seconds;
+  return out.str();
+}
+
+std::string format_seconds(double seconds) { return format_number(seconds) + " s"; }
+
+std::string rfc3339(Clock::time_point tp) {
+  return date::format("%Y-%m-%dT%H:%M:%SZ", date::floor<std::chrono::seconds>(tp));
+}
+
+}  // namespace
+
+std::string Response::header(const std::string& name) const {
+  for (const auto& [key, value] : headers) {
+    if (iequals(key, name)) {
+      return value;
+    }
+  }
+  return "";
+}
+
+// Hand-written rather than cpprest's uri::encode_data_string so that service clients building
+// URLs never need cpprest (DESIGN.md rule 5); RFC 3986 makes it a few lines.
+std::string url_encode(const std::string& value) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(value.size());
+  for (unsigned char c : value) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += k_hex[c >> 4];
+      out += k_hex[c & 0x0F];
+    }
+  }
+  return out;
+}
+
+struct Client::Impl {
+  sync::HttpSettings settings;
+  std::vector<std::string> secrets;
+  std::shared_ptr<Transport> transport;
+  RetryClassifier extra_retry;
+  std::function<void(double)> sleep = [](double seconds) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  };
+  std::function<Clock::time_point()> now = [] { return Clock::now(); };
+
+  // Send may run on several threads at once (settings.concurrency): shared state is guarded.
+  mutable std::mutex mutex;
+  Stats stats;
+  std::mt19937_64 rng{std::random_device{}()};
+
+  double full_jitter(int retry_number) {
+    const double ceiling = std::min(
+        k_backoff_cap_seconds, k_backoff_base_seconds * std::pow(2.0, std::min(retry_number, 30)));
+    std::lock_guard lock(mutex);
+    return std::uniform_real_distribution<double>(0.0, ceiling)(rng);
+  }
+
+  void count(const Request& request, const Transport::Outcome& outcome, bool is_retry) {
+    std::lock_guard lock(mutex);
+    ++stats.requests;
+    if (is_retry) {
+      ++stats.retries;
+    }
+    stats.bytes_sent += static_cast<long>(request.body.size());
+    if (outcome.result.ok()) {
+      stats.bytes_received += static_cast<long>(outcome.result.value().body.size());
+    }
+  }
+
+  bool retryable_status(const Response& response) const {
+    const int s = response.status;
+    // 501 and 505 say the server will never do this: retrying cannot help.
+    if (s == 429 || (s >= 500 && s <= 599 && s != 501 && s != 505)) {
+      return true;
+    }
+    return extra_retry && extra_retry(response);
+  }
+
+  // Rate-limit answers mean the request was refused before anything happened, so even a
+  // non-idempotent write may be sent again; other 5xx may have been half-done.
+  bool surely_not_acted_on(const Response& response) const {
+    return response.status == 429 ||
+           (response.status < 500 && extra_retry && extra_retry(response));
+  }
+
+  sync::Error error(ErrorKind kind, const std::string& message, int status = 0) const {
+    return make_error(kind, redact(message, secrets), status);
+  }
+
+  sync::Result<Response> send(const Request& request);
+};
+
+sync::Result<Response> Client::Impl::send(const Request& request) {
+  const std::string what = describe(request, secrets);
+  const int max_attempts = std::max(1, settings.max_attempts);
+  const double budget = std::max(0, settings.max_retry_seconds);
+  double elapsed = 0;  // measured send time plus requested sleeps: deterministic under a fake sleep
+  for (int attempt = 1;; ++attempt) {
+    const auto started = std::chrono::steady_clock::now();
+    Transport::Outcome outcome = transport->send_once(request);
+    elapsed += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    count(request, outcome, attempt > 1);
+
+    std::string reason;
+    int status = 0;
+    std::optional<double> server_wait;
+    if (!outcome.result.ok()) {
+      const sync::Error& e = outcome.result.error();
+      if (e.kind != ErrorKind::transient) {
+        return error(e.kind, e.message, e.http_status);
+      }
+      if (!request.idempotent && outcome.maybe_sent) {
+        return error(ErrorKind::transient,
+                     what + ": outcome unknown (" + e.message +
+                         "); the request may have reached the server and is not idempotent, so it "
+                         "was not resent: check the server before trying again");
+      }
+      reason = e.message;
+    } else {
+      const Response& response = outcome.result.value();
+      if (!retryable_status(response)) {
+        return outcome.result;
+      }
+      status = response.status;
+      if (!request.idempotent && !surely_not_acted_on(response)) {
+        return error(ErrorKind::transient,
+                     what + ": outcome unknown (HTTP " + std::to_string(status) +
+                         "); the server may have acted before failing and the request is not "
+                         "idempotent, so it was not resent: check the server before trying again",
+                     status);
+      }
+      reason = "HTTP " + std::to_string(status);
+      const auto wall_now = now();
+      server_wait = parse_retry_after(response.header("Retry-After"), wall_now);
+      if (status == 429) {
+        if (auto reset = parse_rate_limit_reset(response.header("X-RateLimit-Reset"), wall_now)) {
+          server_wait = std::max(server_wait.value_or(0.0), *reset);
+        }
+      }
+    }
+
+    if (attempt >= max_attempts) {
+      return error(ErrorKind::transient,
+                   what + " failed after " + std::to_string(attempt) + " attempts in " +
+                       format_seconds(elapsed) + "; last error: " + reason,
+                   status);
+    }
+    const double remaining = budget - elapsed;
+    if (server_wait && *server_wait > remaining) {
+      const auto retry_at = now() + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double>(*server_wait));
+      return error(ErrorKind::transient,
+                   what + ": " + reason + " and the server asked to wait " +
+                       format_seconds(*server_wait) + ", more than the " +
+                       format_seconds(std::max(0.0, remaining)) +
+                       " left of the retry budget; retry after " + rfc3339(retry_at),
+                   status);
+    }
+    if (remaining < k_min_useful_wait_seconds) {
+      return error(ErrorKind::transient,
+                   what + " failed: retry time budget of " + format_seconds(budget) +
+                       " used up after " + std::to_string(attempt) +
+                       " attempts; last error: " + reason,
+                   status);
+    }
+    const double wait = std::min(server_wait ? *server_wait : full_jitter(attempt - 1), remaining);
+    log::event(spdlog::level::warn, "http_retry",
+               redact(what + ": " + reason + "; retrying", secrets),
+               {{"attempt", std::to_string(attempt)},
+                {"max_attempts", std::to_string(max_attempts)},
+                {"wait_seconds", format_number(wait)}});
+    sleep(wait);
+    elapsed += wait;
+  }
+}
+
+Client::Client(sync::HttpSettings settings, std::vector<std::string> secrets,
+               std::shared_ptr<Transport> transport, RetryClassifier extra_retry)
+    : m_impl(std::make_unique<Impl>()) {
+  m_impl->settings = std::move(settings);
+  m_impl->secrets = std::move(secrets);
+  m_impl->transport = transport ? std::move(transport) : make_cpprest_transport(m_impl->settings);
+  m_impl->extra_retry = std::move(extra_retry);
+}
+
+Client::~Client() = default;
+
+sync::Result<Response> Client::send(const Request& request) {
+  try {
+    return m_impl->send(request);
+  } catch (const std::exception& e) {
+    return m_impl->error(ErrorKind::internal,
+                         describe(request) + ": unexpected failure: " + std::string(e.what()));
+  }
+}
+
+Stats Client::stats() const {
+  std::lock_guard lock(m_impl->mutex);
+  return m_impl->stats;
+}
+
+void Client::set_sleep_function(std::function<void(double seconds)> sleep) {
+  m_impl->sleep = std::move(sleep);
+}
+
+void Client::set_clock_function(std::function<std::chrono::system_clock::time_point()> now) {
+  m_impl->now = std::move(now);
+}
+
+}  // namespace bzjira::adapters::http

@@ -1,0 +1,167 @@
+// A tiny scripted HTTP/1.1 server on 127.0.0.1 for the transport tests, on plain POSIX sockets so
+// the tests need no cpprest. Each connection is served by its own thread; a connection stays open
+// after an answer unless the answer says "Connection: close".
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace bzjira::test {
+
+class TinyServer {
+ public:
+  // `answers`: raw HTTP responses, one per request in order (the last one repeats); an empty
+  // answer drops the connection without answering; no answers at all = never answer (the
+  // connection is held open until the client or the server gives up).
+  explicit TinyServer(std::vector<std::string> answers) : m_answers(std::move(answers)) {
+    m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    ::setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    ::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::listen(m_fd, 16);
+    socklen_t len = sizeof addr;
+    ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    m_port = ntohs(addr.sin_port);
+    m_thread = std::thread([this] { run(); });
+  }
+  ~TinyServer() {
+    m_stop = true;
+    m_thread.join();
+    for (auto& t : m_connections) {
+      t.join();
+    }
+    ::close(m_fd);
+  }
+  TinyServer(const TinyServer&) = delete;
+  TinyServer& operator=(const TinyServer&) = delete;
+
+  int port() const { return m_port; }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(m_port) + path;
+  }
+  std::vector<std::string> requests() const {
+    std::lock_guard lock(m_mutex);
+    return m_requests;
+  }
+
+  static std::string answer(int status, const std::string& body,
+                            const std::string& extra_headers = "Connection: close\r\n") {
+    return "HTTP/1.1 " + std::to_string(status) +
+           " X\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers +
+           "\r\n" + body;
+  }
+
+ private:
+  bool wait_readable(int fd) const {
+    while (!m_stop) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 20) > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void run() {
+    while (wait_readable(m_fd)) {
+      const int conn = ::accept(m_fd, nullptr, nullptr);
+      if (conn < 0) {
+        continue;
+      }
+      m_connections.emplace_back([this, conn] {
+        serve(conn);
+        ::close(conn);
+      });
+    }
+  }
+
+  void serve(int conn) {
+    std::string data;
+    char buf[4096];
+    for (;;) {
+      std::size_t header_end = data.find("\r\n\r\n");
+      std::size_t wanted = 0;
+      while (header_end == std::string::npos ||
+             data.size() < (wanted = header_end + 4 + content_length(data.substr(0, header_end)))) {
+        if (!wait_readable(conn)) {
+          return;
+        }
+        const ssize_t n = ::recv(conn, buf, sizeof buf, 0);
+        if (n <= 0) {
+          return;
+        }
+        data.append(buf, static_cast<std::size_t>(n));
+        header_end = data.find("\r\n\r\n");
+      }
+      std::size_t index = 0;
+      {
+        std::lock_guard lock(m_mutex);
+        m_requests.push_back(data.substr(0, wanted));
+        index = m_requests.size() - 1;
+      }
+      data.erase(0, wanted);
+      if (m_answers.empty()) {
+        // Never answer: hold the connection until the client gives up (or the server stops).
+        while (wait_readable(conn) && ::recv(conn, buf, sizeof buf, 0) > 0) {
+        }
+        return;
+      }
+      const std::string& reply = m_answers[std::min(index, m_answers.size() - 1)];
+      if (reply.empty()) {
+        return;  // drop the connection unanswered
+      }
+      ::send(conn, reply.data(), reply.size(), MSG_NOSIGNAL);
+      if (reply.find("Connection: close") != std::string::npos) {
+        return;
+      }
+    }
+  }
+
+  static std::size_t content_length(const std::string& head) {
+    std::string lower;
+    for (char c : head) {
+      lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    const auto pos = lower.find("\r\ncontent-length:");
+    return pos == std::string::npos ? 0 : std::stoul(head.substr(pos + 17));
+  }
+
+  std::vector<std::string> m_answers;
+  int m_fd = -1;
+  int m_port = 0;
+  std::atomic<bool> m_stop{false};
+  mutable std::mutex m_mutex;
+  std::vector<std::string> m_requests;
+  std::vector<std::thread> m_connections;  // only touched by m_thread until it is joined
+  std::thread m_thread;
+};
+
+// A port on 127.0.0.1 where nothing listens (bound, read, closed).
+inline int closed_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+}  // namespace bzjira::test
