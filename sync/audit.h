@@ -1,5 +1,6 @@
-// The audit: every obligation window of every bug, with whether it was met, and a summary. This is the
-// evidence a CA needs for a late-response incident report (shared/RULES.md "What history means").
+// The audit: every obligation window of every bug, with whether it was met, and a summary. This is
+// the evidence a CA needs for a late-response incident report (shared/RULES.md "What history
+// means").
 #pragma once
 
 #include <optional>
@@ -36,15 +37,24 @@ struct AuditReport {
   AuditSummary totals;
 };
 
-// Bugs outside the mapping's scope (summary prefix, product, component, assignee, whiteboard) are left
-// out here too, so a dataset holding other CAs' bugs audits the same as a live scoped search.
+// Bugs outside the mapping's scope (summary prefix, product, component, assignee, whiteboard) are
+// left out here too, so a dataset holding other CAs' bugs audits the same as a live scoped search.
+// Product and component compare exactly; the summary prefix, assignee and whiteboard substring
+// ignore case, as Bugzilla's search does. An empty scope field matches anything. The status scope
+// is not applied: an audit wants resolved bugs too.
 bool in_scope(const Bug& bug, const BugScope& scope);
 
+// Windows are computed with obligation_windows() and the mapping's policy and accounts; a bug with
+// no window in the since/until period is left out. Bugs sorted by id.
 AuditReport build_audit(const std::vector<BugRecord>& records, const Mapping& mapping, Instant now,
                         const AuditOptions& options);
 
 // Renderers for people: plain text table and the Markdown timeline of an incident report.
 // (json and csv renderings live in adapters/, where JSON is allowed.)
+// Markdown: per bug "## Bug <id>: <summary>", one line per missed or overdue window, the deadline's
+// UTC date first ("- 2024-04-30: failed to respond within 7 days since 2024-04-23 (comment 12 by
+// x@y); answered 2024-05-02 by ca@example.com, 2d 1h late"), then that bug's totals.
+// CSV (sync/audit_render.cpp): a header row, one row per window, RFC 4180 quoting, CRLF line ends.
 std::string render_audit_text(const AuditReport& report);
 std::string render_audit_markdown(const AuditReport& report);
 std::string render_audit_csv(const AuditReport& report);

@@ -16,15 +16,16 @@ namespace bzjira::sync {
 enum class ObligationKind { question, needinfo, update, full_report };
 
 // met: satisfied at or before the deadline; missed: deadline passed before it was satisfied or
-// ended; overdue: still open and past the deadline; open: still open, deadline ahead; void: ended by
-// resolution or a closure request before its deadline.
+// ended; overdue: still open and past the deadline; open: still open, deadline ahead; void: ended
+// by resolution or a closure request before its deadline.
 enum class WindowStatus { open, overdue, met, missed, void_ };
 
 const char* to_string(ObligationKind kind);
 const char* to_string(WindowStatus status);
 
 struct Obligation {
-  std::string key;  // stable identity: bzq-<bug>-<comment>, bzn-<bug>-<flag>, bzu-<bug>-<comment>, bzf-<bug>
+  std::string key;  // stable identity: bzq-<bug>-<comment>, bzn-<bug>-<flag>, bzu-<bug>-<comment>,
+                    // bzf-<bug>
   ObligationKind kind = ObligationKind::question;
   BugId bug_id = 0;
   Instant start{};
@@ -57,6 +58,33 @@ struct Obligation {
 };
 
 // Every window of one bug, oldest start first (ties by key). `now` bounds open windows.
+//
+// How the rules are read (shared/RULES.md; details in sync/obligations.cpp and
+// sync/obligations_update.cpp):
+// - Accounts compare case-insensitively. Comments from `ignored_accounts` start and satisfy nothing
+//   (an account in both lists counts as ignored). Private comments count like public ones and set
+//   start_comment_private.
+// - Comments are taken in (time, id) order, so "after" a comment means a later second, or the same
+//   second with a larger id; "after" an instant (flag, bug creation) means a later second. A CA
+//   comment at exactly the deadline meets it.
+// - question: every comment by someone neither CA nor ignored, the description included; key
+//   bzq-<bug>-<comment id>. Several questions are all answered by the next CA comment.
+// - needinfo: a current "needinfo" flag (matched by name, status "?") on a CA account, key
+//   bzn-<bug>-<flag id>; or one set in the history ("flagtypes.name" adding "needinfo?(<login>)")
+//   that is no longer a current flag, key bzn-<bug>-h<epoch seconds of the request> (a "-2", "-3"
+//   suffix when several CA accounts were asked at once). Satisfied by the first CA comment after it
+//   or by its clearing in the history ("flag cleared"), whichever is first. So when a flag is
+//   cleared, its window's key changes from the flag id to the h-form; the window is then not open.
+// - update: see sync/obligations_update.cpp; key bzu-<bug>-<start comment id>, 0 for the window
+//   from the bug's creation. Not owed after a closure request until someone else comments.
+// - full_report (policy.full_report): key bzf-<bug>; met by the first CA comment (the description
+//   included) with three or more of the template's headings on Markdown heading lines.
+// - Resolution ends every unsatisfied window at the moment the bug was resolved: void if its
+//   deadline was still ahead (or exactly then), missed otherwise. Reopened bugs are read from the
+//   history; nothing starts while a bug is resolved.
+// - Everything after `now` (comments, history, flags, a resolution) is ignored, so a backfill
+//   with an earlier `now` sees the bug as it was then (the current whiteboard and flags excepted).
+// Never fails; malformed or missing data simply yields fewer windows.
 std::vector<Obligation> obligation_windows(const BugRecord& record, const PolicySettings& policy,
                                            const std::vector<std::string>& ca_accounts,
                                            const std::vector<std::string>& ignored_accounts,

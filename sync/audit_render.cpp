@@ -1,0 +1,200 @@
+// The audit's renderings for people and spreadsheets (declared in sync/audit.h).
+#include <algorithm>
+
+#include "sync/audit.h"
+
+namespace bzjira::sync {
+
+namespace {
+
+std::string one_line(const std::string& text) {
+  std::string out = text;
+  std::replace(out.begin(), out.end(), '\n', ' ');
+  std::replace(out.begin(), out.end(), '\r', ' ');
+  return out;
+}
+
+std::string opt_time(const std::optional<Instant>& t) { return t ? format_rfc3339(*t) : ""; }
+
+std::string summary_line(const AuditSummary& s) {
+  return "windows: " + std::to_string(s.windows) + ", met: " + std::to_string(s.met) +
+         ", missed: " + std::to_string(s.missed) + ", overdue: " + std::to_string(s.overdue) +
+         ", open: " + std::to_string(s.open) + ", void: " + std::to_string(s.void_count) +
+         ", worst lateness: " + format_duration(s.worst_late);
+}
+
+bool is_late(const Obligation& w) {
+  return w.status == WindowStatus::missed || w.status == WindowStatus::overdue;
+}
+
+// "(comment 12 by x@y)", "(requested by x@y)", "(bug filed by x@y)".
+std::string origin(const Obligation& w) {
+  if (w.start_comment_count) {
+    return "(comment " + std::to_string(*w.start_comment_count) + " by " + w.start_author +
+           (w.start_comment_private ? ", private" : "") + ")";
+  }
+  if (w.kind == ObligationKind::needinfo) {
+    return "(needinfo requested by " + w.start_author + ")";
+  }
+  return "(bug filed by " + w.start_author + ")";
+}
+
+// One Timeline line of a late-response incident report: the day it became late first.
+std::string timeline_line(const Obligation& w) {
+  const auto days = std::chrono::duration_cast<Days>(w.deadline - w.start).count();
+  const std::string within = "within " + std::to_string(days) + (days == 1 ? " day" : " days");
+  const std::string since = " since " + format_date(utc_date(w.start)) + " " + origin(w);
+  std::string what;
+  switch (w.kind) {
+    case ObligationKind::question:
+      what = "failed to respond " + within;
+      break;
+    case ObligationKind::needinfo:
+      what = "failed to answer a needinfo request " + within;
+      break;
+    case ObligationKind::update:
+      if (w.deadline_from_next_update) {
+        what = "failed to post an update due by the Next update date " +
+               format_date(utc_date(w.deadline - Days{1}));
+      } else {
+        what = "failed to post an update " + within;
+      }
+      break;
+    case ObligationKind::full_report:
+      what = "failed to post the full incident report " + within;
+      break;
+  }
+  std::string line = "- " + format_date(utc_date(w.deadline)) + ": " + what + since;
+  const std::string late = format_duration(w.late_seconds);
+  if (w.satisfied_at) {
+    line += w.satisfied_comment_id
+                ? "; answered " + format_date(utc_date(*w.satisfied_at)) + " by " + w.satisfied_by
+                : "; needinfo cleared " + format_date(utc_date(*w.satisfied_at));
+    line += ", " + late + " late";
+  } else if (w.ended_at) {
+    line += "; unanswered when " + w.end_reason + " on " + format_date(utc_date(*w.ended_at)) +
+            ", " + late + " late";
+  } else {
+    line += "; still unanswered, " + late + " overdue";
+  }
+  return line;
+}
+
+void pad(std::string& out, const std::string& cell, std::size_t width) {
+  out += cell;
+  out.append(cell.size() < width ? width - cell.size() : 1, ' ');
+}
+
+std::string late_cell(const Obligation& w) {
+  if (w.status == WindowStatus::void_) {
+    return "";
+  }
+  // Negative lateness is time to spare: "early 2d" reads better than "-2d".
+  return w.late_seconds.count() > 0 ? "late " + format_duration(w.late_seconds)
+                                    : "early " + format_duration(-w.late_seconds);
+}
+
+std::string csv_field(const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) {
+    return value;
+  }
+  std::string out = "\"";
+  for (char c : value) {
+    out += c;
+    if (c == '"') {
+      out += '"';
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string render_audit_text(const AuditReport& report) {
+  std::string out = "Obligation audit as of " + format_rfc3339(report.now) + "\n";
+  out += "Total " + summary_line(report.totals) + "\n";
+  for (const BugAudit& bug : report.bugs) {
+    out += "\nBug " + std::to_string(bug.bug_id) + ": " + one_line(bug.summary) + "\n";
+    std::string header = "  ";
+    pad(header, "kind", 13);
+    pad(header, "start", 22);
+    pad(header, "deadline", 22);
+    pad(header, "status", 9);
+    pad(header, "satisfied / ended", 22);
+    header += "lateness";
+    out += header + "\n";
+    for (const Obligation& w : bug.windows) {
+      std::string row = "  ";
+      pad(row, to_string(w.kind), 13);
+      pad(row, format_rfc3339(w.start), 22);
+      pad(row, format_rfc3339(w.deadline), 22);
+      pad(row, to_string(w.status), 9);
+      pad(row, w.satisfied_at ? opt_time(w.satisfied_at) : opt_time(w.ended_at), 22);
+      row += late_cell(w);
+      out += row + "\n";
+    }
+    out += "  " + summary_line(bug.totals) + "\n";
+  }
+  return out;
+}
+
+std::string render_audit_markdown(const AuditReport& report) {
+  std::string out = "# Obligation audit as of " + format_rfc3339(report.now) + "\n";
+  for (const BugAudit& bug : report.bugs) {
+    out += "\n## Bug " + std::to_string(bug.bug_id) + ": " + one_line(bug.summary) + "\n\n";
+    bool any_late = false;
+    for (const Obligation& w : bug.windows) {
+      if (is_late(w)) {
+        out += timeline_line(w) + "\n";
+        any_late = true;
+      }
+    }
+    if (!any_late) {
+      out += "- No late responses.\n";
+    }
+    const AuditSummary& s = bug.totals;
+    out += "\nWindows: " + std::to_string(s.windows) + ", met: " + std::to_string(s.met) +
+           ", missed: " + std::to_string(s.missed) + ", overdue: " + std::to_string(s.overdue) +
+           ", worst lateness: " + format_duration(s.worst_late) + ".\n";
+  }
+  out += "\nTotal " + summary_line(report.totals) + ".\n";
+  return out;
+}
+
+std::string render_audit_csv(const AuditReport& report) {
+  std::string out =
+      "bug_id,summary,key,kind,status,start,deadline,should_by,deadline_from_next_update,"
+      "satisfied_at,satisfied_by,satisfied_comment_count,ended_at,end_reason,late_seconds,"
+      "start_comment_count,start_author,start_private,rule\r\n";
+  for (const BugAudit& bug : report.bugs) {
+    for (const Obligation& w : bug.windows) {
+      const std::vector<std::string> fields = {
+          std::to_string(bug.bug_id),
+          bug.summary,
+          w.key,
+          to_string(w.kind),
+          to_string(w.status),
+          format_rfc3339(w.start),
+          format_rfc3339(w.deadline),
+          opt_time(w.should_by),
+          w.deadline_from_next_update ? "true" : "false",
+          opt_time(w.satisfied_at),
+          w.satisfied_by,
+          w.satisfied_comment_count ? std::to_string(*w.satisfied_comment_count) : "",
+          opt_time(w.ended_at),
+          w.end_reason,
+          std::to_string(w.late_seconds.count()),
+          w.start_comment_count ? std::to_string(*w.start_comment_count) : "",
+          w.start_author,
+          w.start_comment_private ? "true" : "false",
+          w.rule};
+      for (std::size_t i = 0; i < fields.size(); ++i) {
+        out += (i == 0 ? "" : ",") + csv_field(fields[i]);
+      }
+      out += "\r\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace bzjira::sync

@@ -1,0 +1,229 @@
+#include "sync/bug_history.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "sync/whiteboard.h"
+
+namespace bzjira::sync {
+
+std::string to_lower_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+bool contains_ci(std::string_view haystack, std::string_view lower_needle) {
+  if (lower_needle.empty()) {
+    return true;
+  }
+  const auto it =
+      std::search(haystack.begin(), haystack.end(), lower_needle.begin(), lower_needle.end(),
+                  [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  return it != haystack.end();
+}
+
+std::vector<const HistoryEntry*> sorted_history(const std::vector<HistoryEntry>& history,
+                                                Instant now) {
+  std::vector<const HistoryEntry*> out;
+  out.reserve(history.size());
+  for (const HistoryEntry& entry : history) {
+    if (entry.when <= now) {
+      out.push_back(&entry);
+    }
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const HistoryEntry* a, const HistoryEntry* b) { return a->when < b->when; });
+  return out;
+}
+
+namespace {
+
+std::string resolved_reason(const std::string& resolution) {
+  return resolution.empty() ? "bug resolved" : "bug resolved (" + resolution + ")";
+}
+
+}  // namespace
+
+ResolutionTimeline::ResolutionTimeline(const Bug& bug,
+                                       const std::vector<const HistoryEntry*>& history,
+                                       Instant now) {
+  bool resolved = false;
+  for (const HistoryEntry* entry : history) {
+    const FieldChange* status = nullptr;
+    std::string resolution;
+    for (const FieldChange& change : entry->changes) {
+      if (change.field_name == "status" || change.field_name == "bug_status") {
+        status = &change;
+      } else if (change.field_name == "resolution") {
+        resolution = change.added;
+      }
+    }
+    if (status == nullptr) {
+      continue;
+    }
+    const bool now_resolved = is_resolved_status(status->added);
+    if (now_resolved && !resolved) {
+      m_periods.push_back(ResolvedPeriod{entry->when, std::nullopt, resolved_reason(resolution)});
+    } else if (!now_resolved && resolved) {
+      m_periods.back().end = entry->when;
+    }
+    resolved = now_resolved;
+  }
+
+  if (is_resolved_status(bug.status)) {
+    // cf_last_resolved is the server's own answer; the history is the fallback, then the last
+    // change.
+    Instant at = bug.last_change_time;
+    if (bug.last_resolved) {
+      at = *bug.last_resolved;
+    } else if (resolved) {
+      at = m_periods.back().start;
+    }
+    if (!resolved) {
+      m_periods.push_back(ResolvedPeriod{at, std::nullopt, {}});
+    }
+    ResolvedPeriod& current = m_periods.back();
+    current.start = at;
+    current.reason = resolved_reason(bug.resolution);
+    if (m_periods.size() >= 2 && m_periods[m_periods.size() - 2].end &&
+        current.start < *m_periods[m_periods.size() - 2].end) {
+      current.start = *m_periods[m_periods.size() - 2].end;
+    }
+  } else if (resolved) {
+    // The bug is open but its reopening is missing from the history: the current status wins.
+    m_periods.pop_back();
+  }
+  while (!m_periods.empty() && m_periods.back().start > now) {
+    m_periods.pop_back();
+  }
+  if (!m_periods.empty() && m_periods.back().end && *m_periods.back().end > now) {
+    m_periods.back().end.reset();
+  }
+}
+
+bool ResolutionTimeline::resolved_at(Instant t) const {
+  for (const ResolvedPeriod& period : m_periods) {
+    if (period.start <= t && (!period.end || t < *period.end)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const ResolvedPeriod* ResolutionTimeline::first_after(Instant t) const {
+  const auto it = std::lower_bound(
+      m_periods.begin(), m_periods.end(), t,
+      [](const ResolvedPeriod& period, Instant value) { return period.start < value; });
+  return it == m_periods.end() ? nullptr : &*it;
+}
+
+WhiteboardTimeline::WhiteboardTimeline(const Bug& bug, const std::vector<HistoryEntry>& history) {
+  const auto all = sorted_history(history, Instant::max());
+  for (const HistoryEntry* entry : all) {
+    for (const FieldChange& change : entry->changes) {
+      if (change.field_name == "whiteboard" || change.field_name == "status_whiteboard") {
+        if (m_changes.empty()) {
+          m_initial = change.removed;
+        }
+        m_changes.push_back(Change{entry->when, change.added});
+      }
+    }
+  }
+  // The bug's own field is authoritative for the latest value (history values may be abridged).
+  if (m_changes.empty()) {
+    m_initial = bug.whiteboard;
+  } else {
+    m_changes.back().value = bug.whiteboard;
+  }
+}
+
+const std::string& WhiteboardTimeline::at(Instant t) const {
+  const auto it =
+      std::upper_bound(m_changes.begin(), m_changes.end(), t,
+                       [](Instant value, const Change& change) { return value < change.when; });
+  return it == m_changes.begin() ? m_initial : std::prev(it)->value;
+}
+
+std::vector<Instant> WhiteboardTimeline::close_marker_added(Instant now, Instant fallback) const {
+  std::vector<Instant> out;
+  bool had = parse_whiteboard(m_initial).close_on.has_value();
+  if (had && fallback <= now) {
+    out.push_back(fallback);
+  }
+  for (const Change& change : m_changes) {
+    if (change.when > now) {
+      break;
+    }
+    const bool has = parse_whiteboard(change.value).close_on.has_value();
+    if (has && !had) {
+      out.push_back(change.when);
+    }
+    had = has;
+  }
+  return out;
+}
+
+namespace {
+
+// The requestees of "needinfo?(login)" items in a flag list such as "review?, needinfo?(a@b.c)".
+std::vector<std::string> needinfo_requestees(std::string_view value) {
+  constexpr std::string_view k_prefix = "needinfo?(";
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= value.size()) {
+    std::size_t comma = value.find(',', pos);
+    if (comma == std::string_view::npos) {
+      comma = value.size();
+    }
+    std::string_view item = value.substr(pos, comma - pos);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) {
+      item.remove_prefix(1);
+    }
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) {
+      item.remove_suffix(1);
+    }
+    if (item.size() > k_prefix.size() + 1 &&
+        to_lower_ascii(item.substr(0, k_prefix.size())) == k_prefix && item.back() == ')') {
+      out.emplace_back(item.substr(k_prefix.size(), item.size() - k_prefix.size() - 1));
+    }
+    pos = comma + 1;
+  }
+  return out;
+}
+
+bool has_login(const std::vector<std::string>& logins, const std::string& login) {
+  const std::string lower = to_lower_ascii(login);
+  return std::any_of(logins.begin(), logins.end(),
+                     [&](const std::string& l) { return to_lower_ascii(l) == lower; });
+}
+
+}  // namespace
+
+std::vector<NeedinfoEvent> needinfo_events(const std::vector<const HistoryEntry*>& history) {
+  std::vector<NeedinfoEvent> out;
+  for (const HistoryEntry* entry : history) {
+    for (const FieldChange& change : entry->changes) {
+      if (change.field_name != "flagtypes.name") {
+        continue;
+      }
+      const auto removed = needinfo_requestees(change.removed);
+      const auto added = needinfo_requestees(change.added);
+      for (const std::string& login : removed) {
+        if (!has_login(added, login)) {
+          out.push_back(NeedinfoEvent{entry->when, login, entry->who, false});
+        }
+      }
+      for (const std::string& login : added) {
+        if (!has_login(removed, login)) {
+          out.push_back(NeedinfoEvent{entry->when, login, entry->who, true});
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace bzjira::sync

@@ -1,0 +1,75 @@
+// The facts about one bug that every obligation kind needs, computed once per bug by
+// obligation_windows() (sync/obligations.cpp): comments in order with who wrote them, the next CA
+// comment after each, the resolved periods and the whiteboard over time. Internal to the core.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sync/bug_history.h"
+#include "sync/mapping.h"
+#include "sync/model.h"
+#include "sync/obligations.h"
+#include "sync/time.h"
+
+namespace bzjira::sync {
+
+enum class Role { ca, other, ignored };
+
+// Lets a needinfo requested up to this long before a closure comment still count as its request,
+// and drops an update window that a closure request voids this soon after it opened.
+inline constexpr Seconds k_closure_slack{5 * 60};
+
+struct ObligationContext {
+  const BugRecord& record;
+  const PolicySettings& policy;
+  Instant now;
+  std::vector<const Comment*> comments;      // at or before now, by (time, id), duplicates removed
+  std::vector<Role> roles;                   // parallel to comments
+  std::vector<std::size_t> next_ca;          // index of the first CA comment after i; npos if none
+  std::vector<std::size_t> ca_indexes;       // indexes of CA comments, in order
+  std::vector<const HistoryEntry*> history;  // at or before now, oldest first
+  ResolutionTimeline resolutions;
+  WhiteboardTimeline whiteboard;
+  std::string rule_prefix;  // "IRG 3.2"
+
+  ObligationContext(const BugRecord& bug_record, const PolicySettings& policy_settings,
+                    const std::vector<std::string>& ca_accounts,
+                    const std::vector<std::string>& ignored_accounts, Instant at);
+
+  // The first CA comment created strictly after `t`; nullptr when none.
+  const Comment* first_ca_after(Instant t) const;
+};
+
+// How a window was satisfied: a CA comment or the needinfo flag being cleared.
+struct Satisfaction {
+  Instant at{};
+  std::string by;
+  std::optional<CommentId> comment_id;
+  std::optional<int> comment_count;
+};
+
+Satisfaction satisfaction_from(const Comment& comment);
+
+// A window with its identity, kind, start and rule set; nothing else yet.
+Obligation new_window(ObligationKind kind, std::string key, BugId bug, Instant start,
+                      std::string rule);
+
+// Copies the starting comment's identity, author, privacy and text into the window.
+void set_start_comment(Obligation& window, const Comment& comment);
+
+// When the window stops counting: satisfied first (a satisfaction at exactly `end` still counts),
+// else `end`, else nullopt (still open).
+std::optional<Instant> closing_instant(const std::optional<Satisfaction>& sat,
+                                       std::optional<Instant> end);
+
+// Fills status, the satisfied_* or ended_* fields and late_seconds from the window's deadline.
+void settle(Obligation& window, const std::optional<Satisfaction>& sat, std::optional<Instant> end,
+            const std::string& end_reason, Instant now);
+
+// The update (cadence) windows, clause 2, 3 and 5 (sync/obligations_update.cpp).
+void add_update_windows(const ObligationContext& ctx, std::vector<Obligation>& out);
+
+}  // namespace bzjira::sync

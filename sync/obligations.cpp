@@ -1,0 +1,395 @@
+#include "sync/obligations.h"
+
+#include <algorithm>
+#include <array>
+
+#include "sync/obligation_context.h"
+
+namespace bzjira::sync {
+
+const char* to_string(ObligationKind kind) {
+  switch (kind) {
+    case ObligationKind::question:
+      return "question";
+    case ObligationKind::needinfo:
+      return "needinfo";
+    case ObligationKind::update:
+      return "update";
+    case ObligationKind::full_report:
+      return "full_report";
+  }
+  return "question";
+}
+
+const char* to_string(WindowStatus status) {
+  switch (status) {
+    case WindowStatus::open:
+      return "open";
+    case WindowStatus::overdue:
+      return "overdue";
+    case WindowStatus::met:
+      return "met";
+    case WindowStatus::missed:
+      return "missed";
+    case WindowStatus::void_:
+      return "void";
+  }
+  return "open";
+}
+
+bool account_in(const std::string& login, const std::vector<std::string>& accounts) {
+  const std::string lower = to_lower_ascii(login);
+  return std::any_of(accounts.begin(), accounts.end(),
+                     [&](const std::string& a) { return to_lower_ascii(a) == lower; });
+}
+
+namespace {
+
+constexpr std::size_t k_none = static_cast<std::size_t>(-1);
+// A history entry and a current flag this close together are the same needinfo request.
+constexpr Seconds k_flag_match{60};
+
+std::string make_rule_prefix(const std::string& rules) {
+  if (rules.size() > 4 && to_lower_ascii(rules.substr(0, 4)) == "irg-") {
+    return "IRG " + rules.substr(4);
+  }
+  return rules;
+}
+
+}  // namespace
+
+ObligationContext::ObligationContext(const BugRecord& bug_record,
+                                     const PolicySettings& policy_settings,
+                                     const std::vector<std::string>& ca_accounts,
+                                     const std::vector<std::string>& ignored_accounts, Instant at)
+    : record(bug_record),
+      policy(policy_settings),
+      now(at),
+      history(sorted_history(bug_record.history, at)),
+      resolutions(bug_record.bug, history, at),
+      whiteboard(bug_record.bug, bug_record.history),
+      rule_prefix(make_rule_prefix(policy_settings.rules)) {
+  for (const Comment& c : record.comments) {
+    if (c.time <= now) {
+      comments.push_back(&c);
+    }
+  }
+  std::sort(comments.begin(), comments.end(), [](const Comment* a, const Comment* b) {
+    return a->time != b->time ? a->time < b->time : a->id < b->id;
+  });
+  comments.erase(std::unique(comments.begin(), comments.end(),
+                             [](const Comment* a, const Comment* b) { return a->id == b->id; }),
+                 comments.end());
+  // Lower-case the lists once: the per-comment test then costs no allocation per account.
+  const auto lowered = [](const std::vector<std::string>& accounts) {
+    std::vector<std::string> out;
+    for (const std::string& a : accounts) {
+      out.push_back(to_lower_ascii(a));
+    }
+    return out;
+  };
+  const auto ca = lowered(ca_accounts);
+  const auto ignored = lowered(ignored_accounts);
+  roles.reserve(comments.size());
+  for (const Comment* c : comments) {
+    const std::string login = to_lower_ascii(c->creator);
+    const auto in = [&](const std::vector<std::string>& list) {
+      return std::find(list.begin(), list.end(), login) != list.end();
+    };
+    // Ignored wins over CA: a bot listed in both must not satisfy anything.
+    roles.push_back(in(ignored) ? Role::ignored : in(ca) ? Role::ca : Role::other);
+  }
+  next_ca.assign(comments.size(), k_none);
+  std::size_t next = k_none;
+  for (std::size_t i = comments.size(); i-- > 0;) {
+    next_ca[i] = next;
+    if (roles[i] == Role::ca) {
+      next = i;
+    }
+  }
+  for (std::size_t i = 0; i < comments.size(); ++i) {
+    if (roles[i] == Role::ca) {
+      ca_indexes.push_back(i);
+    }
+  }
+}
+
+const Comment* ObligationContext::first_ca_after(Instant t) const {
+  const auto it =
+      std::upper_bound(ca_indexes.begin(), ca_indexes.end(), t,
+                       [&](Instant value, std::size_t i) { return value < comments[i]->time; });
+  return it == ca_indexes.end() ? nullptr : comments[*it];
+}
+
+Satisfaction satisfaction_from(const Comment& comment) {
+  return Satisfaction{comment.time, comment.creator, comment.id, comment.count};
+}
+
+Obligation new_window(ObligationKind kind, std::string key, BugId bug, Instant start,
+                      std::string rule) {
+  Obligation o;
+  o.key = std::move(key);
+  o.kind = kind;
+  o.bug_id = bug;
+  o.start = start;
+  o.rule = std::move(rule);
+  return o;
+}
+
+void set_start_comment(Obligation& window, const Comment& comment) {
+  window.start_comment_id = comment.id;
+  window.start_comment_count = comment.count;
+  window.start_author = comment.creator;
+  window.start_comment_private = comment.is_private;
+  window.start_text = comment.text;
+}
+
+std::optional<Instant> closing_instant(const std::optional<Satisfaction>& sat,
+                                       std::optional<Instant> end) {
+  if (sat && (!end || sat->at <= *end)) {
+    return sat->at;
+  }
+  return end;
+}
+
+void settle(Obligation& window, const std::optional<Satisfaction>& sat, std::optional<Instant> end,
+            const std::string& end_reason, Instant now) {
+  if (sat && (!end || sat->at <= *end)) {
+    window.satisfied_at = sat->at;
+    window.satisfied_by = sat->by;
+    window.satisfied_comment_id = sat->comment_id;
+    window.satisfied_comment_count = sat->comment_count;
+    // A deadline the CA meets to the second is met.
+    window.status = sat->at <= window.deadline ? WindowStatus::met : WindowStatus::missed;
+    window.late_seconds = sat->at - window.deadline;
+  } else if (end) {
+    window.ended_at = end;
+    window.end_reason = end_reason;
+    if (*end <= window.deadline) {
+      window.status = WindowStatus::void_;
+      window.late_seconds = Seconds{0};
+    } else {
+      window.status = WindowStatus::missed;
+      window.late_seconds = *end - window.deadline;
+    }
+  } else {
+    window.status = now > window.deadline ? WindowStatus::overdue : WindowStatus::open;
+    window.late_seconds = now - window.deadline;
+  }
+}
+
+namespace {
+
+// Settles a window that only a CA comment (or a cleared flag) and the bug's resolution can end.
+void settle_until_resolved(const ObligationContext& ctx, Obligation& window,
+                           const std::optional<Satisfaction>& sat) {
+  const ResolvedPeriod* resolved = ctx.resolutions.first_after(window.start);
+  settle(window, sat, resolved ? std::optional<Instant>(resolved->start) : std::nullopt,
+         resolved ? resolved->reason : std::string(), ctx.now);
+}
+
+std::string days_text(int days) { return std::to_string(days) + (days == 1 ? " day" : " days"); }
+
+// Clause 1: every comment from someone who is not the CA.
+void add_question_windows(const ObligationContext& ctx, std::vector<Obligation>& out) {
+  const BugId bug = ctx.record.bug.id;
+  const std::string rule =
+      ctx.rule_prefix + ": respond to comments within " + days_text(ctx.policy.response_days);
+  for (std::size_t i = 0; i < ctx.comments.size(); ++i) {
+    const Comment& c = *ctx.comments[i];
+    if (ctx.roles[i] != Role::other || ctx.resolutions.resolved_at(c.time)) {
+      continue;
+    }
+    Obligation o =
+        new_window(ObligationKind::question,
+                   "bzq-" + std::to_string(bug) + "-" + std::to_string(c.id), bug, c.time, rule);
+    set_start_comment(o, c);
+    o.deadline = c.time + Days{ctx.policy.response_days};
+    std::optional<Satisfaction> sat;
+    if (ctx.next_ca[i] != k_none) {
+      sat = satisfaction_from(*ctx.comments[ctx.next_ca[i]]);
+    }
+    settle_until_resolved(ctx, o, sat);
+    out.push_back(std::move(o));
+  }
+}
+
+bool is_needinfo(const Flag& flag) { return to_lower_ascii(flag.name) == "needinfo"; }
+
+// A needinfo window: answered by the first CA comment after it, or by `cleared` when earlier.
+void push_needinfo(const ObligationContext& ctx, Obligation o, std::optional<Instant> cleared,
+                   std::vector<Obligation>& out) {
+  o.deadline = o.start + Days{ctx.policy.response_days};
+  std::optional<Satisfaction> sat;
+  if (const Comment* reply = ctx.first_ca_after(o.start)) {
+    sat = satisfaction_from(*reply);
+  }
+  if (cleared && (!sat || *cleared < sat->at)) {
+    sat = Satisfaction{*cleared, "flag cleared", std::nullopt, std::nullopt};
+  }
+  settle_until_resolved(ctx, o, sat);
+  out.push_back(std::move(o));
+}
+
+// Needinfo requests on CA accounts: current flags, then past ones from the history.
+void add_needinfo_windows(const ObligationContext& ctx, const std::vector<std::string>& ca_accounts,
+                          std::vector<Obligation>& out) {
+  const BugId bug = ctx.record.bug.id;
+  const std::string rule = ctx.rule_prefix + ": respond to needinfo requests within " +
+                           days_text(ctx.policy.response_days);
+  std::vector<const Flag*> current;
+  for (const Flag& flag : ctx.record.bug.flags) {
+    if (is_needinfo(flag) && flag.status == "?" && account_in(flag.requestee, ca_accounts) &&
+        flag.creation_date <= ctx.now) {
+      current.push_back(&flag);
+    }
+  }
+  for (const Flag* flag : current) {
+    if (ctx.resolutions.resolved_at(flag->creation_date)) {
+      continue;
+    }
+    Obligation o = new_window(ObligationKind::needinfo,
+                              "bzn-" + std::to_string(bug) + "-" + std::to_string(flag->id), bug,
+                              flag->creation_date, rule);
+    o.flag_id = flag->id;
+    o.start_author = flag->setter;
+    push_needinfo(ctx, std::move(o), std::nullopt, out);
+  }
+
+  const auto events = needinfo_events(ctx.history);
+  std::vector<bool> matched(current.size(), false);
+  std::vector<std::string> used_keys;
+  for (std::size_t e = 0; e < events.size(); ++e) {
+    const NeedinfoEvent& set = events[e];
+    if (!set.set || !account_in(set.requestee, ca_accounts) ||
+        ctx.resolutions.resolved_at(set.when)) {
+      continue;
+    }
+    bool is_current = false;
+    const std::string requestee = to_lower_ascii(set.requestee);
+    for (std::size_t f = 0; f < current.size() && !is_current; ++f) {
+      const Seconds gap = current[f]->creation_date - set.when;
+      if (!matched[f] && to_lower_ascii(current[f]->requestee) == requestee &&
+          gap <= k_flag_match && gap >= -k_flag_match) {
+        matched[f] = is_current = true;
+      }
+    }
+    if (is_current) {
+      continue;
+    }
+    // Its clearing: the next removal of the same request (events are few; a scan is fine).
+    std::optional<Instant> cleared;
+    for (std::size_t k = e + 1; k < events.size() && !cleared; ++k) {
+      if (!events[k].set && to_lower_ascii(events[k].requestee) == requestee) {
+        cleared = events[k].when;
+      }
+    }
+    std::string key =
+        "bzn-" + std::to_string(bug) + "-h" + std::to_string(set.when.time_since_epoch().count());
+    // Two CA accounts asked in the same change would share a key: number the later ones.
+    const auto same = std::count(used_keys.begin(), used_keys.end(), key);
+    used_keys.push_back(key);
+    if (same > 0) {
+      key += "-" + std::to_string(same + 1);
+    }
+    Obligation o = new_window(ObligationKind::needinfo, std::move(key), bug, set.when, rule);
+    o.start_author = set.who;
+    push_needinfo(ctx, std::move(o), cleared, out);
+  }
+}
+
+// The full report template's headings (IRG 3.2); three of them on Markdown heading lines count.
+bool has_full_report_headings(const std::string& text) {
+  static constexpr std::array<std::string_view, 6> k_headings = {
+      "summary", "impact", "timeline", "root cause analysis", "lessons learned", "action items"};
+  std::array<bool, k_headings.size()> seen{};
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t eol = text.find('\n', pos);
+    if (eol == std::string::npos) {
+      eol = text.size();
+    }
+    std::string_view line(text.data() + pos, eol - pos);
+    pos = eol + 1;
+    std::size_t i = 0;
+    while (i < line.size() && i < 3 && line[i] == ' ') {
+      ++i;
+    }
+    std::size_t hashes = 0;
+    while (i < line.size() && line[i] == '#') {
+      ++i, ++hashes;
+    }
+    if (hashes == 0 || hashes > 6 || (i < line.size() && line[i] != ' ' && line[i] != '\t')) {
+      continue;
+    }
+    for (std::size_t h = 0; h < k_headings.size(); ++h) {
+      seen[h] = seen[h] || contains_ci(line.substr(i), k_headings[h]);
+    }
+  }
+  return std::count(seen.begin(), seen.end(), true) >= 3;
+}
+
+// Clause 4 (optional rule): the full report within full_report_days of the bug's creation.
+void add_full_report_window(const ObligationContext& ctx, std::vector<Obligation>& out) {
+  const Bug& bug = ctx.record.bug;
+  Obligation o = new_window(ObligationKind::full_report, "bzf-" + std::to_string(bug.id), bug.id,
+                            bug.creation_time,
+                            ctx.rule_prefix + ": post the full incident report within " +
+                                days_text(ctx.policy.full_report_days));
+  o.deadline = bug.creation_time + Days{ctx.policy.full_report_days};
+  o.start_author = bug.creator;
+  std::optional<Satisfaction> sat;
+  // The description counts too: a CA may file the bug with the full report in it.
+  for (std::size_t index : ctx.ca_indexes) {
+    const Comment& c = *ctx.comments[index];
+    if (c.time >= bug.creation_time && has_full_report_headings(c.text)) {
+      sat = satisfaction_from(c);
+      break;
+    }
+  }
+  settle_until_resolved(ctx, o, sat);
+  out.push_back(std::move(o));
+}
+
+}  // namespace
+
+std::vector<Obligation> obligation_windows(const BugRecord& record, const PolicySettings& policy,
+                                           const std::vector<std::string>& ca_accounts,
+                                           const std::vector<std::string>& ignored_accounts,
+                                           Instant now) {
+  std::vector<Obligation> out;
+  if (record.bug.creation_time > now) {
+    return out;
+  }
+  const ObligationContext ctx(record, policy, ca_accounts, ignored_accounts, now);
+  add_question_windows(ctx, out);
+  add_needinfo_windows(ctx, ca_accounts, out);
+  add_update_windows(ctx, out);
+  if (policy.full_report) {
+    add_full_report_window(ctx, out);
+  }
+  std::sort(out.begin(), out.end(), [](const Obligation& a, const Obligation& b) {
+    return a.start != b.start ? a.start < b.start : a.key < b.key;
+  });
+  return out;
+}
+
+std::vector<Obligation> open_obligations(const BugRecord& record, const PolicySettings& policy,
+                                         const std::vector<std::string>& ca_accounts,
+                                         const std::vector<std::string>& ignored_accounts,
+                                         Instant now) {
+  std::vector<Obligation> all =
+      obligation_windows(record, policy, ca_accounts, ignored_accounts, now);
+  std::vector<Obligation> open;
+  for (Obligation& o : all) {
+    if (o.is_open()) {
+      open.push_back(std::move(o));
+    }
+  }
+  std::sort(open.begin(), open.end(), [](const Obligation& a, const Obligation& b) {
+    return a.deadline != b.deadline ? a.deadline < b.deadline : a.key < b.key;
+  });
+  return open;
+}
+
+}  // namespace bzjira::sync

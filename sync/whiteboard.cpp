@@ -1,0 +1,130 @@
+#include "sync/whiteboard.h"
+
+#include <cctype>
+#include <string>
+#include <vector>
+
+namespace bzjira::sync {
+
+namespace {
+
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+// Case-insensitive search for an ASCII lower-case `needle`; npos when absent.
+std::size_t find_ci(std::string_view haystack, std::string_view needle, std::size_t from) {
+  if (needle.size() > haystack.size()) {
+    return std::string_view::npos;
+  }
+  for (std::size_t i = from; i + needle.size() <= haystack.size(); ++i) {
+    std::size_t k = 0;
+    while (k < needle.size() && lower(haystack[i + k]) == needle[k]) {
+      ++k;
+    }
+    if (k == needle.size()) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// The shape \d{4}-\d{2}-\d{2} at `pos` (what API.md A.10's regex matches), valid or not.
+bool looks_like_date(std::string_view text, std::size_t pos) {
+  if (pos + 10 > text.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < 10; ++i) {
+    const char c = text[pos + i];
+    if (i == 4 || i == 7 ? c != '-' : !is_digit(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<std::string_view> split_words(std::string_view text) {
+  std::vector<std::string_view> words;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) {
+      ++i;
+    }
+    const std::size_t start = i;
+    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) {
+      ++i;
+    }
+    if (i > start) {
+      words.push_back(text.substr(start, i - start));
+    }
+  }
+  return words;
+}
+
+bool equals_ci(std::string_view a, std::string_view lower_b) {
+  if (a.size() != lower_b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower_b[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// "[close on D]" or "[close as RESOLUTION on D]" (any spacing, any case); nullopt otherwise.
+std::optional<Date> parse_close_marker(std::string_view inside_brackets) {
+  const auto words = split_words(inside_brackets);
+  if (words.size() < 3 || !equals_ci(words.front(), "close") ||
+      !equals_ci(words[words.size() - 2], "on")) {
+    return std::nullopt;
+  }
+  if (words.size() != 3 && (words.size() < 5 || !equals_ci(words[1], "as"))) {
+    return std::nullopt;
+  }
+  return parse_date(words.back());
+}
+
+}  // namespace
+
+WhiteboardInfo parse_whiteboard(std::string_view whiteboard) {
+  WhiteboardInfo info;
+  constexpr std::string_view k_next_update = "next update";
+
+  // Like /next update[:\s]*(\d{4}-\d{2}-\d{2})/i: the first occurrence followed by a date wins.
+  bool seen_marker = false;
+  for (std::size_t at = find_ci(whiteboard, k_next_update, 0); at != std::string_view::npos;
+       at = find_ci(whiteboard, k_next_update, at + 1)) {
+    seen_marker = true;
+    std::size_t pos = at + k_next_update.size();
+    while (pos < whiteboard.size() &&
+           (whiteboard[pos] == ':' || std::isspace(static_cast<unsigned char>(whiteboard[pos])))) {
+      ++pos;
+    }
+    if (looks_like_date(whiteboard, pos)) {
+      info.next_update = parse_date(whiteboard.substr(pos, 10));
+      if (info.next_update) {
+        break;
+      }
+    }
+  }
+  info.next_update_malformed = seen_marker && !info.next_update;
+
+  info.revocation_delay = find_ci(whiteboard, "revocation-delay", 0) != std::string_view::npos;
+
+  for (std::size_t open = whiteboard.find('['); open != std::string_view::npos;
+       open = whiteboard.find('[', open + 1)) {
+    const std::size_t close = whiteboard.find(']', open + 1);
+    if (close == std::string_view::npos) {
+      break;
+    }
+    if (auto date = parse_close_marker(whiteboard.substr(open + 1, close - open - 1))) {
+      info.close_on = date;
+      break;
+    }
+  }
+  return info;
+}
+
+}  // namespace bzjira::sync
