@@ -36,18 +36,18 @@ struct BugList {
   std::vector<std::string> problems;  // one line per bug that did not ("bugs[3]: bug 7: ...")
 };
 
-// A search / get answer: {"bugs":[...]} (other members such as "faults" are ignored). One bad bug is
-// a problem line; the others still parse. Errors: transient when the body ends early (truncated);
-// internal when it is not JSON, lacks "bugs", or is too large or deep (message has an excerpt of
-// at most 200 characters of the body). Not an error if "bugs" is empty.
+// A search / get answer: {"bugs":[...]} (other members such as "faults" are ignored). One bad bug
+// is a problem line; the others still parse. Errors: transient when the body ends early
+// (truncated); internal when it is not JSON, lacks "bugs", or is too large or deep (message has an
+// excerpt of at most 200 characters of the body). Not an error if "bugs" is empty.
 sync::Result<BugList> parse_bug_list(const std::string& body);
 
 // GET /rest/bug/<id>/comment[?ids=..]: {"bugs":{"<id>":{"comments":[...]}},"comments":{...}}. Keys
 // are bug ids as strings. Comments answered by comment id (the top-level "comments" object) are
-// filed under their own bug_id. Per comment: id, creator (BMO also sends "author": used when creator
-// is absent), creation_time (fallback "time"), text, count, is_private, tags. Comments keep the
-// server's order (oldest first). Errors as parse_bug_list; any malformed comment fails the whole
-// answer (a skipped comment could hide a question).
+// filed under their own bug_id. Per comment: id, creator (BMO also sends "author": used when
+// creator is absent), creation_time (fallback "time"), text, count, is_private, tags. Comments keep
+// the server's order (oldest first). Errors as parse_bug_list; any malformed comment fails the
+// whole answer (a skipped comment could hide a question).
 sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> parse_comments(
     const std::string& body);
 
@@ -90,8 +90,9 @@ struct Dataset {
 };
 
 // Errors: internal when the text is not a JSON object with a "bugs" array, or is too large or deep.
-// A bad bug, a bad comment, comments or history for a bug not in "bugs", and a second bug with the
-// same id are problem lines (that item is skipped, everything else loads).
+// Problem lines, each skipping only its item: a bad bug, a second bug with an id already seen, a
+// bad comment, comments or history keyed by something not in "bugs", a bad history entry (that
+// bug's history is skipped).
 sync::Result<Dataset> parse_dataset(const std::string& text);
 
 // The same format back, one bug per record (what `bzjira snapshot` saves). parse_dataset(
