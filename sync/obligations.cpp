@@ -244,37 +244,70 @@ void add_needinfo_windows(const ObligationContext& ctx, const std::vector<std::s
       current.push_back(&flag);
     }
   }
+  std::vector<std::pair<Instant, std::string>> starts;  // every CA request: (second, requestee)
+  for (const Flag* flag : current) {
+    starts.push_back({flag->creation_date, to_lower_ascii(flag->requestee)});
+  }
+
+  const auto events = needinfo_events(ctx.history);
+  std::vector<bool> matched(current.size(), false);
+  // Pass 1: which history requests are the current flags (same requestee, about the same second).
+  std::vector<bool> event_is_current(events.size(), false);
+  for (std::size_t e = 0; e < events.size(); ++e) {
+    const NeedinfoEvent& set = events[e];
+    if (!set.set || !account_in(set.requestee, ca_accounts)) {
+      continue;
+    }
+    const std::string requestee = to_lower_ascii(set.requestee);
+    for (std::size_t f = 0; f < current.size() && !event_is_current[e]; ++f) {
+      const Seconds gap = current[f]->creation_date - set.when;
+      if (!matched[f] && to_lower_ascii(current[f]->requestee) == requestee &&
+          gap <= k_flag_match && gap >= -k_flag_match) {
+        matched[f] = event_is_current[e] = true;
+      }
+    }
+    if (!event_is_current[e]) {
+      starts.push_back({set.when, requestee});
+    }
+  }
+  // Keys name the second the request was made, never the flag id: a flag's creation_date is its
+  // history entry's time, so a window keeps its key (and its Jira issue) when the flag is cleared
+  // and the window is then known only from the history. Requests to several CA accounts in the
+  // same second are numbered in requestee order.
+  std::sort(starts.begin(), starts.end());
+  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+  const auto key_for = [&](Instant when, const std::string& requestee) {
+    const auto first =
+        std::lower_bound(starts.begin(), starts.end(), std::make_pair(when, std::string()));
+    const auto self =
+        std::lower_bound(starts.begin(), starts.end(), std::make_pair(when, requestee));
+    std::string key =
+        "bzn-" + std::to_string(bug) + "-h" + std::to_string(when.time_since_epoch().count());
+    if (self != first) {
+      key += "-" + std::to_string(self - first + 1);
+    }
+    return key;
+  };
   for (const Flag* flag : current) {
     if (ctx.resolutions.resolved_at(flag->creation_date)) {
       continue;
     }
     Obligation o = new_window(ObligationKind::needinfo,
-                              "bzn-" + std::to_string(bug) + "-" + std::to_string(flag->id), bug,
+                              key_for(flag->creation_date, to_lower_ascii(flag->requestee)), bug,
                               flag->creation_date, rule);
     o.flag_id = flag->id;
     o.start_author = flag->setter;
     push_needinfo(ctx, std::move(o), std::nullopt, out);
   }
 
-  const auto events = needinfo_events(ctx.history);
-  std::vector<bool> matched(current.size(), false);
-  std::vector<std::string> used_keys;
   for (std::size_t e = 0; e < events.size(); ++e) {
     const NeedinfoEvent& set = events[e];
     if (!set.set || !account_in(set.requestee, ca_accounts) ||
         ctx.resolutions.resolved_at(set.when)) {
       continue;
     }
-    bool is_current = false;
     const std::string requestee = to_lower_ascii(set.requestee);
-    for (std::size_t f = 0; f < current.size() && !is_current; ++f) {
-      const Seconds gap = current[f]->creation_date - set.when;
-      if (!matched[f] && to_lower_ascii(current[f]->requestee) == requestee &&
-          gap <= k_flag_match && gap >= -k_flag_match) {
-        matched[f] = is_current = true;
-      }
-    }
-    if (is_current) {
+    if (event_is_current[e]) {
       continue;
     }
     // Its clearing: the next removal of the same request (events are few; a scan is fine).
@@ -284,15 +317,8 @@ void add_needinfo_windows(const ObligationContext& ctx, const std::vector<std::s
         cleared = events[k].when;
       }
     }
-    std::string key =
-        "bzn-" + std::to_string(bug) + "-h" + std::to_string(set.when.time_since_epoch().count());
-    // Two CA accounts asked in the same change would share a key: number the later ones.
-    const auto same = std::count(used_keys.begin(), used_keys.end(), key);
-    used_keys.push_back(key);
-    if (same > 0) {
-      key += "-" + std::to_string(same + 1);
-    }
-    Obligation o = new_window(ObligationKind::needinfo, std::move(key), bug, set.when, rule);
+    Obligation o =
+        new_window(ObligationKind::needinfo, key_for(set.when, requestee), bug, set.when, rule);
     o.start_author = set.who;
     push_needinfo(ctx, std::move(o), cleared, out);
   }

@@ -100,6 +100,9 @@ struct IssueUpdate {
   std::optional<RichText> description;
   std::optional<Date> due;
   std::optional<Instant> deadline;
+  // The issue's complete new label list (replaces the old one). Set only to add labels: a per-bug
+  // issue gains the key of each obligation it newly covers.
+  std::optional<std::vector<std::string>> labels;
 };
 
 struct IssueComment {

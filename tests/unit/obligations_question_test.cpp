@@ -180,7 +180,8 @@ TEST_CASE("A needinfo on a CA account is owed; one on someone else creates nothi
   maker.record().bug.flags.back().name = "review";  // not a needinfo, whoever it is aimed at
 
   const auto all = windows(maker, "2026-01-12T00:00:00Z");
-  BZ_WINDOW(n, all, "bzn-107-55");
+  // Keyed by the second it was asked (2026-01-10T08:00:00Z = 1768032000), not the flag id.
+  BZ_WINDOW(n, all, "bzn-107-h1768032000");
   CHECK(n.kind == ObligationKind::needinfo);
   CHECK(n.start == at("2026-01-10T08:00:00Z"));
   CHECK(n.deadline == at("2026-01-17T08:00:00Z"));
@@ -196,7 +197,7 @@ TEST_CASE("A needinfo on a CA account is owed; one on someone else creates nothi
 
   // A CA comment answers it even though the flag stays set.
   maker.comment(1701, 1, "ca@example.com", "2026-01-11T00:00:00Z");
-  BZ_WINDOW(answered, windows(maker, "2026-01-12T00:00:00Z"), "bzn-107-55");
+  BZ_WINDOW(answered, windows(maker, "2026-01-12T00:00:00Z"), "bzn-107-h1768032000");
   CHECK(answered.status == WindowStatus::met);
   CHECK(answered.satisfied_comment_id == 1701);
 }
@@ -230,7 +231,7 @@ TEST_CASE("A needinfo cleared without a comment is satisfied by the clearing", "
   }
 }
 
-TEST_CASE("A needinfo in both the flags and the history is one window keyed by the flag id",
+TEST_CASE("A needinfo in both the flags and the history is one window with one stable key",
           "[rules]") {
   const BugMaker bug =
       BugMaker(109, "2026-01-01T00:00:00Z", "ca@example.com")
@@ -239,8 +240,43 @@ TEST_CASE("A needinfo in both the flags and the history is one window keyed by t
           .change("2026-01-10T08:00:00Z", "bwilson@mozilla.com", "flagtypes.name", "",
                   "needinfo?(ca@example.com)");
   const auto all = windows(bug, "2026-01-11T00:00:00Z");
-  CHECK(find_window(all, "bzn-109-77") != nullptr);
-  CHECK(find_window(all, "bzn-109-h1768032000") == nullptr);
+  BZ_WINDOW(n, all, "bzn-109-h1768032000");
+  CHECK(n.flag_id == 77);
+  int needinfo_windows = 0;
+  for (const Obligation& o : all) {
+    needinfo_windows += o.kind == ObligationKind::needinfo ? 1 : 0;
+  }
+  CHECK(needinfo_windows == 1);
+}
+
+TEST_CASE("A needinfo keeps its key when the flag is cleared and only the history remembers it",
+          "[rules]") {
+  BugMaker maker = BugMaker(111, "2026-01-01T00:00:00Z", "ca@example.com");
+  maker.comment(2100, 0, "ca@example.com", "2026-01-01T00:00:00Z")
+      .needinfo(78, "bwilson@mozilla.com", "ca@example.com", "2026-01-10T08:00:00Z")
+      .needinfo(79, "bwilson@mozilla.com", "alias@ca.example", "2026-01-10T08:00:00Z")
+      .change("2026-01-10T08:00:00Z", "bwilson@mozilla.com", "flagtypes.name", "",
+              "needinfo?(ca@example.com), needinfo?(alias@ca.example)");
+  const std::vector<std::string> cas = {"ca@example.com", "alias@ca.example"};
+  const auto before =
+      obligation_windows(maker.record(), PolicySettings{}, cas, {}, at("2026-01-11T00:00:00Z"));
+  // Two requests in the same second: numbered in requestee order (alias@ before ca@).
+  BZ_WINDOW(alias, before, "bzn-111-h1768032000");
+  CHECK(alias.flag_id == 79);
+  BZ_WINDOW(ca, before, "bzn-111-h1768032000-2");
+  CHECK(ca.flag_id == 78);
+
+  // The flag on ca@ is cleared: its window is now known from the history only, same key.
+  maker.record().bug.flags.erase(maker.record().bug.flags.begin());
+  maker.change("2026-01-12T08:00:00Z", "ca@example.com", "flagtypes.name",
+               "needinfo?(ca@example.com)", "");
+  const auto after =
+      obligation_windows(maker.record(), PolicySettings{}, cas, {}, at("2026-01-13T00:00:00Z"));
+  BZ_WINDOW(cleared, after, "bzn-111-h1768032000-2");
+  CHECK(cleared.status == WindowStatus::met);
+  CHECK(cleared.satisfied_by == "flag cleared");
+  BZ_WINDOW(still, after, "bzn-111-h1768032000");
+  CHECK(still.status == WindowStatus::open);
 }
 
 TEST_CASE("A bug with thousands of comments gets one window per question, all answered",

@@ -1,0 +1,70 @@
+// One `bzjira sync` run, orchestrated through the ports (DESIGN.md "Data flow of one run"): read
+// what changed on Bugzilla into the cache, compute every window, find the mirrored issues, plan,
+// apply.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sync/executor.h"
+#include "sync/mapping.h"
+#include "sync/ports.h"
+#include "sync/result.h"
+#include "sync/state.h"
+#include "sync/time.h"
+#include "sync/zone.h"
+
+namespace bzjira::sync {
+
+struct RunOptions {
+  bool dry_run = false;       // plan and report only: no write to Jira, Bugzilla or the store
+  std::string run_id;         // stamps the journal and the run record
+  Seconds search_grace{600};  // PlanContext::search_grace
+};
+
+// Exit codes (DESIGN.md); 2 (usage or config) belongs to the command line.
+constexpr int k_exit_ok = 0;
+constexpr int k_exit_actions_failed = 1;
+constexpr int k_exit_unreachable = 3;
+constexpr int k_exit_internal = 4;
+
+struct RunReport {
+  ExecutionReport execution;  // in dry-run: the plan's lines
+  int obligations_open = 0;   // open windows, overdue ones included
+  int overdue = 0;
+  std::optional<Instant> next_deadline;          // earliest deadline still ahead of `now`
+  int bugzilla_requests = 0, jira_requests = 0;  // sent by this run
+  std::vector<std::string> notes;  // the plan's notes (duplicates, creates waiting for the search)
+  std::vector<Error> errors;       // reads that failed, and every execution error
+  int exit_code = k_exit_ok;  // 0 ok, 1 some actions failed, 3 a system unreachable, 4 internal
+  std::string summary;        // one line for people
+};
+
+// One run at `now` (UTC; the clock or --now):
+// 1. t = Bugzilla's server time.
+// 2. Scoped search: everything when the store has no watermark or the last full search is more than
+// a
+//    day old (it is how bugs that left the scope are noticed); else bugs changed since watermark -
+//    5 minutes. Bugs the search returns identical to the cache are not read again.
+// 3. Changed bugs: comments in one batched call for cached bugs (new ones since watermark - 5 min,
+//    merged by comment id) and one for new bugs (all comments); history only for a bug newly
+//    resolved without cf_last_resolved, or whose cached needinfo flag is gone.
+// 4. The cache is saved; bugs out of scope (in_scope()) are removed from it.
+// 5. Windows of every cached bug in scope (obligation_windows at `now`).
+// 6. Jira's label search (issues it shows for keys the mirror map lacks or has unconfirmed are
+//    written to the map: how a lost store is rebuilt); 7. make_plan with the store's mirror map as
+//    `known`, plus the replies from Jira when mapping.replies.enabled; 8. execute (unless dry_run,
+//    which writes nothing anywhere);
+// 9. the watermark becomes t unless the reads found nothing new (the old one is as good: the next
+//    search is a superset). Every Bugzilla read succeeded by then; Jira failures do not hold it
+//    back, the Bugzilla data is cached. The run is recorded.
+// A failed Bugzilla or Jira read ends the run with exit 3 before planning (nothing is planned on
+// partial data); a store failure with exit 4; failed actions give exit 1. A steady run (nothing
+// changed) sends exactly three requests (Bugzilla time and search, Jira search), writes nothing to
+// either system, and to the store only its run record. Never throws (unless a port does).
+RunReport run_sync(BugSource& bugs, IssueTracker& tracker, StateStore& store,
+                   const Mapping& mapping, const Zone& zone, Instant now,
+                   const RunOptions& options);
+
+}  // namespace bzjira::sync

@@ -1,0 +1,175 @@
+// In-memory StateStore for the core's tests, with write counters and per-call fault injection, and
+// the fault helpers every fake shares (tests/unit/fakes.h). Test-only.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sync/state.h"
+
+namespace bzjira::sync::testing {
+
+// Thrown by a hook to simulate the process dying at that point.
+struct SimulatedCrash : std::runtime_error {
+  SimulatedCrash() : std::runtime_error("simulated crash") {}
+};
+
+// Per-method errors for the next calls: fail("search_bugs", transient) makes the next call fail.
+class Faults {
+ public:
+  void fail(const std::string& method, ErrorKind kind = ErrorKind::transient, int times = 1) {
+    for (int i = 0; i < times; ++i) {
+      m_queued[method].push_back(make_error(kind, "injected failure of " + method));
+    }
+  }
+  std::optional<Error> take(const std::string& method) {
+    auto it = m_queued.find(method);
+    if (it == m_queued.end() || it->second.empty()) {
+      return std::nullopt;
+    }
+    Error e = it->second.front();
+    it->second.erase(it->second.begin());
+    return e;
+  }
+
+ private:
+  std::map<std::string, std::vector<Error>> m_queued;
+};
+
+// ---------------------------------------------------------------- state
+
+class FakeStateStore final : public StateStore {
+ public:
+  std::map<BugId, BugRecord> bugs;
+  std::optional<Instant> mark;
+  std::map<std::string, MirrorEntry> mirror_map;
+  std::vector<JournalEntry> entries;
+  std::map<std::string, ReplyRecord> reply_map;
+  std::map<std::string, std::string> meta;
+  std::vector<RunRecord> runs;
+  int writes = 0;  // every mutating call
+  Faults faults;
+  std::function<void(const MirrorEntry&)> on_put_mirror;
+
+  Result<std::vector<BugRecord>> load_bugs() override {
+    std::vector<BugRecord> out;
+    for (const auto& [id, r] : bugs) {
+      out.push_back(r);
+    }
+    return out;
+  }
+  Status save_bugs(const std::vector<BugRecord>& records) override {
+    if (auto e = write("save_bugs")) {
+      return *e;
+    }
+    for (const BugRecord& r : records) {
+      bugs[r.bug.id] = r;
+    }
+    return ok_status();
+  }
+  Status remove_bugs(const std::vector<BugId>& ids) override {
+    if (auto e = write("remove_bugs")) {
+      return *e;
+    }
+    for (BugId id : ids) {
+      bugs.erase(id);
+    }
+    return ok_status();
+  }
+  Result<std::optional<Instant>> watermark() override { return mark; }
+  Status set_watermark(Instant t) override {
+    if (auto e = write("set_watermark")) {
+      return *e;
+    }
+    mark = t;
+    return ok_status();
+  }
+  Result<std::map<std::string, MirrorEntry>> mirrors() override { return mirror_map; }
+  Status put_mirror(const MirrorEntry& entry) override {
+    if (auto e = write("put_mirror")) {
+      return *e;
+    }
+    mirror_map[entry.obligation_key] = entry;
+    if (on_put_mirror) {
+      on_put_mirror(entry);
+    }
+    return ok_status();
+  }
+  Status remove_mirror(const std::string& key) override {
+    if (auto e = write("remove_mirror")) {
+      return *e;
+    }
+    mirror_map.erase(key);
+    return ok_status();
+  }
+  Result<std::int64_t> record(const JournalEntry& entry) override {
+    if (auto e = write("record")) {
+      return *e;
+    }
+    entries.push_back(entry);
+    entries.back().id = static_cast<std::int64_t>(entries.size());
+    return entries.back().id;
+  }
+  Status update(std::int64_t id, JournalState state, const std::string& detail) override {
+    if (auto e = write("update")) {
+      return *e;
+    }
+    if (id < 1 || id > static_cast<std::int64_t>(entries.size())) {
+      return make_error(ErrorKind::not_found, "no journal entry");
+    }
+    entries[static_cast<std::size_t>(id - 1)].state = state;
+    entries[static_cast<std::size_t>(id - 1)].detail = detail;
+    return ok_status();
+  }
+  Result<std::vector<JournalEntry>> journal(const std::string& run_id) override {
+    std::vector<JournalEntry> out;
+    for (const JournalEntry& e : entries) {
+      if (e.run_id == run_id) {
+        out.push_back(e);
+      }
+    }
+    return out;
+  }
+  Result<std::map<std::string, ReplyRecord>> replies() override { return reply_map; }
+  Status put_reply(const ReplyRecord& reply) override {
+    if (auto e = write("put_reply")) {
+      return *e;
+    }
+    reply_map[reply.jira_comment_id] = reply;
+    return ok_status();
+  }
+  Result<std::optional<std::string>> get_meta(const std::string& key) override {
+    auto it = meta.find(key);
+    return it == meta.end() ? std::optional<std::string>{} : std::optional<std::string>{it->second};
+  }
+  Status set_meta(const std::string& key, const std::string& value) override {
+    if (auto e = write("set_meta")) {
+      return *e;
+    }
+    meta[key] = value;
+    return ok_status();
+  }
+  Status record_run(const RunRecord& run) override {
+    if (auto e = write("record_run")) {
+      return *e;
+    }
+    runs.push_back(run);
+    return ok_status();
+  }
+
+ private:
+  std::optional<Error> write(const std::string& method) {
+    ++writes;
+    ++writes_by[method];
+    return faults.take(method);
+  }
+
+ public:
+  std::map<std::string, int> writes_by;
+};
+
+}  // namespace bzjira::sync::testing
