@@ -53,6 +53,17 @@ if [ "${BZJIRA_SKIP_ASAN:-0}" != 1 ]; then
   build_and_test asan -DBZJIRA_WERROR=ON -DBZJIRA_SANITIZE=ON
 fi
 
+# Fuzzing (clang-14 libFuzzer with ASan+UBSan): each target for a bounded time, seeded with the
+# real samples in ../shared/samples. A crash fails the run and leaves its input in build/fuzz/.
+if [ -x tests/fuzz/run_fuzz.sh ] && [ "${BZJIRA_SKIP_FUZZ:-0}" != 1 ]; then
+  step "fuzz"
+  if ./tests/fuzz/run_fuzz.sh "$root/build/fuzz"; then
+    echo "fuzz: 1 passed, 0 failed" >>"$summary_file.fuzz"
+  else
+    failed+=("fuzz")
+  fi
+fi
+
 step "summary ($(( $(date +%s) - start )) s)"
 cat "$summary_file"
 passed=0; total_failed=0
