@@ -1,0 +1,262 @@
+#include "adapters/cli/app.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "adapters/http/version.h"
+
+namespace bzjira::adapters::cli {
+
+namespace {
+
+constexpr const char* k_exit_codes =
+    "Exit codes: 0 ok, 1 some actions rejected, 2 usage or configuration error,\n"
+    "            3 a system unreachable (try again later), 4 internal error.\n";
+
+// Boost's default minus abbreviations: `--form` must not silently mean `--format` in a crontab.
+constexpr int k_parser_style =
+    po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+
+// Commands the lead wires later keep their place in the table and in --help.
+Command unavailable(std::string name, std::string summary, std::string usage) {
+  Command c;
+  c.name = std::move(name);
+  c.summary = std::move(summary);
+  c.usage = std::move(usage);
+  return c;
+}
+
+const Command* find_command(const std::string& name) {
+  const auto& all = commands();
+  const auto it =
+      std::find_if(all.begin(), all.end(), [&](const Command& c) { return c.name == name; });
+  return it == all.end() ? nullptr : &*it;
+}
+
+std::string command_names() {
+  std::string names;
+  for (const Command& c : commands()) {
+    names += (names.empty() ? "" : ", ") + c.name;
+  }
+  return names;
+}
+
+po::options_description global_options() {
+  po::options_description desc("Global options");
+  desc.add_options()("help,h", "print this help and exit")("version,V",
+                                                           "print the version and exit");
+  return desc;
+}
+
+po::options_description command_options(const Command& command) {
+  po::options_description desc("Options of '" + command.name + "'");
+  desc.add_options()("help,h", "print this command's help and exit");
+  if (command.add_options) {
+    command.add_options(desc);
+  }
+  return desc;
+}
+
+void print_global_help(std::ostream& out) {
+  out << "bzjira " << http::k_version
+      << ": keeps a CA's Bugzilla incident obligations (replies within 7 days,\n"
+         "weekly updates, needinfo, Next update dates) on its Jira board.\n\n"
+         "Usage: bzjira [--version] [--help] <command> [options]\n"
+         "       bzjira help <command>\n\n"
+         "Commands:\n";
+  for (const Command& c : commands()) {
+    out << "  " << std::left << std::setw(10) << c.name << c.summary
+        << (c.run ? "" : " (not available in this build yet)") << "\n";
+  }
+  out << "\n" << global_options() << "\n" << k_exit_codes;
+}
+
+void print_command_help(const Command& command, std::ostream& out) {
+  std::string summary = command.summary;
+  if (!summary.empty()) {
+    summary.front() = static_cast<char>(std::toupper(static_cast<unsigned char>(summary.front())));
+  }
+  out << "Usage: bzjira " << command.usage << "\n\n" << summary << ".\n";
+  if (!command.details.empty()) {
+    out << "\n" << command.details << "\n";
+  }
+  if (!command.run) {
+    out << "\n'" << command.name << "' is not available in this build yet.\n";
+    return;
+  }
+  out << "\n" << command_options(command) << "\n" << k_exit_codes;
+}
+
+int not_available(Io& io, const Command& command) {
+  io.err << "bzjira: '" << command.name << "' is not available in this build yet\n";
+  return k_exit_usage;
+}
+
+// `bzjira help [command]`.
+int run_help(const std::vector<std::string>& rest, Io& io) {
+  if (rest.empty() || rest.front() == "--help" || rest.front() == "-h") {
+    print_global_help(io.out);
+    return k_exit_ok;
+  }
+  if (rest.size() > 1) {
+    return usage_error(io, "help", "expects one command name, got " + std::to_string(rest.size()));
+  }
+  const Command* command = find_command(rest.front());
+  if (command == nullptr) {
+    return usage_error(
+        io, "help", "unknown command '" + rest.front() + "' (commands: " + command_names() + ")");
+  }
+  print_command_help(*command, io.out);
+  return k_exit_ok;
+}
+
+int run_command(const Command& command, const std::vector<std::string>& rest, Io& io) {
+  if (!command.run) {
+    // Checked before parsing: its options are not declared yet, so any would look unknown.
+    const bool wants_help = std::any_of(
+        rest.begin(), rest.end(), [](const std::string& a) { return a == "--help" || a == "-h"; });
+    if (wants_help) {
+      print_command_help(command, io.out);
+      return k_exit_ok;
+    }
+    return not_available(io, command);
+  }
+  const po::options_description desc = command_options(command);
+  // Every input is a named option; stray words are collected only to name them in the error.
+  po::options_description all;
+  all.add(desc).add_options()("stray-argument", po::value<std::vector<std::string>>());
+  po::positional_options_description positional;
+  positional.add("stray-argument", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(rest)
+                  .options(all)
+                  .positional(positional)
+                  .style(k_parser_style)
+                  .run(),
+              vm);
+    if (vm.count("stray-argument") != 0) {
+      return usage_error(io, command.name,
+                         "unexpected argument '" +
+                             vm["stray-argument"].as<std::vector<std::string>>().front() + "'");
+    }
+    if (vm.count("help") != 0) {
+      print_command_help(command, io.out);
+      return k_exit_ok;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error(io, command.name, e.what());
+  }
+  return command.run(vm, io);
+}
+
+int dispatch(const std::vector<std::string>& args, Io& io) {
+  // Global options are the ones before the command name.
+  const auto first_word = std::find_if(
+      args.begin(), args.end(), [](const std::string& a) { return a.empty() || a.front() != '-'; });
+  const std::vector<std::string> globals(args.begin(), first_word);
+  const std::vector<std::string> rest(first_word == args.end() ? args.end() : first_word + 1,
+                                      args.end());
+  po::variables_map vm;
+  try {
+    po::store(
+        po::command_line_parser(globals).options(global_options()).style(k_parser_style).run(), vm);
+  } catch (const po::error& e) {
+    return usage_error(io, "", e.what());
+  }
+  if (vm.count("version") != 0) {
+    io.out << "bzjira " << http::k_version << "\n";
+    return k_exit_ok;
+  }
+  if (vm.count("help") != 0) {
+    print_global_help(io.out);
+    return k_exit_ok;
+  }
+  if (first_word == args.end()) {
+    return usage_error(io, "", "no command given (commands: " + command_names() + ")");
+  }
+  if (*first_word == "help") {
+    return run_help(rest, io);
+  }
+  const Command* command = find_command(*first_word);
+  if (command == nullptr) {
+    return usage_error(io, "",
+                       "unknown command '" + *first_word + "' (commands: " + command_names() + ")");
+  }
+  return run_command(*command, rest, io);
+}
+
+}  // namespace
+
+sync::Instant system_now() {
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+int usage_error(Io& io, const std::string& command, const std::string& message) {
+  const std::string who = command.empty() ? "bzjira" : "bzjira " + command;
+  const std::string help = command.empty() ? "bzjira --help" : "bzjira help " + command;
+  io.err << who << ": " << message << " (see '" << help << "')\n";
+  return k_exit_usage;
+}
+
+int fail(Io& io, const std::string& command, const std::string& message, int code) {
+  io.err << "bzjira " << command << ": " << message << "\n";
+  return code;
+}
+
+void warn(Io& io, const std::string& command, const std::string& message) {
+  io.err << "bzjira " << command << ": warning: " << message << "\n";
+}
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> k_commands = {
+      unavailable("sync", "one run: mirror open obligations into Jira",
+                  "sync -c MAPPING [--dry-run] [--now RFC3339]"),
+      unavailable("status", "open obligations with their deadlines and Jira keys",
+                  "status -c MAPPING"),
+      audit_command(),
+      check_command(),
+      unavailable("snapshot", "save the scoped bugs as a dataset file",
+                  "snapshot -c MAPPING -o DATASET"),
+  };
+  return k_commands;
+}
+
+int run(const std::vector<std::string>& args, Io& io) {
+  // The one place that catches everything (shared/DESIGN.md rule 4): a surprise is exit 4 with a
+  // message, never an abort.
+  try {
+    const int code = dispatch(args, io);
+    io.out.flush();
+    return code;
+  } catch (const std::exception& e) {
+    io.err << "bzjira: internal error: " << e.what() << "\n";
+  } catch (...) {
+    io.err << "bzjira: internal error: unexpected exception\n";
+  }
+  return k_exit_internal;
+}
+
+int run(int argc, char** argv) {
+  try {
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; ++i) {
+      args.emplace_back(argv[i]);
+    }
+    Io io{std::cout, std::cerr, system_now};
+    return run(args, io);
+  } catch (...) {
+    // Only reachable if building the argument list itself failed (out of memory).
+    std::fputs("bzjira: internal error: could not start\n", stderr);
+    return k_exit_internal;
+  }
+}
+
+}  // namespace bzjira::adapters::cli

@@ -1,0 +1,159 @@
+// `bzjira audit`: every obligation window of the mapping's bugs and whether it was met, from a
+// dataset file (the live Bugzilla source arrives with the Bugzilla client).
+#include <algorithm>
+#include <fstream>
+
+#include "adapters/bugzilla/bugzilla_json.h"
+#include "adapters/cli/command.h"
+#include "adapters/cli/inputs.h"
+#include "adapters/cli/output_json.h"
+#include "sync/audit.h"
+
+namespace bzjira::adapters::cli {
+
+namespace {
+
+constexpr const char* k_name = "audit";
+const char* const k_formats[] = {"text", "markdown", "json", "csv"};
+
+void add_audit_options(po::options_description& desc) {
+  desc.add_options()  //
+      ("config,c", po::value<std::string>()->value_name("MAPPING")->required(),
+       "the project's mapping file (JSON; required)")  //
+      ("from-file", po::value<std::string>()->value_name("DATASET"),
+       "audit the bugs of this dataset file (the simulator's format, as `bzjira snapshot` "
+       "writes it) instead of Bugzilla (default: none; required in this build)")  //
+      ("now", po::value<std::string>()->value_name("RFC3339"),
+       "the time the audit is made at, e.g. 2026-11-26T12:00:00Z (default: the current time)")  //
+      ("since", po::value<std::string>()->value_name("YYYY-MM-DD"),
+       "keep windows that start on or after this UTC date (default: no lower bound)")  //
+      ("until", po::value<std::string>()->value_name("YYYY-MM-DD"),
+       "keep windows that start on or before this UTC date (default: no upper bound)")  //
+      ("format", po::value<std::string>()->value_name("FORMAT")->default_value("text"),
+       "text, markdown (an incident report's timeline), json (one object per window) or csv")  //
+      ("output,o", po::value<std::string>()->value_name("FILE"),
+       "write the report to FILE (default: standard output)");
+}
+
+std::string render(const std::string& format, const sync::AuditReport& report) {
+  if (format == "markdown") {
+    return sync::render_audit_markdown(report);
+  }
+  if (format == "json") {
+    return render_audit_json(report);
+  }
+  if (format == "csv") {
+    return sync::render_audit_csv(report);
+  }
+  return sync::render_audit_text(report);
+}
+
+int write_report(Io& io, const po::variables_map& vm, const std::string& text) {
+  if (vm.count("output") == 0) {
+    io.out << text;
+    io.out.flush();
+    return io.out ? k_exit_ok
+                  : fail(io, k_name, "could not write to standard output", k_exit_usage);
+  }
+  const auto& path = vm["output"].as<std::string>();
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << text;
+  file.close();
+  if (!file) {
+    return fail(io, k_name, "could not write the report to '" + path + "'", k_exit_usage);
+  }
+  return k_exit_ok;
+}
+
+// The dataset: unreadable or invalid stops the audit; a bad bug or comment is a warning and the
+// rest is still audited.
+std::optional<std::vector<sync::BugRecord>> load_dataset(Io& io, const std::string& path) {
+  // The parser refuses anything larger itself; stop reading there too.
+  auto text = read_text_file(path, bugzilla::k_max_body_bytes);
+  if (!text) {
+    fail(io, k_name, "dataset " + text.error().message, k_exit_usage);
+    return std::nullopt;
+  }
+  auto dataset = bugzilla::parse_dataset(*text);
+  if (!dataset) {
+    fail(io, k_name, "dataset '" + path + "' is not valid: " + dataset.error().message,
+         k_exit_usage);
+    return std::nullopt;
+  }
+  for (const std::string& problem : dataset->problems) {
+    warn(io, k_name, "dataset '" + path + "': " + problem);
+  }
+  return std::move(dataset->records);
+}
+
+int run_audit(const po::variables_map& vm, Io& io) {
+  const auto& format = vm["format"].as<std::string>();
+  if (std::find(std::begin(k_formats), std::end(k_formats), format) == std::end(k_formats)) {
+    return usage_error(io, k_name,
+                       "unknown --format '" + format + "': expected text, markdown, json or csv");
+  }
+  const auto now = now_option(vm, io);
+  if (!now) {
+    return usage_error(io, k_name, now.error().message);
+  }
+  sync::AuditOptions options;
+  for (const char* name : {"since", "until"}) {
+    auto date = date_option(vm, name);
+    if (!date) {
+      return usage_error(io, k_name, date.error().message);
+    }
+    (std::string(name) == "since" ? options.since : options.until) = *date;
+  }
+  if (options.since && options.until && *options.until < *options.since) {
+    return usage_error(io, k_name,
+                       "--until " + sync::format_date(*options.until) + " is before --since " +
+                           sync::format_date(*options.since));
+  }
+  if (vm.count("from-file") == 0) {
+    return usage_error(io, k_name, "live audit needs the Bugzilla client; use --from-file");
+  }
+  const auto mapping = load_mapping(io, k_name, vm["config"].as<std::string>());
+  if (!mapping) {
+    return k_exit_usage;
+  }
+  const auto& dataset_path = vm["from-file"].as<std::string>();
+  const auto records = load_dataset(io, dataset_path);
+  if (!records) {
+    return k_exit_usage;
+  }
+  const auto in_scope = std::count_if(records->begin(), records->end(), [&](const auto& r) {
+    return sync::in_scope(r.bug, mapping->bugzilla.scope);
+  });
+  if (!records->empty() && in_scope == 0) {
+    warn(io, k_name,
+         "none of the " + std::to_string(records->size()) + " bugs in '" + dataset_path +
+             "' is in the scope of mapping '" + mapping->name +
+             "' (product, component, summary prefix, assignee, whiteboard)");
+  }
+  const sync::AuditReport report = sync::build_audit(*records, *mapping, *now, options);
+  return write_report(io, vm, render(format, report));
+}
+
+}  // namespace
+
+Command audit_command() {
+  Command c;
+  c.name = k_name;
+  c.summary = "every obligation window of every bug and whether it was met";
+  c.usage = "audit -c MAPPING --from-file DATASET [options]";
+  c.details =
+      "For each bug in the mapping's scope: every question, needinfo, update and full-report\n"
+      "window from the first comment to now (or to the bug's resolution), its deadline, when and\n"
+      "by whom it was satisfied, and how early or late. The Markdown format lists the late "
+      "windows\n"
+      "the way an incident report's Timeline does. Windows are kept by their start date with\n"
+      "--since/--until.\n\n"
+      "Example (the bundled demo):\n"
+      "  bzjira audit -c mappings/demo.json --from-file deploy/demo/example-ca.dataset.json \\\n"
+      "      --now 2026-11-26T12:00:00Z --format markdown";
+  c.add_options = add_audit_options;
+  c.run = run_audit;
+  return c;
+}
+
+}  // namespace bzjira::adapters::cli

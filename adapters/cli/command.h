@@ -1,0 +1,62 @@
+// What every bzjira command shares: exit codes, the streams and clock it runs with, its entry in
+// the command table, and the helpers that print errors the same way everywhere.
+#pragma once
+
+#include <functional>
+#include <ostream>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "sync/time.h"
+
+namespace bzjira::adapters::cli {
+
+namespace po = boost::program_options;
+
+// Exit codes (shared/DESIGN.md "Commands").
+inline constexpr int k_exit_ok = 0;
+inline constexpr int k_exit_rejected = 1;     // some actions were rejected by a service
+inline constexpr int k_exit_usage = 2;        // bad command line, mapping or input file
+inline constexpr int k_exit_unreachable = 3;  // a system could not be reached (transient)
+inline constexpr int k_exit_internal = 4;     // a bug in bzjira
+
+// Where a command writes and what time it is. Production: std::cout, std::cerr, the system clock;
+// tests pass string streams and a fixed clock.
+struct Io {
+  std::ostream& out;
+  std::ostream& err;
+  std::function<sync::Instant()> clock;
+};
+
+// The real clock, truncated to seconds (Bugzilla's precision). Only adapters/ may read it.
+sync::Instant system_now();
+
+// One entry of the command table. A command that is not available yet keeps its name, summary and
+// usage so `bzjira --help` shows the whole product; running it prints that it is not available.
+struct Command {
+  std::string name;     // "audit"
+  std::string summary;  // one line for `bzjira --help`
+  std::string usage;    // after "bzjira ": "audit -c MAPPING --from-file DATASET [options]"
+  std::string details;  // a paragraph shown by `bzjira help <command>`; may be empty
+  // Adds the command's options (the dispatcher adds -h/--help). Empty for unavailable commands.
+  std::function<void(po::options_description&)> add_options;
+  // Runs with the parsed options and returns the exit code. Empty = not available in this build.
+  std::function<int(const po::variables_map&, Io&)> run;
+};
+
+// The commands implemented in their own files.
+Command audit_command();
+Command check_command();
+
+// Prints "bzjira <command>: <message> (see 'bzjira help <command>')" on stderr and returns
+// k_exit_usage. `command` may be empty for errors before a command was chosen.
+int usage_error(Io& io, const std::string& command, const std::string& message);
+
+// Prints "bzjira <command>: <message>" on stderr and returns `code`.
+int fail(Io& io, const std::string& command, const std::string& message, int code);
+
+// Prints "bzjira <command>: warning: <message>" on stderr.
+void warn(Io& io, const std::string& command, const std::string& message);
+
+}  // namespace bzjira::adapters::cli

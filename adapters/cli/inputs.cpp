@@ -1,0 +1,88 @@
+#include "adapters/cli/inputs.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "adapters/config/mapping_loader.h"
+
+namespace bzjira::adapters::cli {
+
+using sync::ErrorKind;
+using sync::make_error;
+
+std::optional<sync::Mapping> load_mapping(Io& io, const std::string& command,
+                                          const std::string& path) {
+  auto loaded = config::load_mapping_file(path);
+  if (loaded.problems.empty() && loaded.mapping) {
+    return std::move(loaded.mapping);
+  }
+  for (const std::string& problem : loaded.problems) {
+    io.err << problem << "\n";
+  }
+  if (loaded.problems.empty()) {
+    io.err << path << ": $: the mapping could not be loaded\n";
+  }
+  io.err << "bzjira " << command << ": mapping '" << path << "' has "
+         << (loaded.problems.empty() ? std::size_t{1} : loaded.problems.size())
+         << (loaded.problems.size() > 1 ? " problems" : " problem") << "\n";
+  return std::nullopt;
+}
+
+sync::Result<std::string> read_text_file(const std::string& path, std::size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    return make_error(err == ENOENT ? ErrorKind::not_found : ErrorKind::config,
+                      "cannot open '" + path + "': " + std::strerror(err));
+  }
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size < 0) {
+    // A directory or a pipe: tellg cannot say, and a directory cannot be read either.
+    return make_error(ErrorKind::config, "cannot read '" + path + "': not a regular file");
+  }
+  if (static_cast<std::size_t>(size) > max_bytes) {
+    return make_error(ErrorKind::config, "'" + path + "' is " + std::to_string(size) +
+                                             " bytes; at most " + std::to_string(max_bytes) +
+                                             " are read");
+  }
+  in.seekg(0, std::ios::beg);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad() || (size > 0 && text.str().empty())) {
+    return make_error(ErrorKind::config, "cannot read '" + path + "': " + std::strerror(errno));
+  }
+  return text.str();
+}
+
+sync::Result<sync::Instant> now_option(const po::variables_map& vm, const Io& io) {
+  if (vm.count("now") == 0) {
+    return io.clock();
+  }
+  const auto& text = vm["now"].as<std::string>();
+  const auto t = sync::parse_rfc3339(text);
+  if (!t) {
+    return make_error(ErrorKind::config, "invalid --now '" + text +
+                                             "': expected an RFC 3339 time such as "
+                                             "2026-11-26T12:00:00Z");
+  }
+  return *t;
+}
+
+sync::Result<std::optional<sync::Date>> date_option(const po::variables_map& vm,
+                                                    const std::string& name) {
+  if (vm.count(name) == 0) {
+    return std::optional<sync::Date>{};
+  }
+  const auto& text = vm[name].as<std::string>();
+  const auto d = sync::parse_date(text);
+  if (!d) {
+    return make_error(ErrorKind::config, "invalid --" + name + " '" + text +
+                                             "': expected a date YYYY-MM-DD such as 2026-11-01");
+  }
+  return std::optional<sync::Date>{*d};
+}
+
+}  // namespace bzjira::adapters::cli

@@ -1,0 +1,141 @@
+// The JSON rendering of the audit (bzjira audit --format json), on reports built by hand.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/cli/output_json.h"
+
+using bzjira::adapters::cli::render_audit_json;
+using namespace bzjira::sync;
+using nlohmann::json;
+
+namespace {
+
+Instant at(const char* text) { return *parse_rfc3339(text); }
+
+AuditReport report_with(std::vector<Obligation> windows) {
+  AuditReport report;
+  report.now = at("2026-11-26T12:00:00Z");
+  BugAudit bug;
+  bug.bug_id = 42;
+  bug.summary = "Example CA: a \"quoted\" summary";
+  bug.windows = std::move(windows);
+  report.bugs.push_back(bug);
+  return report;
+}
+
+}  // namespace
+
+TEST_CASE("an empty audit renders as an empty JSON array", "[cli]") {
+  CHECK(render_audit_json(AuditReport{}) == "[]\n");
+}
+
+TEST_CASE("a met question renders its start, satisfaction and earliness", "[cli]") {
+  Obligation w;
+  w.key = "bzq-42-1001";
+  w.kind = ObligationKind::question;
+  w.bug_id = 42;
+  w.start = at("2026-11-01T10:00:00Z");
+  w.deadline = at("2026-11-08T10:00:00Z");
+  w.rule = "IRG 3.2: respond within 7 days";
+  w.start_comment_id = 1001;
+  w.start_comment_count = 3;
+  w.start_author = "someone@community.test";
+  w.start_text = "secret private words";
+  w.satisfied_at = at("2026-11-07T10:00:00Z");
+  w.satisfied_by = "ca@example.test";
+  w.satisfied_comment_id = 1002;
+  w.satisfied_comment_count = 4;
+  w.status = WindowStatus::met;
+  w.late_seconds = Seconds{-86400};
+  const std::string text = render_audit_json(report_with({w}));
+  const json doc = json::parse(text);
+  REQUIRE(doc.size() == 1);
+  const json& o = doc[0];
+  CHECK(o.at("bug_id") == 42);
+  CHECK(o.at("bug_summary") == "Example CA: a \"quoted\" summary");
+  CHECK(o.at("key") == "bzq-42-1001");
+  CHECK(o.at("kind") == "question");
+  CHECK(o.at("start") == "2026-11-01T10:00:00Z");
+  CHECK(o.at("deadline") == "2026-11-08T10:00:00Z");
+  CHECK(o.at("should_by").is_null());
+  CHECK(o.at("start_comment") == 3);
+  CHECK(o.at("start_comment_id") == 1001);
+  CHECK(o.at("start_author") == "someone@community.test");
+  CHECK(o.at("flag_id").is_null());
+  CHECK(o.at("satisfied_at") == "2026-11-07T10:00:00Z");
+  CHECK(o.at("satisfied_by") == "ca@example.test");
+  CHECK(o.at("satisfied_comment") == 4);
+  CHECK(o.at("ended_at").is_null());
+  CHECK(o.at("end_reason").is_null());
+  CHECK(o.at("status") == "met");
+  CHECK(o.at("late_seconds") == -86400);
+  CHECK(o.at("rule") == "IRG 3.2: respond within 7 days");
+  // Comment text may be private: never rendered.
+  CHECK(text.find("secret private words") == std::string::npos);
+  CHECK(text.back() == '\n');
+}
+
+TEST_CASE("an open needinfo renders nulls for what has not happened", "[cli]") {
+  Obligation w;
+  w.key = "bzn-42-77";
+  w.kind = ObligationKind::needinfo;
+  w.bug_id = 42;
+  w.start = at("2026-11-24T09:15:00Z");
+  w.deadline = at("2026-12-01T09:15:00Z");
+  w.flag_id = 77;
+  w.start_author = "moderator@ccadb.test";
+  w.status = WindowStatus::open;
+  w.late_seconds = Seconds{-422100};
+  const json o = json::parse(render_audit_json(report_with({w})))[0];
+  CHECK(o.at("kind") == "needinfo");
+  CHECK(o.at("flag_id") == 77);
+  CHECK(o.at("start_comment").is_null());
+  CHECK(o.at("satisfied_at").is_null());
+  CHECK(o.at("satisfied_by").is_null());
+  CHECK(o.at("satisfied_comment").is_null());
+  CHECK(o.at("status") == "open");
+  CHECK(o.at("late_seconds") == -422100);
+}
+
+TEST_CASE("revocation-delay SHOULD dates, Next update deadlines and void windows render", "[cli]") {
+  Obligation update;
+  update.key = "bzu-42-5";
+  update.kind = ObligationKind::update;
+  update.bug_id = 42;
+  update.start = at("2026-11-18T16:45:00Z");
+  update.deadline = at("2026-11-25T16:45:00Z");
+  update.should_by = at("2026-11-21T16:45:00Z");
+  update.status = WindowStatus::overdue;
+  update.late_seconds = Seconds{69300};
+  Obligation ended = update;
+  ended.key = "bzu-42-6";
+  ended.should_by.reset();
+  ended.deadline = at("2026-12-05T00:00:00Z");
+  ended.deadline_from_next_update = true;
+  ended.ended_at = at("2026-11-20T08:00:00Z");
+  ended.end_reason = "bug resolved (FIXED)";
+  ended.status = WindowStatus::void_;
+  ended.late_seconds = Seconds{0};
+  const json doc = json::parse(render_audit_json(report_with({update, ended})));
+  REQUIRE(doc.size() == 2);
+  CHECK(doc[0].at("key") == "bzu-42-5");
+  CHECK(doc[0].at("should_by") == "2026-11-21T16:45:00Z");
+  CHECK(doc[0].at("status") == "overdue");
+  CHECK(doc[0].at("deadline_from_next_update") == false);
+  CHECK(doc[1].at("key") == "bzu-42-6");
+  CHECK(doc[1].at("deadline_from_next_update") == true);
+  CHECK(doc[1].at("status") == "void");
+  CHECK(doc[1].at("ended_at") == "2026-11-20T08:00:00Z");
+  CHECK(doc[1].at("end_reason") == "bug resolved (FIXED)");
+}
+
+TEST_CASE("invalid UTF-8 in a login does not break the JSON", "[cli]") {
+  Obligation w;
+  w.key = "bzq-42-1";
+  w.bug_id = 42;
+  w.start_author = std::string("bad\xff\xfe") + "user@example.test";
+  const std::string text = render_audit_json(report_with({w}));
+  const json o = json::parse(text)[0];
+  CHECK(o.at("start_author").get<std::string>().find("user@example.test") != std::string::npos);
+}
