@@ -1,0 +1,122 @@
+// sync::BugSource for a real Bugzilla: bugzilla.mozilla.org (API key in the X-BUGZILLA-API-KEY
+// header) or upstream Bugzilla 5.x (api_key query parameter), over the retrying HTTP client.
+// Request shapes follow shared/API.md section A; bodies are parsed by bugzilla_json.h.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/http/http_client.h"
+#include "sync/mapping.h"
+#include "sync/ports.h"
+
+namespace bzjira::adapters::bugzilla {
+
+// Knobs with production defaults; tests shrink them.
+struct BugzillaClientOptions {
+  // Bugs per search page (BMO: "an explicit page size below the 10,000 cap, such as 1000").
+  int page_size = 1000;
+  // Longest request target (path and query, bytes) the client builds. BMO's Varnish refuses
+  // targets over 8 KiB with a plain-text 414; the margin leaves room for proxies that count more.
+  std::size_t max_request_target = 8000;
+  // Most bugs in one comment request, whatever the URL length allows (bounds the answer's size).
+  int max_bugs_per_comment_request = 1000;
+  // Sends of one GET whose 2xx answer was cut short (truncated JSON), including the first.
+  int truncated_body_attempts = 3;
+  // Stops paging after this many pages (a server that ignores `offset` would loop forever).
+  int max_pages = 10000;
+};
+
+// Not thread-safe: one client per thread (the HTTP client underneath is).
+class BugzillaClient : public sync::BugSource {
+ public:
+  // `settings.url` is the base ("https://bugzilla.mozilla.org", no /rest); `api_key` may be empty
+  // (anonymous reads; writes then fail with auth). `transport` nullptr = the cpprest transport
+  // with settings.http. The key never appears in an error message or log line.
+  BugzillaClient(const sync::BugzillaSettings& settings, std::string api_key,
+                 std::shared_ptr<http::Transport> transport = nullptr,
+                 BugzillaClientOptions options = {});
+
+  // GET /rest/time -> db_time. Errors: transient (network, 5xx, rate limit after retries), auth
+  // (bad key), internal (unreadable answer).
+  sync::Result<sync::Instant> server_time() override;
+
+  // GET /rest/bug with the scope's product, component, status (open: __open__, closed:
+  // __closed__, all: no status), whiteboard substring, summary prefix (sent as the documented
+  // short_desc=<prefix>&short_desc_type=substring, then checked as a case-insensitive prefix here)
+  // and assignee; include_fields limited to what sync::Bug holds; order=bug_id; limit=page_size
+  // and offset until a page holds fewer bugs. `changed_since` is sent as last_change_time (at or
+  // after): the CALLER subtracts the five-minute overlap from its previous watermark (shared/API.md
+  // A.2 "Incremental polling"). Bugs that do not parse are skipped and listed in problems().
+  // Not an error if none match.
+  sync::Result<std::vector<sync::Bug>> search_bugs(
+      const sync::BugScope& scope, std::optional<sync::Instant> changed_since) override;
+
+  // GET /rest/bug/<first>/comment?ids=<id>&ids=<id>... in batches whose request target stays
+  // within max_request_target; `new_since` (strictly newer) applies to every bug of the batch.
+  // Every requested id is a key of the answer (an empty list when it has no visible comments,
+  // also when the bug is gone or hidden: such a batch is retried one bug at a time).
+  sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> comments(
+      const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since) override;
+
+  // GET /rest/bug/<id>/history. not_found for an unknown bug.
+  sync::Result<std::vector<sync::HistoryEntry>> history(sync::BugId bug) override;
+
+  // POST /rest/bug/<id>/comment {"comment": markdown, "is_markdown": true}: 201 -> new id. Never
+  // resent once it may have reached the server (transient "outcome unknown" instead). Errors:
+  // auth (no or bad key, not allowed), not_found, rejected (empty or over 65,535 characters).
+  sync::Result<sync::CommentId> post_comment(sync::BugId bug, const std::string& markdown) override;
+
+  // PUT /rest/bug/<id> {"flags":[{"id":flag,"status":"X"}]}.
+  sync::Status clear_flag(sync::BugId bug, sync::FlagId flag) override;
+
+  // GET /rest/whoami -> login. not_found where the server has no such resource (upstream 5.x
+  // answers error 32614 / HTTP 404); auth when anonymous or the key is bad.
+  sync::Result<std::string> whoami() override;
+
+  // HTTP attempts sent so far, retries included (what the server saw).
+  int request_count() const override;
+  http::Stats stats() const;
+
+  // Bugs skipped by search_bugs because they did not parse, one line each ("bugs[3]: ...").
+  std::vector<std::string> problems() const;
+
+  // For tests: how the HTTP client waits between retries.
+  void set_sleep_function(std::function<void(double seconds)> sleep);
+
+  // The request target of a URL this client would send ("/rest/bug?..."), for the URL limit.
+  static std::size_t request_target_length(const std::string& url);
+
+ private:
+  // One request; non-2xx answers become typed errors with Bugzilla's message. `what` names the
+  // operation for error messages.
+  sync::Result<http::Response> send(http::Request request, const std::string& what);
+  // send() for a GET whose body `parse` reads; a truncated body is fetched again.
+  template <typename T, typename Parse>
+  sync::Result<T> get_parsed(const std::string& path_and_query, const std::string& what,
+                             Parse parse);
+  std::string url(const std::string& path, const std::string& query) const;
+  sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> comment_batch(
+      const std::vector<sync::BugId>& ids, const std::string& since_param);
+
+  std::string m_base;  // scheme://host[:port][/prefix], no trailing slash
+  std::string m_api_key;
+  sync::BugzillaAuth m_auth;
+  BugzillaClientOptions m_options;
+  std::unique_ptr<http::Client> m_http;
+  mutable std::mutex m_mu;
+  std::vector<std::string> m_problems;
+};
+
+// The rule the HTTP client adds for Bugzilla (A.8): BMO's rate-limit answer is a JSON 400 whose
+// error message mentions the rate limit, then HTML 429 without Retry-After. Both mean "refused
+// before anything happened", so even a comment POST may be resent after them.
+bool is_bugzilla_rate_limit(const http::Response& response);
+
+}  // namespace bzjira::adapters::bugzilla
