@@ -5,13 +5,20 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git ca-certificates tzdata openssl
+  build-essential cmake ninja-build pkg-config git ca-certificates tzdata openssl curl
   libcpprest-dev libssl-dev zlib1g-dev libboost-program-options-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev catch2 libsqlite3-dev sqlite3 libhowardhinnant-date-dev
 )
 if [ "${1:-}" = "--test" ]; then
-  # The checks of tests/run.sh: formatting, the sanitizer runtime, the contract test's Node.js.
-  packages+=(clang-format-14 nodejs npm)
+  # The checks of tests/run.sh: formatting, fuzzing (clang-14 + libFuzzer runtime), promtool for the
+  # metrics file, systemd-analyze for the units, curl for the quickstart and e2e checks.
+  packages+=(clang-format-14 clang-14 libclang-rt-14-dev prometheus systemd curl)
+  # Node.js and npm run the contract test (Prism) and the Kubernetes schema check. A machine may
+  # already have them from another source (NodeSource bundles npm inside its nodejs package, and
+  # Debian's npm package would conflict with it): install Debian's only when the commands are absent.
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    packages+=(nodejs npm)
+  fi
 fi
 
 missing=()
