@@ -9,7 +9,10 @@
 #include <iostream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "adapters/http/version.h"
+#include "adapters/log/log.h"
 
 namespace bzjira::adapters::cli {
 
@@ -17,20 +20,12 @@ namespace {
 
 constexpr const char* k_exit_codes =
     "Exit codes: 0 ok, 1 some actions rejected, 2 usage or configuration error,\n"
-    "            3 a system unreachable (try again later), 4 internal error.\n";
+    "            3 a system unreachable or another run of the mapping holds its lock (try again\n"
+    "            later), 4 internal error.\n";
 
 // Boost's default minus abbreviations: `--form` must not silently mean `--format` in a crontab.
 constexpr int k_parser_style =
     po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-
-// Commands the lead wires later keep their place in the table and in --help.
-Command unavailable(std::string name, std::string summary, std::string usage) {
-  Command c;
-  c.name = std::move(name);
-  c.summary = std::move(summary);
-  c.usage = std::move(usage);
-  return c;
-}
 
 const Command* find_command(const std::string& name) {
   const auto& all = commands();
@@ -55,10 +50,13 @@ po::options_description global_options() {
 }
 
 po::options_description command_options(const Command& command) {
-  po::options_description desc("Options of '" + command.name + "'");
+  // 100 columns: the long option names of the log options would squeeze descriptions into a
+  // narrow column.
+  po::options_description desc("Options of '" + command.name + "'", 100, 50);
   desc.add_options()("help,h", "print this command's help and exit");
   if (command.add_options) {
     command.add_options(desc);
+    add_log_options(desc);
   }
   return desc;
 }
@@ -154,10 +152,39 @@ int run_command(const Command& command, const std::vector<std::string>& rest, Io
   } catch (const po::error& e) {
     return usage_error(io, command.name, e.what());
   }
+  log::LogFormat format = log::LogFormat::text;
+  const auto& format_name = vm["log-format"].as<std::string>();
+  if (!log::parse_format(format_name, format)) {
+    return usage_error(io, command.name,
+                       "unknown --log-format '" + format_name + "': expected text or json");
+  }
+  const auto& level_name = vm["log-level"].as<std::string>();
+  if (!is_log_level(level_name)) {
+    return usage_error(io, command.name,
+                       "unknown --log-level '" + level_name +
+                           "': expected trace, debug, info, warning, error, critical or off");
+  }
+  start_logging(io, vm, "", "");
   return command.run(vm, io);
 }
 
+// --log-format json is honoured before the command line is parsed, so that even a usage error
+// comes out as a JSON line.
+bool asks_for_json_log(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--log-format=json" ||
+        (args[i] == "--log-format" && i + 1 < args.size() && args[i + 1] == "json")) {
+      return true;
+    }
+  }
+  return false;
+}
+
 int dispatch(const std::vector<std::string>& args, Io& io) {
+  if (asks_for_json_log(args)) {
+    io.json_log = true;
+    start_logging(io, po::variables_map(), "", "");
+  }
   // Global options are the ones before the command name.
   const auto first_word = std::find_if(
       args.begin(), args.end(), [](const std::string& a) { return a.empty() || a.front() != '-'; });
@@ -202,29 +229,22 @@ sync::Instant system_now() {
 int usage_error(Io& io, const std::string& command, const std::string& message) {
   const std::string who = command.empty() ? "bzjira" : "bzjira " + command;
   const std::string help = command.empty() ? "bzjira --help" : "bzjira help " + command;
-  io.err << who << ": " << message << " (see '" << help << "')\n";
+  diagnostic(io, Severity::error, "usage_error", who + ": " + message + " (see '" + help + "')");
   return k_exit_usage;
 }
 
 int fail(Io& io, const std::string& command, const std::string& message, int code) {
-  io.err << "bzjira " << command << ": " << message << "\n";
+  diagnostic(io, Severity::error, "command_failed", "bzjira " + command + ": " + message);
   return code;
 }
 
 void warn(Io& io, const std::string& command, const std::string& message) {
-  io.err << "bzjira " << command << ": warning: " << message << "\n";
+  diagnostic(io, Severity::warning, "warning", "bzjira " + command + ": warning: " + message);
 }
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> k_commands = {
-      unavailable("sync", "one run: mirror open obligations into Jira",
-                  "sync -c MAPPING [--dry-run] [--now RFC3339]"),
-      unavailable("status", "open obligations with their deadlines and Jira keys",
-                  "status -c MAPPING"),
-      audit_command(),
-      check_command(),
-      unavailable("snapshot", "save the scoped bugs as a dataset file",
-                  "snapshot -c MAPPING -o DATASET"),
+      sync_command(), status_command(), audit_command(), check_command(), snapshot_command(),
   };
   return k_commands;
 }
@@ -232,16 +252,19 @@ const std::vector<Command>& commands() {
 int run(const std::vector<std::string>& args, Io& io) {
   // The one place that catches everything (shared/DESIGN.md rule 4): a surprise is exit 4 with a
   // message, never an abort.
+  int code = k_exit_internal;
   try {
-    const int code = dispatch(args, io);
+    code = dispatch(args, io);
     io.out.flush();
-    return code;
   } catch (const std::exception& e) {
-    io.err << "bzjira: internal error: " << e.what() << "\n";
+    diagnostic(io, Severity::error, "internal_error",
+               std::string("bzjira: internal error: ") + e.what());
   } catch (...) {
-    io.err << "bzjira: internal error: unexpected exception\n";
+    diagnostic(io, Severity::error, "internal_error",
+               "bzjira: internal error: unexpected exception");
   }
-  return k_exit_internal;
+  stop_logging();
+  return code;
 }
 
 int run(int argc, char** argv) {
@@ -251,6 +274,7 @@ int run(int argc, char** argv) {
       args.emplace_back(argv[i]);
     }
     Io io{std::cout, std::cerr, system_now};
+    io.err_is_terminal = ::isatty(STDERR_FILENO) == 1;
     return run(args, io);
   } catch (...) {
     // Only reachable if building the argument list itself failed (out of memory).

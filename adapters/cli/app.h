@@ -10,7 +10,8 @@
 namespace bzjira::adapters::cli {
 
 // Runs `bzjira <args...>` with std::cout, std::cerr and the system clock. Returns the exit code
-// (0 ok, 1 some actions rejected, 2 usage or configuration, 3 a system unreachable, 4 internal).
+// (0 ok, 1 some actions rejected, 2 usage or configuration, 3 a system unreachable or the
+// mapping's state locked by another run, 4 internal).
 // Never throws: an unexpected exception becomes a one-line message on stderr and exit code 4.
 int run(int argc, char** argv);
 

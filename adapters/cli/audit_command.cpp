@@ -1,12 +1,12 @@
-// `bzjira audit`: every obligation window of the mapping's bugs and whether it was met, from a
-// dataset file (the live Bugzilla source arrives with the Bugzilla client).
+// `bzjira audit`: every obligation window of the mapping's bugs and whether it was met, read live
+// from Bugzilla or from a dataset file.
 #include <algorithm>
 #include <fstream>
 
-#include "adapters/bugzilla/bugzilla_json.h"
 #include "adapters/cli/command.h"
 #include "adapters/cli/inputs.h"
 #include "adapters/cli/output_json.h"
+#include "adapters/cli/services.h"
 #include "sync/audit.h"
 
 namespace bzjira::adapters::cli {
@@ -22,7 +22,8 @@ void add_audit_options(po::options_description& desc) {
        "the project's mapping file (JSON; required)")  //
       ("from-file", po::value<std::string>()->value_name("DATASET"),
        "audit the bugs of this dataset file (the simulator's format, as `bzjira snapshot` "
-       "writes it) instead of Bugzilla (default: none; required in this build)")  //
+       "writes it) instead of reading Bugzilla (default: none: read the mapping's Bugzilla "
+       "with the API key from its environment variable)")  //
       ("now", po::value<std::string>()->value_name("RFC3339"),
        "the time the audit is made at, e.g. 2026-11-26T12:00:00Z (default: the current time)")  //
       ("since", po::value<std::string>()->value_name("YYYY-MM-DD"),
@@ -65,27 +66,6 @@ int write_report(Io& io, const po::variables_map& vm, const std::string& text) {
   return k_exit_ok;
 }
 
-// The dataset: unreadable or invalid stops the audit; a bad bug or comment is a warning and the
-// rest is still audited.
-std::optional<std::vector<sync::BugRecord>> load_dataset(Io& io, const std::string& path) {
-  // The parser refuses anything larger itself; stop reading there too.
-  auto text = read_text_file(path, bugzilla::k_max_body_bytes);
-  if (!text) {
-    fail(io, k_name, "dataset " + text.error().message, k_exit_usage);
-    return std::nullopt;
-  }
-  auto dataset = bugzilla::parse_dataset(*text);
-  if (!dataset) {
-    fail(io, k_name, "dataset '" + path + "' is not valid: " + dataset.error().message,
-         k_exit_usage);
-    return std::nullopt;
-  }
-  for (const std::string& problem : dataset->problems) {
-    warn(io, k_name, "dataset '" + path + "': " + problem);
-  }
-  return std::move(dataset->records);
-}
-
 int run_audit(const po::variables_map& vm, Io& io) {
   const auto& format = vm["format"].as<std::string>();
   if (std::find(std::begin(k_formats), std::end(k_formats), format) == std::end(k_formats)) {
@@ -109,18 +89,17 @@ int run_audit(const po::variables_map& vm, Io& io) {
                        "--until " + sync::format_date(*options.until) + " is before --since " +
                            sync::format_date(*options.since));
   }
-  if (vm.count("from-file") == 0) {
-    return usage_error(io, k_name, "live audit needs the Bugzilla client; use --from-file");
-  }
   const auto mapping = load_mapping(io, k_name, vm["config"].as<std::string>());
   if (!mapping) {
     return k_exit_usage;
   }
-  const auto& dataset_path = vm["from-file"].as<std::string>();
-  const auto records = load_dataset(io, dataset_path);
+  int code = k_exit_ok;
+  const auto records = read_records(io, k_name, vm, *mapping, HistoryFor::every_bug, code);
   if (!records) {
-    return k_exit_usage;
+    return code;
   }
+  const std::string dataset_path =
+      vm.count("from-file") != 0 ? vm["from-file"].as<std::string>() : mapping->bugzilla.url;
   const auto in_scope = std::count_if(records->begin(), records->end(), [&](const auto& r) {
     return sync::in_scope(r.bug, mapping->bugzilla.scope);
   });
@@ -140,14 +119,15 @@ Command audit_command() {
   Command c;
   c.name = k_name;
   c.summary = "every obligation window of every bug and whether it was met";
-  c.usage = "audit -c MAPPING --from-file DATASET [options]";
+  c.usage = "audit -c MAPPING [--from-file DATASET] [options]";
   c.details =
       "For each bug in the mapping's scope: every question, needinfo, update and full-report\n"
       "window from the first comment to now (or to the bug's resolution), its deadline, when and\n"
       "by whom it was satisfied, and how early or late. The Markdown format lists the late "
       "windows\n"
       "the way an incident report's Timeline does. Windows are kept by their start date with\n"
-      "--since/--until.\n\n"
+      "--since/--until. Without --from-file the mapping's Bugzilla is read live: the bugs in\n"
+      "scope, all their comments and each bug's history.\n\n"
       "Example (the bundled demo):\n"
       "  bzjira audit -c mappings/demo.json --from-file deploy/demo/example-ca.dataset.json \\\n"
       "      --now 2026-11-26T12:00:00Z --format markdown";

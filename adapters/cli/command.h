@@ -5,6 +5,7 @@
 #include <functional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <boost/program_options.hpp>
 
@@ -21,12 +22,22 @@ inline constexpr int k_exit_usage = 2;        // bad command line, mapping or in
 inline constexpr int k_exit_unreachable = 3;  // a system could not be reached (transient)
 inline constexpr int k_exit_internal = 4;     // a bug in bzjira
 
+// Exit code when another run of the same mapping holds the state's lock: "try again later", like a
+// system that cannot be reached; nothing was touched.
+inline constexpr int k_exit_locked = k_exit_unreachable;
+
 // Where a command writes and what time it is. Production: std::cout, std::cerr, the system clock;
 // tests pass string streams and a fixed clock.
 struct Io {
   std::ostream& out;
   std::ostream& err;
   std::function<sync::Instant()> clock;
+  // Set by the dispatcher from --log-format json: every line on `err` is then one JSON object.
+  bool json_log = false;
+  // Set by run(argc, argv) when stderr is a terminal: long commands then show their progress.
+  bool err_is_terminal = false;
+  // Secrets the command has read (register them with add_secret): redacted from every line.
+  std::vector<std::string> secrets{};
 };
 
 // The real clock, truncated to seconds (Bugzilla's precision). Only adapters/ may read it.
@@ -46,9 +57,36 @@ struct Command {
 };
 
 // The commands implemented in their own files.
+Command sync_command();
+Command status_command();
 Command audit_command();
 Command check_command();
+Command snapshot_command();
 
+// --log-format and --log-level, which the dispatcher adds to every command.
+void add_log_options(po::options_description& desc);
+
+// (Re)starts the process-wide log (adapters/log) on io.err with the command's --log-format and
+// --log-level; `run_id` and `mapping_name` are stamped on every JSON line. Never throws.
+void start_logging(Io& io, const po::variables_map& vm, const std::string& run_id,
+                   const std::string& mapping_name);
+
+// False for a --log-level value that is not one of the names add_log_options lists.
+bool is_log_level(const std::string& name);
+
+// Back to the default log on the process's stderr (the streams of `io` may not outlive the call).
+void stop_logging();
+
+// Registers a secret read from the environment: it is redacted from every diagnostic and log line.
+void add_secret(Io& io, const std::string& secret);
+
+enum class Severity { info, warning, error };
+
+// One diagnostic line on io.err: `line` as it is, or with --log-format json a JSON object whose
+// "event" is `event` and "message" is `line` (secrets redacted in both formats).
+void diagnostic(Io& io, Severity severity, const std::string& event, const std::string& line);
+
+// The helpers below write through diagnostic(), so they follow --log-format.
 // Prints "bzjira <command>: <message> (see 'bzjira help <command>')" on stderr and returns
 // k_exit_usage. `command` may be empty for errors before a command was chosen.
 int usage_error(Io& io, const std::string& command, const std::string& message);

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "adapters/bugzilla/bugzilla_json.h"
 #include "adapters/config/mapping_loader.h"
 
 namespace bzjira::adapters::cli {
@@ -19,15 +20,37 @@ std::optional<sync::Mapping> load_mapping(Io& io, const std::string& command,
     return std::move(loaded.mapping);
   }
   for (const std::string& problem : loaded.problems) {
-    io.err << problem << "\n";
+    diagnostic(io, Severity::error, "mapping_problem", problem);
   }
   if (loaded.problems.empty()) {
-    io.err << path << ": $: the mapping could not be loaded\n";
+    diagnostic(io, Severity::error, "mapping_problem",
+               path + ": $: the mapping could not be loaded");
   }
-  io.err << "bzjira " << command << ": mapping '" << path << "' has "
-         << (loaded.problems.empty() ? std::size_t{1} : loaded.problems.size())
-         << (loaded.problems.size() > 1 ? " problems" : " problem") << "\n";
+  const std::size_t count = loaded.problems.empty() ? std::size_t{1} : loaded.problems.size();
+  diagnostic(io, Severity::error, "command_failed",
+             "bzjira " + command + ": mapping '" + path + "' has " + std::to_string(count) +
+                 (count > 1 ? " problems" : " problem"));
   return std::nullopt;
+}
+
+std::optional<std::vector<sync::BugRecord>> load_dataset(Io& io, const std::string& command,
+                                                         const std::string& path) {
+  // The parser refuses anything larger itself; stop reading there too.
+  auto text = read_text_file(path, bugzilla::k_max_body_bytes);
+  if (!text) {
+    fail(io, command, "dataset " + text.error().message, k_exit_usage);
+    return std::nullopt;
+  }
+  auto dataset = bugzilla::parse_dataset(*text);
+  if (!dataset) {
+    fail(io, command, "dataset '" + path + "' is not valid: " + dataset.error().message,
+         k_exit_usage);
+    return std::nullopt;
+  }
+  for (const std::string& problem : dataset->problems) {
+    warn(io, command, "dataset '" + path + "': " + problem);
+  }
+  return std::move(dataset->records);
 }
 
 sync::Result<std::string> read_text_file(const std::string& path, std::size_t max_bytes) {

@@ -5,9 +5,11 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "adapters/cli/command.h"
 #include "sync/mapping.h"
+#include "sync/model.h"
 #include "sync/result.h"
 #include "sync/time.h"
 
@@ -17,6 +19,11 @@ namespace bzjira::adapters::cli {
 // formatted "<file>: <$.json.path>: <message>") and returns nullopt: the caller exits with 2.
 std::optional<sync::Mapping> load_mapping(Io& io, const std::string& command,
                                           const std::string& path);
+
+// The bugs of a dataset file (shared/DESIGN.md format, as `bzjira snapshot` writes it). Unreadable
+// or invalid: printed, nullopt (exit 2). A bad bug, comment or history is a warning and is skipped.
+std::optional<std::vector<sync::BugRecord>> load_dataset(Io& io, const std::string& command,
+                                                         const std::string& path);
 
 // The whole file. Errors: not_found when it does not exist, config when it cannot be read or is
 // larger than `max_bytes`; the message names the file and the system's reason.

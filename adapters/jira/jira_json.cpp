@@ -16,15 +16,10 @@ std::string to_body(const json& value) {
 }
 
 std::string format_jira_datetime(sync::Instant t) {
-  const auto day = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day ymd{day};
-  const std::chrono::hh_mm_ss hms{t - day};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.000+0000",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
-                static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()));
-  return buf;
+  // Jira's form of the same instant: "2026-01-02T03:04:05Z" -> "2026-01-02T03:04:05.000+0000".
+  std::string text = sync::format_rfc3339(t);
+  text.pop_back();
+  return text + ".000+0000";
 }
 
 std::string error_collection_text(const json& body) {

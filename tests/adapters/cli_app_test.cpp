@@ -1,6 +1,7 @@
 // The command dispatcher in-process: exit codes, help, errors, and the catch-all of main.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <sstream>
 #include <stdexcept>
 
@@ -75,10 +76,17 @@ TEST_CASE("an option given twice is a usage error", "[cli]") {
   CHECK(r.err.find("config") != std::string::npos);
 }
 
-TEST_CASE("check --online is refused until the online checks exist", "[cli]") {
+TEST_CASE("check --online reports missing secrets as failed checks with what to do", "[cli]") {
+  for (const char* name : {"BZJIRA_BUGZILLA_API_KEY", "BZJIRA_BUGZILLA_API_KEY_FILE",
+                           "BZJIRA_JIRA_USER", "BZJIRA_JIRA_USER_FILE"}) {
+    ::unsetenv(name);
+  }
   const auto r = call({"check", "-c", k_mapping, "--online"});
   CHECK(r.code == 2);
-  CHECK(r.err.find("not available in this build yet") != std::string::npos);
+  CHECK(r.out.find("mapping OK") != std::string::npos);
+  CHECK(r.out.find("FAIL Bugzilla API key") != std::string::npos);
+  CHECK(r.out.find("export BZJIRA_BUGZILLA_API_KEY") != std::string::npos);
+  CHECK(r.out.find("FAIL Jira credentials") != std::string::npos);
 }
 
 TEST_CASE("audit without --now asks the clock", "[cli]") {

@@ -1,13 +1,12 @@
 // The retrying Client driven by a scripted fake transport: no sockets, no real sleeping.
 #include <catch2/catch.hpp>
 
-#include <date/date.h>
-
 #include <deque>
 #include <numeric>
 
 #include "adapters/http/http_client.h"
 #include "adapters/log/log.h"
+#include "sync/time.h"
 
 using namespace bzjira::adapters::http;
 using bzjira::sync::ErrorKind;
@@ -55,11 +54,9 @@ class FakeTransport final : public Transport {
 };
 
 std::chrono::system_clock::time_point at(const char* rfc3339) {
-  std::istringstream in(rfc3339);
-  date::sys_seconds tp;
-  in >> date::parse("%Y-%m-%dT%H:%M:%SZ", tp);
-  REQUIRE_FALSE(in.fail());
-  return tp;
+  const auto tp = bzjira::sync::parse_rfc3339(rfc3339);
+  REQUIRE(tp.has_value());
+  return *tp;
 }
 
 struct Harness {

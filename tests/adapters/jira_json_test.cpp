@@ -107,8 +107,7 @@ TEST_CASE("edit fields hold only what the update sets", "[jira]") {
   CHECK(update_fields(update, no_field, ApiVersion::v3) == json({{"duedate", "2026-01-02"}}));
 }
 
-TEST_CASE("an update that sets labels sends the whole list and keeps the mirror labels",
-          "[jira]") {
+TEST_CASE("an update that sets labels sends the whole list and keeps the mirror labels", "[jira]") {
   sync::IssueUpdate update;
   update.labels = std::vector<std::string>{"bzb-7", "bz-7", "bzq-7-70"};
   const json f = update_fields(update, settings(), ApiVersion::v3);

@@ -61,10 +61,10 @@ class TempDir {
   std::filesystem::path m_path;
 };
 
-// `bzjira <args>`, each argument quoted for the shell.
-inline RunResult run_bzjira(const std::vector<std::string>& args) {
+// `program <args>` through the shell, each argument quoted; stdin is /dev/null.
+inline RunResult run_program(const std::string& program, const std::vector<std::string>& args) {
   TempDir dir;
-  std::string command = shell_quote(std::string(BZJIRA_BINARY_DIR) + "/bzjira");
+  std::string command = shell_quote(program);
   for (const auto& a : args) {
     command += " " + shell_quote(a);
   }
@@ -80,6 +80,11 @@ inline RunResult run_bzjira(const std::vector<std::string>& args) {
   r.out = read_all(out);
   r.err = read_all(err);
   return r;
+}
+
+// `bzjira <args>` from the build directory.
+inline RunResult run_bzjira(const std::vector<std::string>& args) {
+  return run_program(std::string(BZJIRA_BINARY_DIR) + "/bzjira", args);
 }
 
 inline std::string demo_mapping() { return std::string(BZJIRA_SOURCE_DIR) + "/mappings/demo.json"; }

@@ -8,7 +8,8 @@
 namespace bzjira::sim::jirasim {
 
 std::string jql_lower(std::string s);
-bool jql_date_value(const std::string& text);  // jira_jql_eval.cpp
+bool jql_date_value(const std::string& text);    // jira_jql_eval.cpp
+bool valid_day_offset(const std::string& text);  // jira_jql_eval.cpp
 
 namespace {
 
@@ -203,7 +204,7 @@ class Parser {
   bool value(JqlQuery::Value& out) {
     const Token t = next();
     if (t.kind == Token::Kind::string) {
-      out = {JqlQuery::Value::Kind::text, t.text};
+      out = {JqlQuery::Value::Kind::text, t.text, {}};
       return true;
     }
     if (t.kind != Token::Kind::word || t.text.empty()) {
@@ -212,7 +213,7 @@ class Parser {
     }
     const std::string lower = jql_lower(t.text);
     if (lower == "empty" || lower == "null") {
-      out = {JqlQuery::Value::Kind::empty, {}};
+      out = {JqlQuery::Value::Kind::empty, {}, {}};
       return true;
     }
     if (k_keywords.count(lower) != 0) {
@@ -221,6 +222,16 @@ class Parser {
     }
     if (peek().kind == Token::Kind::lparen) {
       next();
+      std::string argument;
+      // startOfDay/endOfDay take one optional offset, quoted or bare: "+1d", -2w, 3 (days).
+      if (peek().kind == Token::Kind::string || peek().kind == Token::Kind::word) {
+        argument = next().text;
+        if (lower == "now" || !valid_day_offset(argument)) {
+          fail("The JQL function '" + t.text + "' does not accept the argument '" + argument +
+               "'.");
+          return false;
+        }
+      }
       if (peek().kind != Token::Kind::rparen) {
         fail("Function arguments are not supported here.");
         return false;
@@ -230,10 +241,10 @@ class Parser {
         fail("Unable to find JQL function '" + t.text + "()'.");
         return false;
       }
-      out = {JqlQuery::Value::Kind::function, lower};
+      out = {JqlQuery::Value::Kind::function, lower, argument};
       return true;
     }
-    out = {JqlQuery::Value::Kind::text, t.text};
+    out = {JqlQuery::Value::Kind::text, t.text, {}};
     return true;
   }
 

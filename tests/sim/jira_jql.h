@@ -45,6 +45,7 @@ class JqlQuery {
   struct Value {
     enum class Kind { text, function, empty } kind = Kind::text;
     std::string text;
+    std::string argument;  // startOfDay("+1d"): the offset, "" when none
   };
   struct Node {
     enum class Kind { all, any, negate, clause } kind = Kind::clause;

@@ -81,9 +81,24 @@ std::optional<std::chrono::milliseconds> period(const std::string& text) {
   return sign * total;
 }
 
+// "+1d", "-2w", "3" (a bare number counts days): Jira's startOfDay/endOfDay offset.
+std::optional<std::chrono::milliseconds> day_offset(std::string text) {
+  if (!text.empty() && std::isdigit(static_cast<unsigned char>(text.back()))) {
+    text += 'd';
+  }
+  return period(text);
+}
+
 std::optional<WallTime> instant_of(const Value& v, WallTime now) {
   if (v.kind == Value::Kind::function) {
-    const auto day = std::chrono::floor<std::chrono::days>(now);
+    auto day = std::chrono::floor<std::chrono::days>(now);
+    if (!v.argument.empty()) {
+      const auto offset = day_offset(v.argument);
+      if (!offset) {
+        return std::nullopt;
+      }
+      day = std::chrono::floor<std::chrono::days>(now + *offset);
+    }
     if (v.text == "startofday") {
       return WallTime{day};
     }
@@ -174,7 +189,7 @@ bool equals(const JqlFacts& i, const std::string& field, const Value& v, WallTim
 
 // The issue has some value in `field` (EMPTY never matches !=, as in Jira).
 bool has_value(const JqlFacts& i, const std::string& field) {
-  return !equals(i, field, Value{Value::Kind::empty, {}}, WallTime{});
+  return !equals(i, field, Value{Value::Kind::empty, {}, {}}, WallTime{});
 }
 
 template <typename T>
@@ -296,6 +311,8 @@ int order_of(const JqlFacts& a, const JqlFacts& b, const std::string& field) {
 bool jql_date_value(const std::string& text) {
   return date_literal(text).has_value() || period(text).has_value();
 }
+
+bool valid_day_offset(const std::string& text) { return day_offset(text).has_value(); }
 
 bool JqlQuery::matches(const JqlFacts& issue, WallTime now) const {
   return root < 0 || node_matches(*this, root, issue, now);

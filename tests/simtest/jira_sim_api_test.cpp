@@ -288,6 +288,11 @@ TEST_CASE("sim: the JQL subset selects what Jira would", "[sim][jira]") {
   CHECK(keys("project = CAINC AND updated >= -1d ORDER BY key").size() == 4);
   CHECK(keys("project = CAINC AND updated < \"2000-01-01\"").empty());
   CHECK(keys("project = CAINC AND created >= startOfDay() ORDER BY key").size() == 4);
+  // Day offsets, as the automation templates use them: every issue was created today.
+  CHECK(keys("project = CAINC AND created >= startOfDay(\"-1d\")").size() == 4);
+  CHECK(keys("project = CAINC AND created >= startOfDay(\"+1d\")").empty());
+  CHECK(keys("project = CAINC AND created <= endOfDay(\"+1d\")").size() == 4);
+  CHECK(keys("project = CAINC AND created <= endOfDay(-1)").empty());
 
   const auto error = [&w](const std::string& jql) {
     const Reply r = call(w, "POST", "/rest/api/3/search/jql", {{"jql", jql}});
@@ -301,6 +306,9 @@ TEST_CASE("sim: the JQL subset selects what Jira would", "[sim][jira]") {
   CHECK(error("statusCategory = Finished") ==
         "The value 'Finished' does not exist for the field 'statusCategory'.");
   CHECK(error("updated >= yesterday").find("Date value 'yesterday'") == 0);
+  CHECK(error("created <= endOfDay(\"soon\")").find("does not accept the argument 'soon'") !=
+        std::string::npos);
+  CHECK(error("created <= now(\"+1d\")").find("does not accept") != std::string::npos);
   CHECK(error("project = \"CAINC").find("has not been completed") != std::string::npos);
   CHECK(error("project = CAINC ORDER BY labels") == "Not able to sort using field 'labels'.");
 }

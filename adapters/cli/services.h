@@ -1,0 +1,74 @@
+// What the commands that talk to Bugzilla or Jira share: the clients built from a mapping and its
+// secrets, the live read of a mapping's bugs, the state file's path, and the exit code of an error.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/bugzilla/bugzilla_client.h"
+#include "adapters/cli/command.h"
+#include "adapters/jira/jira_client.h"
+#include "sync/mapping.h"
+#include "sync/model.h"
+#include "sync/ports.h"
+#include "sync/result.h"
+
+namespace bzjira::adapters::cli {
+
+// The exit code for an error of a live read or a store: transient 3, internal 4, anything else
+// (auth, config, rejected, not_found: something a person must fix) 2.
+int exit_code_for(const sync::Error& error);
+
+// The Bugzilla client of `mapping`, with the API key from $<bugzilla.api_key_env> (or its _FILE)
+// registered as a secret. A missing key is printed, naming the variable and never a value, and
+// gives nullptr: the caller exits with 2.
+std::unique_ptr<bugzilla::BugzillaClient> make_bugzilla_client(Io& io, const std::string& command,
+                                                               const sync::Mapping& mapping);
+
+// The Jira credentials of `mapping`: the token always, the user on Cloud only (Data Center's
+// personal access token stands alone). The token is registered as a secret. Missing: printed,
+// nullopt.
+std::optional<jira::JiraCredentials> read_jira_credentials(Io& io, const std::string& command,
+                                                           const sync::Mapping& mapping);
+
+// Which bugs' history a live read fetches (one request per bug).
+enum class HistoryFor {
+  every_bug,  // the audit and the snapshot: every window back to the first comment
+  open_bugs,  // status: a resolved bug owes nothing, whatever its history says
+};
+
+// Called with a line for people while a long read goes on; may be empty.
+using ProgressFn = std::function<void(const std::string&)>;
+
+// The mapping's bugs in scope, read live: the scoped search (every status the scope allows), all
+// visible comments in batches, the history of `history_for`. Sorted by bug id. Bugs the search
+// returns outside sync::in_scope() are left out, as from a dataset file. Errors: the first failed
+// request's, unchanged (nothing partial is returned).
+sync::Result<std::vector<sync::BugRecord>> read_bugs_live(sync::BugSource& source,
+                                                          const sync::Mapping& mapping,
+                                                          HistoryFor history_for,
+                                                          const ProgressFn& progress = {});
+
+// Progress lines on io.err when it is a terminal and the log is text; empty otherwise.
+ProgressFn terminal_progress(Io& io, const std::string& command);
+
+// The mapping's bugs for audit and status: from --from-file DATASET when given (every bug of the
+// file; callers apply the scope), else read_bugs_live() with the mapping's Bugzilla and secret.
+// On failure prints why and returns nullopt with `code` set to the exit code.
+std::optional<std::vector<sync::BugRecord>> read_records(Io& io, const std::string& command,
+                                                         const po::variables_map& vm,
+                                                         const sync::Mapping& mapping,
+                                                         HistoryFor history_for, int& code);
+
+// --state, else the mapping's default (adapters/store default_state_path). Empty when neither
+// is known (no home directory): printed, with a hint to give --state.
+std::optional<std::string> state_path(Io& io, const std::string& command,
+                                      const po::variables_map& vm, const sync::Mapping& mapping);
+
+// The --state option's description, shared by the commands that read the state.
+void add_state_option(po::options_description& desc);
+
+}  // namespace bzjira::adapters::cli

@@ -1,0 +1,107 @@
+// The metrics file of `bzjira sync --metrics-file`: the exposition text, counters read back from a
+// previous file, and the atomic write.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "adapters/cli/metrics.h"
+
+using namespace bzjira::adapters::cli;
+
+namespace {
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+SyncMetrics example() {
+  SyncMetrics m;
+  m.open_by_kind = {{"question", 2}, {"update", 0}};
+  m.overdue = 1;
+  m.next_deadline_seconds = 3600;
+  m.last_success = 1795700000;
+  m.actions = {{"created", 6}, {"closed", 2}};
+  m.errors = {{"jira", 1}};
+  m.requests = {{"bugzilla", 5}, {"jira", 9}};
+  m.run_duration_seconds = 0.25;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("every metric comes with HELP and TYPE lines and its samples", "[cli][metrics]") {
+  const std::string text = render_metrics(example());
+  CHECK(text.find("# TYPE bzjira_obligations_open gauge\n") != std::string::npos);
+  CHECK(text.find("bzjira_obligations_open{kind=\"question\"} 2\n") != std::string::npos);
+  CHECK(text.find("bzjira_obligations_open{kind=\"update\"} 0\n") != std::string::npos);
+  CHECK(text.find("# TYPE bzjira_actions_total counter\n") != std::string::npos);
+  CHECK(text.find("bzjira_actions_total{type=\"created\"} 6\n") != std::string::npos);
+  CHECK(text.find("bzjira_requests_total{system=\"jira\"} 9\n") != std::string::npos);
+  CHECK(text.find("bzjira_next_deadline_seconds 3600\n") != std::string::npos);
+  CHECK(text.find("bzjira_last_success_timestamp_seconds 1795700000\n") != std::string::npos);
+  CHECK(text.find("bzjira_run_duration_seconds 0.25\n") != std::string::npos);
+  for (const char* name : {"bzjira_obligations_overdue", "bzjira_errors_total"}) {
+    CHECK(text.find(std::string("# HELP ") + name + " ") != std::string::npos);
+  }
+  CHECK(text.back() == '\n');
+}
+
+TEST_CASE("a metric without a value is left out, HELP line included", "[cli][metrics]") {
+  SyncMetrics m = example();
+  m.next_deadline_seconds.reset();
+  m.last_success.reset();
+  const std::string text = render_metrics(m);
+  CHECK(text.find("bzjira_next_deadline_seconds") == std::string::npos);
+  CHECK(text.find("bzjira_last_success_timestamp_seconds") == std::string::npos);
+}
+
+TEST_CASE("counters and the last success time are read back from the previous file",
+          "[cli][metrics]") {
+  const SyncMetrics back = read_previous_metrics(render_metrics(example()));
+  CHECK(back.actions == std::map<std::string, double>{{"created", 6}, {"closed", 2}});
+  CHECK(back.errors == std::map<std::string, double>{{"jira", 1}});
+  CHECK(back.requests == std::map<std::string, double>{{"bugzilla", 5}, {"jira", 9}});
+  REQUIRE(back.last_success);
+  CHECK(*back.last_success == 1795700000);
+  // Gauges describe one run and are not carried.
+  CHECK(back.open_by_kind.empty());
+}
+
+TEST_CASE("a garbled previous file gives zeros, not a crash", "[cli][metrics]") {
+  const SyncMetrics back = read_previous_metrics(
+      "bzjira_actions_total{type=\"created\"} lots\n"
+      "bzjira_actions_total{type=\"closed\" 3\n"
+      "bzjira_requests_total{system=\"jira\"} -4\n"
+      "bzjira_errors_total 7\n"
+      "\n# just a comment\n\x01\x02");
+  CHECK(back.actions.empty());
+  CHECK(back.requests.empty());
+  CHECK(back.errors.empty());
+  CHECK_FALSE(back.last_success);
+}
+
+TEST_CASE("the file is replaced atomically and nothing else is left behind", "[cli][metrics]") {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("bzjira-metrics-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "bzjira.prom").string();
+  REQUIRE(write_file_atomically(path, "first\n").ok());
+  REQUIRE(write_file_atomically(path, "second\n").ok());
+  CHECK(slurp(path) == "second\n");
+  CHECK(std::distance(std::filesystem::directory_iterator(dir),
+                      std::filesystem::directory_iterator()) == 1);
+
+  const auto missing = write_file_atomically((dir / "no" / "such" / "x.prom").string(), "x\n");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().kind == bzjira::sync::ErrorKind::config);
+  CHECK(missing.error().message.find("x.prom") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
