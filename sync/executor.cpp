@@ -391,6 +391,29 @@ ExecutionReport execute(const Plan& plan, IssueTracker& tracker, BugSource& bugs
       report.lines.push_back(text.substr(start, end - start));
       start = end == std::string::npos ? text.size() : end + 1;
     }
+    // The counts say what the run would do, so the dry-run summary matches its plan lines.
+    for (const Action& a : plan.actions) {
+      switch (a.type) {
+        case ActionType::create_issue:
+          ++report.created;
+          break;
+        case ActionType::update_issue:
+          ++report.updated;
+          break;
+        case ActionType::add_comment:
+          ++report.commented;
+          break;
+        case ActionType::close_issue:
+          ++report.closed;
+          break;
+        case ActionType::reopen_issue:
+          ++report.reopened;
+          break;
+        case ActionType::post_reply:
+          ++report.replies_posted;
+          break;
+      }
+    }
     return report;
   }
   Executor executor(tracker, bugs, store, mapping, run_id, now);

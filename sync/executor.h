@@ -36,8 +36,8 @@ struct ExecutionReport {
 //   comment), add_comment (comment, then labels), close (transition with jira.resolution, comment,
 //   link resolved), reopen (transition to "to do", fields, comment), post_reply (see below).
 // - A failure is counted, reported and journaled; it never stops the other actions.
-// With `dry_run`, nothing is called and `lines` holds the plan, one line per action, then its
-// notes. Not an error: an empty plan.
+// With `dry_run`, nothing is called; the counts say what would be done and `lines` holds the plan,
+// one line per action, then its notes. Not an error: an empty plan.
 ExecutionReport execute(const Plan& plan, IssueTracker& tracker, BugSource& bugs, StateStore& store,
                         const Mapping& mapping, const std::string& run_id, Instant now,
                         bool dry_run);

@@ -69,12 +69,12 @@ struct Obligation {
 //   comment at exactly the deadline meets it.
 // - question: every comment by someone neither CA nor ignored, the description included; key
 //   bzq-<bug>-<comment id>. Several questions are all answered by the next CA comment.
-// - needinfo: a current "needinfo" flag (matched by name, status "?") on a CA account, key
-//   bzn-<bug>-<flag id>; or one set in the history ("flagtypes.name" adding "needinfo?(<login>)")
-//   that is no longer a current flag, key bzn-<bug>-h<epoch seconds of the request> (a "-2", "-3"
-//   suffix when several CA accounts were asked at once). Satisfied by the first CA comment after it
-//   or by its clearing in the history ("flag cleared"), whichever is first. So when a flag is
-//   cleared, its window's key changes from the flag id to the h-form; the window is then not open.
+// - needinfo: a current "needinfo" flag (matched by name, status "?") on a CA account, or one set
+//   in the history ("flagtypes.name" adding "needinfo?(<login>)") that is no longer a current flag.
+//   Key bzn-<bug>-h<epoch seconds of the request> in both cases (a "-2", "-3" suffix, in requestee
+//   order, when several CA accounts were asked in the same second), so a window keeps its key when
+//   its flag is cleared. Satisfied by the first CA comment after it or by its clearing in the
+//   history ("flag cleared"), whichever is first.
 // - update: see sync/obligations_update.cpp; key bzu-<bug>-<start comment id>, 0 for the window
 //   from the bug's creation. Not owed after a closure request until someone else comments.
 // - full_report (policy.full_report): key bzf-<bug>; met by the first CA comment (the description
