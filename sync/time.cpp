@@ -102,7 +102,14 @@ std::optional<Instant> parse_rfc3339(std::string_view text) {
   const Instant local = std::chrono::sys_days{*date} + std::chrono::hours{*hh} +
                         std::chrono::minutes{*mm} + Seconds{*ss};
   // The text is local time at `offset` east of UTC, so UTC is that much earlier.
-  return local - offset;
+  const Instant utc = local - offset;
+  // An offset can carry 9999-12-31 or 0000-01-01 out of four-digit years, which format_rfc3339
+  // cannot write back readably (a saved dataset would no longer load): out of range.
+  const std::chrono::year utc_year = Date{std::chrono::floor<Days>(utc)}.year();
+  if (utc_year < std::chrono::year{0} || utc_year > std::chrono::year{9999}) {
+    return std::nullopt;
+  }
+  return utc;
 }
 
 std::string format_date(Date d) {

@@ -73,6 +73,10 @@ bool equals_ci(std::string_view a, std::string_view lower_b) {
   return true;
 }
 
+// "[close as RESOLUTION on YYYY-MM-DD]" with generous spacing is far shorter than this (Bugzilla's
+// resolution names are single words); longer bracket text is not a close marker.
+constexpr std::size_t k_max_close_marker_chars = 256;
+
 // "[close on D]" or "[close as RESOLUTION on D]" (any spacing, any case); nullopt otherwise.
 std::optional<Date> parse_close_marker(std::string_view inside_brackets) {
   const auto words = split_words(inside_brackets);
@@ -113,11 +117,20 @@ WhiteboardInfo parse_whiteboard(std::string_view whiteboard) {
 
   info.revocation_delay = find_ci(whiteboard, "revocation-delay", 0) != std::string_view::npos;
 
+  // Linear in the whiteboard's length: every '[' before the same ']' shares that ']' (no new
+  // search), and bracket text too long to be a marker is not split into words. Searching and
+  // splitting again for every '[' took 9 s on 100 KB of '[' and about an hour on 1 MB.
+  std::size_t close = 0;
   for (std::size_t open = whiteboard.find('['); open != std::string_view::npos;
        open = whiteboard.find('[', open + 1)) {
-    const std::size_t close = whiteboard.find(']', open + 1);
-    if (close == std::string_view::npos) {
-      break;
+    if (close <= open) {
+      close = whiteboard.find(']', open + 1);
+      if (close == std::string_view::npos) {
+        break;
+      }
+    }
+    if (close - open - 1 > k_max_close_marker_chars) {
+      continue;
     }
     if (auto date = parse_close_marker(whiteboard.substr(open + 1, close - open - 1))) {
       info.close_on = date;

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "adapters/bugzilla/bugzilla_json.h"
+#include "adapters/http/json_guard.h"
 
 namespace bzjira::adapters::bugzilla::detail {
 
@@ -44,30 +45,40 @@ std::string excerpt(const std::string& text, std::size_t limit) {
   return out;
 }
 
-// nlohmann's parser is iterative, but copying, dumping and our own callers are not: refuse absurd
-// nesting up front with one cheap scan that skips string contents.
-bool too_deep(const std::string& text, int limit) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) {
-        return true;
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
+bool too_deep(const std::string& text, int limit) { return http::json_too_deep(text, limit); }
+
+// Bytes that are not well-formed UTF-8 (overlong forms, surrogates, above U+10FFFF included)
+// become U+FFFD. Bugzilla databases have held text in other encodings: one such comment must not
+// make a whole answer, and with it every bug of the batch, unreadable (issue 7).
+std::string replace_invalid_utf8(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t len = c < 0x80                 ? 1
+                            : c >= 0xC2 && c <= 0xDF ? 2
+                            : c >= 0xE0 && c <= 0xEF ? 3
+                            : c >= 0xF0 && c <= 0xF4 ? 4
+                                                     : 0;
+    bool ok = len > 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k) {
+      ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    }
+    if (ok && len >= 3) {
+      const auto c1 = static_cast<unsigned char>(text[i + 1]);
+      ok = !((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90) ||
+             (c == 0xF4 && c1 >= 0x90));
+    }
+    if (ok) {
+      out.append(text, i, len);
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
     }
   }
-  return false;
+  return out;
 }
 
 sync::Result<json> parse_body(const std::string& body, const std::string& what) {
@@ -89,6 +100,12 @@ sync::Result<json> parse_body(const std::string& body, const std::string& what) 
       return make_error(ErrorKind::transient, what + " ends early (truncated JSON, " +
                                                   std::to_string(body.size()) +
                                                   " bytes): " + excerpt(body));
+    }
+    if (const std::string repaired = replace_invalid_utf8(body); repaired != body) {
+      const json doc = json::parse(repaired, nullptr, false);
+      if (!doc.is_discarded()) {
+        return doc;
+      }
     }
     return make_error(ErrorKind::internal, what + " is not valid JSON (at byte " +
                                                std::to_string(e.byte) + "): " + excerpt(body));

@@ -43,7 +43,7 @@ SelfCheck failed(std::string name, const sync::Error& error, const std::string& 
 }
 
 sync::Result<json> parse_json(const http::Response& r) {
-  json v = json::parse(r.body, nullptr, false);
+  json v = parse_answer(r.body);
   if (v.is_discarded()) {
     return sync::make_error(sync::ErrorKind::internal, "Jira's answer is not JSON");
   }

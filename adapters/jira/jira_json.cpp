@@ -1,6 +1,7 @@
 // Request bodies and error answers. The answer parsers are in jira_parse.cpp.
 #include <cstdio>
 
+#include "adapters/http/json_guard.h"
 #include "adapters/jira/adf.h"
 #include "adapters/jira/jira_json.h"
 #include "adapters/jira/jql.h"
@@ -13,6 +14,13 @@ using nlohmann::json;
 
 std::string to_body(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+json parse_answer(std::string_view body) {
+  if (http::json_too_deep(body)) {
+    return json(json::value_t::discarded);
+  }
+  return json::parse(body, nullptr, false);
 }
 
 std::string format_jira_datetime(sync::Instant t) {
@@ -54,7 +62,7 @@ std::string error_collection_text(const json& body) {
 }
 
 std::string error_body_text(std::string_view body) {
-  const json parsed = json::parse(body, nullptr, false);
+  const json parsed = parse_answer(body);
   if (!parsed.is_discarded()) {
     std::string text = error_collection_text(parsed);
     if (!text.empty()) {

@@ -28,6 +28,10 @@ std::string base64_encode(const std::string& bytes);
 // outside the cleaned fields, e.g. a caller's globalId) is written with U+FFFD in its place.
 std::string to_body(const nlohmann::json& value);
 
+// Parses an answer body; a discarded value when it is not JSON or nests deeper than
+// http::k_max_json_depth (deeper input would overflow the stack of recursive readers).
+nlohmann::json parse_answer(std::string_view body);
+
 // Jira's date-time field format, always UTC: "2026-10-07T12:00:00.000+0000".
 std::string format_jira_datetime(sync::Instant t);
 

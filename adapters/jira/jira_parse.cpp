@@ -85,7 +85,7 @@ sync::Result<sync::MirroredIssue> parse_mirrored_issue(const json& issue,
 
 sync::Result<SearchPage> parse_search_page(std::string_view body,
                                            const std::string& deadline_field) {
-  const json root = json::parse(body, nullptr, false);
+  const json root = parse_answer(body);
   if (root.is_discarded() || !root.is_object()) {
     return bad_answer("the search answer is not a JSON object");
   }
@@ -111,7 +111,7 @@ sync::Result<SearchPage> parse_search_page(std::string_view body,
 }
 
 sync::Result<BulkAnswer> parse_bulk_answer(std::string_view body) {
-  const json root = json::parse(body, nullptr, false);
+  const json root = parse_answer(body);
   if (root.is_discarded() || !root.is_object()) {
     return bad_answer("the bulk create answer is not a JSON object");
   }
@@ -141,7 +141,7 @@ sync::Result<BulkAnswer> parse_bulk_answer(std::string_view body) {
 }
 
 sync::Result<std::vector<TransitionInfo>> parse_transitions(std::string_view body) {
-  const json root = json::parse(body, nullptr, false);
+  const json root = parse_answer(body);
   const json& list = member(root, "transitions");
   if (root.is_discarded() || !list.is_array()) {
     return bad_answer("the transitions answer has no transitions list");
@@ -165,7 +165,7 @@ sync::Result<std::vector<TransitionInfo>> parse_transitions(std::string_view bod
 }
 
 sync::Result<CommentsPage> parse_comments_page(std::string_view body) {
-  const json root = json::parse(body, nullptr, false);
+  const json root = parse_answer(body);
   const json& list = member(root, "comments");
   if (root.is_discarded() || !list.is_array()) {
     return bad_answer("the comments answer has no comments list");

@@ -240,3 +240,19 @@ TEST_CASE("a request body is valid JSON even when a caller's text is not valid U
   REQUIRE_NOTHROW(body = to_body(remote_link_body(link)));
   CHECK(json::parse(body)["globalId"] == "id=\xEF\xBF\xBD");
 }
+
+TEST_CASE("fuzz: an answer nested 100,000 levels deep is refused instead of overflowing the stack",
+          "[jira]") {
+  // Found by fuzz_jira_json: error_collection_text dumped the nested "errors" value recursively
+  // and adf flatten copied it, both overflowing the stack on ~200 KB of brackets.
+  const std::string deep_errors =
+      R"({"errors":{"summary":)" + std::string(100000, '[') + std::string(100000, ']') + "}}";
+  CHECK_FALSE(parse_bulk_answer(deep_errors).ok());
+  CHECK(error_body_text(deep_errors).size() < 1000);  // a short excerpt, not a crash
+  const std::string deep_comments =
+      R"({"comments":[{"body":)" + std::string(100000, '[') + std::string(100000, ']') + "}]}";
+  CHECK_FALSE(parse_comments_page(deep_comments).ok());
+  // The guard's limit: 256 levels pass, 257 do not.
+  CHECK(parse_answer(std::string(256, '[') + std::string(256, ']')).is_array());
+  CHECK(parse_answer(std::string(257, '[') + std::string(257, ']')).is_discarded());
+}

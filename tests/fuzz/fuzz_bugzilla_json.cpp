@@ -1,0 +1,60 @@
+// Every Bugzilla answer parser (adapters/bugzilla/bugzilla_json.h) on the same untrusted body:
+// they share the size/depth checks and field readers, and a body meant for one may reach another.
+#include <iterator>
+#include <string>
+
+#include "adapters/bugzilla/bugzilla_json.h"
+#include "tests/fuzz/fuzz_check.h"
+
+namespace bz = bzjira::adapters::bugzilla;
+using bzjira::fuzz::require;
+
+namespace {
+
+// The dataset contract: parse_dataset(write_dataset(x)) gives x back. Records are compared through
+// their written form, which carries every field of the model.
+void check_dataset_round_trip(const std::string& body) {
+  const auto dataset = bz::parse_dataset(body);
+  if (!dataset.ok()) {
+    return;
+  }
+  const std::string written = bz::write_dataset(dataset->records);
+  const auto again = bz::parse_dataset(written);
+  require(again.ok(), "write_dataset output is readable by parse_dataset");
+  require(again->problems.empty(), "write_dataset output parses without problem lines");
+  require(again->records.size() == dataset->records.size(), "dataset round trip keeps every bug");
+  require(bz::write_dataset(again->records) == written, "dataset round trip keeps every field");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string body = bzjira::fuzz::as_string(data, size);
+
+  const auto list = bz::parse_bug_list(body);
+  if (list.ok()) {
+    for (const bzjira::sync::Bug& bug : list->bugs) {
+      require(bug.id > 0, "parsed bugs have a positive id");
+    }
+  }
+  (void)bz::parse_comments(body);
+  (void)bz::parse_history(body);
+  // Every parser parses the body again: the ones whose real answers are a few bytes
+  // ({"db_time":..}, {"name":..}, {"id":N}) only see short inputs, which keeps executions fast.
+  if (size < 512) {
+    (void)bz::parse_time(body);
+    (void)bz::parse_whoami(body);
+    (void)bz::parse_created_comment(body);
+  }
+  // One status per input, picked by its size (2xx twice as often: every answer is checked).
+  constexpr int k_statuses[] = {200, 201, 200, 400, 401, 403, 404, 414, 429, 500, 503};
+  const int status = k_statuses[size % std::size(k_statuses)];
+  const auto error = bz::parse_bugzilla_error(status, body);
+  // "or a non-2xx status without it": every non-2xx answer is an error.
+  require(status < 300 || error.has_value(), "a non-2xx answer is an error");
+  if (error) {
+    require(error->http_status == status, "the error keeps the HTTP status");
+  }
+  check_dataset_round_trip(body);
+  return 0;
+}
