@@ -27,9 +27,9 @@ struct BugScope {
   std::string product = "CA Program";
   std::string component = "CA Certificate Compliance";
   BugStatusScope status = BugStatusScope::all;  // open + recently resolved, so closes are seen
-  std::string whiteboard;      // substring; empty = any
-  std::string summary_prefix;  // e.g. "Example CA:"; empty = any
-  std::string assignee;        // login; empty = any
+  std::string whiteboard;                       // substring; empty = any
+  std::string summary_prefix;                   // e.g. "Example CA:"; empty = any
+  std::string assignee;                         // login; empty = any
 };
 
 struct BugzillaSettings {
@@ -51,12 +51,12 @@ struct JiraSettings {
   std::string token_env = "BZJIRA_JIRA_TOKEN";  // Cloud API token or Data Center PAT; also _FILE
   std::string project;                          // key, e.g. "CAINC"
   std::string issue_type = "Task";
-  std::vector<std::string> labels;              // extra labels on every issue
-  std::string deadline_field;                   // e.g. "customfield_10050"; empty = none
+  std::vector<std::string> labels;  // extra labels on every issue
+  std::string deadline_field;       // e.g. "customfield_10050"; empty = none
   std::vector<std::string> dismissed_resolutions = {"Won't Do", "Duplicate"};
-  bool reopen = true;              // reopen an issue closed by hand while still owed
-  std::string close_transition;    // name; empty = any transition to status category "done"
-  std::string reopen_transition;   // name; empty = any transition to status category "new"
+  bool reopen = true;               // reopen an issue closed by hand while still owed
+  std::string close_transition;     // name; empty = any transition to status category "done"
+  std::string reopen_transition;    // name; empty = any transition to status category "new"
   std::string resolution = "Done";  // sent when the close transition's screen has the field
   HttpSettings http;
 };
@@ -71,8 +71,8 @@ struct PolicySettings {
   int revocation_must_days = 7;    // revocation-delay MUST
   bool full_report = false;        // the optional 14-day full report rule
   int full_report_days = 14;
-  std::string time_zone = "UTC";   // IANA name, for Jira due dates and display
-  int lead_days = 0;               // due date this many days before the last safe day
+  std::string time_zone = "UTC";  // IANA name, for Jira due dates and display
+  int lead_days = 0;              // due date this many days before the last safe day
   OneIssuePer one_issue_per = OneIssuePer::obligation;
   bool copy_private_text = false;  // copy private comment text into Jira
   std::string closure_account = "incident-reporting@ccadb.org";

@@ -16,7 +16,7 @@ using CommentId = std::int64_t;
 using FlagId = std::int64_t;
 
 struct Comment {
-  CommentId id = 0;     // globally unique; the only reliable identity (counts may have gaps)
+  CommentId id = 0;  // globally unique; the only reliable identity (counts may have gaps)
   BugId bug_id = 0;
   int count = 0;        // 0 is the description; deleted comments leave gaps
   std::string creator;  // login (e-mail form)
@@ -38,7 +38,8 @@ struct Flag {
 };
 
 struct FieldChange {
-  std::string field_name;  // "status", "resolution", "flagtypes.name", "whiteboard"/"status_whiteboard"
+  std::string
+      field_name;  // "status", "resolution", "flagtypes.name", "whiteboard"/"status_whiteboard"
   std::string removed;
   std::string added;
 };

@@ -69,7 +69,7 @@ struct MirroredIssue {
   std::optional<Date> due;
   std::string status;  // status name
   StatusCategory category = StatusCategory::todo;
-  std::string resolution;  // empty when unresolved
+  std::string resolution;           // empty when unresolved
   std::optional<Instant> deadline;  // the mapping's deadline field, when configured
   std::optional<Instant> updated;
 };
@@ -107,8 +107,8 @@ struct IssueUpdate {
 
 struct IssueComment {
   std::string id;
-  std::string author;       // display name or account id
-  std::string body;         // plain text (ADF flattened)
+  std::string author;  // display name or account id
+  std::string body;    // plain text (ADF flattened)
   Instant created{};
 };
 
@@ -121,7 +121,8 @@ class IssueTracker {
 
   // Creates issues in bulk (chunks the client chooses). One result per draft, same order: a draft
   // Jira rejected gets its own Error while the others succeed.
-  virtual std::vector<Result<CreatedIssue>> create_issues(const std::vector<IssueDraft>& drafts) = 0;
+  virtual std::vector<Result<CreatedIssue>> create_issues(
+      const std::vector<IssueDraft>& drafts) = 0;
 
   virtual Status update_issue(const std::string& key, const IssueUpdate& update) = 0;
   virtual Status add_comment(const std::string& key, const RichText& body) = 0;
@@ -136,7 +137,8 @@ class IssueTracker {
   virtual Status upsert_remote_link(const std::string& key, const RemoteLink& link) = 0;
 
   // Comments created at or after `since`, oldest first.
-  virtual Result<std::vector<IssueComment>> comments_since(const std::string& key, Instant since) = 0;
+  virtual Result<std::vector<IssueComment>> comments_since(const std::string& key,
+                                                           Instant since) = 0;
 
   virtual int request_count() const = 0;
 };

@@ -23,8 +23,8 @@ const char* to_string(ErrorKind kind);
 
 struct Error {
   ErrorKind kind = ErrorKind::internal;
-  std::string message;  // for people; never contains a secret
-  int http_status = 0;  // 0 when no HTTP answer was involved
+  std::string message;   // for people; never contains a secret
+  int http_status = 0;   // 0 when no HTTP answer was involved
   int service_code = 0;  // Bugzilla's numeric error code, when it sent one
 };
 
@@ -36,7 +36,7 @@ inline Error make_error(ErrorKind kind, std::string message, int http_status = 0
 template <typename T>
 class Result {
  public:
-  Result(T value) : m_v(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : m_v(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : m_v(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return m_v.index() == 0; }

@@ -1,5 +1,5 @@
-// Text for Jira as structure, never as markup: the Jira client renders it as ADF text nodes (Cloud v3)
-// or escaped wiki text (Data Center v2), so Bugzilla text can never turn into Jira markup.
+// Text for Jira as structure, never as markup: the Jira client renders it as ADF text nodes (Cloud
+// v3) or escaped wiki text (Data Center v2), so Bugzilla text can never turn into Jira markup.
 #pragma once
 
 #include <string>
@@ -21,7 +21,9 @@ struct Block {
 
 using RichText = std::vector<Block>;
 
-inline Block paragraph(std::string text) { return Block{BlockKind::paragraph, {Span{std::move(text), {}}}}; }
+inline Block paragraph(std::string text) {
+  return Block{BlockKind::paragraph, {Span{std::move(text), {}}}};
+}
 
 // All the text of a document, blocks separated by blank lines, links as "text <url>". For logs,
 // dry-run output and plain-text comparisons.

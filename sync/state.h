@@ -1,6 +1,6 @@
-// The StateStore port: what a sync run remembers between runs. It is a cache and a journal, never the
-// truth: with it deleted, the next run rebuilds it from Bugzilla and Jira (labels find every mirrored
-// issue) and creates nothing twice. adapters/store implements it on SQLite.
+// The StateStore port: what a sync run remembers between runs. It is a cache and a journal, never
+// the truth: with it deleted, the next run rebuilds it from Bugzilla and Jira (labels find every
+// mirrored issue) and creates nothing twice. adapters/store implements it on SQLite.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,7 @@ struct MirrorEntry {
   std::string obligation_key;  // the issue's idempotency label (bzq-..., bzb-...)
   std::string issue_key;       // empty while the create is unconfirmed (sent, no answer recorded)
   std::string issue_id;
-  Instant created_at{};        // when the create was sent
+  Instant created_at{};  // when the create was sent
 };
 
 enum class JournalState { planned, sent, done, failed };

@@ -18,9 +18,9 @@ using Days = std::chrono::days;
 std::string format_rfc3339(Instant t);
 
 // Accepts "YYYY-MM-DDTHH:MM:SS" followed by optional fraction and a zone designator: "Z", "+hh:mm",
-// "+hhmm" (Jira's "2021-01-17T12:34:00.000+0000"). Also a space instead of the T, and no zone at all
-// (read as UTC: Bugzilla's flag-activity format). Fractions are truncated. nullopt when malformed
-// or when a field is out of range (month 13, day 45, hour 25).
+// "+hhmm" (Jira's "2021-01-17T12:34:00.000+0000"). Also a space instead of the T, and no zone at
+// all (read as UTC: Bugzilla's flag-activity format). Fractions are truncated. nullopt when
+// malformed or when a field is out of range (month 13, day 45, hour 25).
 std::optional<Instant> parse_rfc3339(std::string_view text);
 
 // "YYYY-MM-DD".

@@ -10,7 +10,7 @@
 namespace bzjira::sync {
 
 struct WhiteboardInfo {
-  std::optional<Date> next_update;  // "Next update YYYY-MM-DD", case-insensitive, anywhere
+  std::optional<Date> next_update;     // "Next update YYYY-MM-DD", case-insensitive, anywhere
   bool next_update_malformed = false;  // "Next update" present but not followed by a valid date
   bool revocation_delay = false;       // contains "revocation-delay"
   std::optional<Date> close_on;        // "[close on YYYY-MM-DD]" / "[close as X on YYYY-MM-DD]"
