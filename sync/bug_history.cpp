@@ -19,10 +19,28 @@ bool contains_ci(std::string_view haystack, std::string_view lower_needle) {
   if (lower_needle.empty()) {
     return true;
   }
-  const auto it =
-      std::search(haystack.begin(), haystack.end(), lower_needle.begin(), lower_needle.end(),
-                  [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
-  return it != haystack.end();
+  if (haystack.size() < lower_needle.size()) {
+    return false;
+  }
+  // Called on every CA comment's full text (closure-summary and report-heading checks), so it
+  // avoids a locale call per character: ASCII case folding, as std::tolower does in the C locale.
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  const char first = lower_needle.front();
+  const char first_upper = first >= 'a' && first <= 'z' ? static_cast<char>(first - 32) : first;
+  const std::size_t last = haystack.size() - lower_needle.size();
+  for (std::size_t i = 0; i <= last; ++i) {
+    if (haystack[i] != first && haystack[i] != first_upper) {
+      continue;
+    }
+    std::size_t j = 1;
+    while (j < lower_needle.size() && lower(haystack[i + j]) == lower_needle[j]) {
+      ++j;
+    }
+    if (j == lower_needle.size()) {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::vector<const HistoryEntry*> sorted_history(const std::vector<HistoryEntry>& history,

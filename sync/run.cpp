@@ -353,7 +353,9 @@ RunReport Runner::run() {
                                    m_mapping.bugzilla.ignored_accounts, m_now);
     count_windows(b.windows);
     bugs.push_back(std::move(b));
-    scoped.push_back(record);
+    if (m_mapping.replies.enabled) {  // only the reply scan reads them: no copy of every comment
+      scoped.push_back(record);
+    }
   }
   // 6. Bugzilla is read and cached by now: a Jira failure does not hold the watermark back.
   auto mirrored = m_tracker.find_mirrored();

@@ -58,8 +58,9 @@ class BugzillaClient : public sync::BugSource {
   sync::Result<std::vector<sync::Bug>> search_bugs(
       const sync::BugScope& scope, std::optional<sync::Instant> changed_since) override;
 
-  // GET /rest/bug/<first>/comment?ids=<id>&ids=<id>... in batches whose request target stays
-  // within max_request_target; `new_since` (strictly newer) applies to every bug of the batch.
+  // GET /rest/bug/<first>/comment?include_fields=<what sync::Comment holds>&ids=<id>&ids=<id>...
+  // in batches whose request target stays within max_request_target; `new_since` (strictly newer)
+  // applies to every bug of the batch.
   // Every requested id is a key of the answer (an empty list when it has no visible comments,
   // also when the bug is gone or hidden: such a batch is retried one bug at a time).
   sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> comments(
@@ -103,7 +104,7 @@ class BugzillaClient : public sync::BugSource {
                              Parse parse);
   std::string url(const std::string& path, const std::string& query) const;
   sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> comment_batch(
-      const std::vector<sync::BugId>& ids, const std::string& since_param);
+      const std::vector<sync::BugId>& ids, const std::string& common_params);
 
   std::string m_base;  // scheme://host[:port][/prefix], no trailing slash
   std::string m_api_key;

@@ -120,8 +120,9 @@ TEST_CASE("Comments of 2,500 bugs come in batches whose URLs stay under 8 KiB", 
     REQUIRE(comments.ok());
     CHECK(comments->size() == 2500);
     CHECK(comments->at(3001234).size() == 1);
-    // "/rest/bug/3000000/comment?new_since=2026-08-01T00%3A00%3A00Z" is 60 bytes, each further
-    // id "&ids=3000001" 12: (8000 - 60) / 12 = 661 more, 662 per request, so 4 requests.
+    // "/rest/bug/3000000/comment?include_fields=" (41 bytes) + the 63 bytes of field names +
+    // "&new_since=2026-08-01T00%3A00%3A00Z" (35) is 139 bytes, each further id "&ids=3000001" 12:
+    // (8000 - 139) / 12 = 655 more, 656 per request, so 4 requests.
     CHECK(sim_requests(s.url()) == json{{"GET /rest/bug/{id}/comment", 4}});
   }
   SECTION("query auth: the api_key parameter counts against the limit too") {
@@ -129,7 +130,8 @@ TEST_CASE("Comments of 2,500 bugs come in batches whose URLs stay under 8 KiB", 
     const auto comments = client->comments(ids, std::nullopt);
     REQUIRE(comments.ok());
     CHECK(comments->size() == 2500);
-    // "/rest/bug/3000000/comment?api_key=ca-key-0000000001" is 51 bytes: 662 more, 663 each.
+    // The include_fields part (104 bytes with the path) + "&api_key=ca-key-0000000001" (26) is
+    // 130 bytes: 655 more, 656 each.
     CHECK(sim_requests(s.url()) == json{{"GET /rest/bug/{id}/comment", 4}});
   }
   SECTION("a small target limit makes more, smaller batches") {
@@ -137,8 +139,9 @@ TEST_CASE("Comments of 2,500 bugs come in batches whose URLs stay under 8 KiB", 
     options.max_request_target = 1000;
     auto client = make_client(s.url(), BugzillaAuth::header, k_ca_key, 5, 4, options);
     REQUIRE(client->comments(ids, std::nullopt).ok());
-    // "/rest/bug/3000000/comment" is 25 bytes: (1000 - 25) / 12 = 81 more, 82 per request.
-    CHECK(sim_requests(s.url()) == json{{"GET /rest/bug/{id}/comment", 31}});  // ceil(2500/82)
+    // "/rest/bug/3000000/comment?include_fields=..." is 104 bytes: (1000 - 104) / 12 = 74 more,
+    // 75 per request.
+    CHECK(sim_requests(s.url()) == json{{"GET /rest/bug/{id}/comment", 34}});  // ceil(2500/75)
   }
 }
 

@@ -1,0 +1,79 @@
+#include "tests/bench/economy.h"
+
+#include <algorithm>
+
+namespace bzjira::bench {
+
+namespace {
+
+std::string n(long value) { return std::to_string(value); }
+
+}  // namespace
+
+long batches(long count, long size) { return count <= 0 ? 0 : (count + size - 1) / size; }
+
+long search_pages(long rows, const ApiLimits& limits) {
+  return std::max(0L, rows) / limits.bugzilla_page + 1;
+}
+
+long comment_batch_capacity(const ApiLimits& limits, bool with_since) {
+  const long digits = limits.bug_id_digits;
+  // "/rest/bug/" + id + "/comment"
+  long base = 10 + digits + 8;
+  if (with_since) {
+    // "?new_since=" + "2026-11-26T12%3A00%3A00Z" (the colons percent-encoded)
+    base += 11 + 24;
+  }
+  const long per_id = 5 + digits;  // "&ids=" (or "?ids=") + id
+  const long room = static_cast<long>(limits.url_limit) - base;
+  return room < 0 ? 1 : 1 + room / per_id;
+}
+
+RequestFloor cold_floor(long bugs, long open_bugs, long issues_to_create, const ApiLimits& limits) {
+  RequestFloor f;
+  const long pages = search_pages(bugs, limits);
+  const long comment_batches = batches(open_bugs, comment_batch_capacity(limits, false));
+  const long bulk = batches(issues_to_create, limits.jira_bulk_create);
+  f.bugzilla = 1 + pages + comment_batches;
+  f.jira = 1 + bulk + issues_to_create;
+  f.how = "Bugzilla: 1 time + " + n(pages) + " search page(s) + " + n(comment_batches) +
+          " comment batch(es) of the " + n(open_bugs) + " open bugs; Jira: 1 search + " + n(bulk) +
+          " bulk create(s) + " + n(issues_to_create) + " remote links";
+  return f;
+}
+
+RequestFloor steady_floor(const ApiLimits& limits) {
+  RequestFloor f;
+  f.bugzilla = 1 + search_pages(0, limits);
+  f.jira = 1;
+  f.how = "Bugzilla: 1 time + 1 (empty) search page; Jira: 1 search of changed issues";
+  return f;
+}
+
+RequestFloor incremental_floor(long changed_bugs, long new_issues, const ApiLimits& limits) {
+  RequestFloor f;
+  const long pages = search_pages(changed_bugs, limits);
+  const long comment_batches = batches(changed_bugs, comment_batch_capacity(limits, true));
+  const long bulk = batches(new_issues, limits.jira_bulk_create);
+  f.bugzilla = 1 + pages + comment_batches;
+  f.jira = 1 + bulk + new_issues;
+  f.how = "Bugzilla: 1 time + " + n(pages) + " search page(s) + " + n(comment_batches) +
+          " comment batch(es) of the " + n(changed_bugs) + " changed bugs; Jira: 1 search + " +
+          n(bulk) + " bulk create(s) + " + n(new_issues) + " remote links";
+  return f;
+}
+
+RequestFloor audit_live_floor(long bugs, const ApiLimits& limits) {
+  RequestFloor f;
+  const long pages = search_pages(bugs, limits);
+  const long per_batch = comment_batch_capacity(limits, false);
+  const long comment_batches = batches(bugs, per_batch);
+  // "/rest/bug/<id>/history" is as long as ".../comment": the same capacity.
+  const long history_batches = batches(bugs, per_batch);
+  f.bugzilla = pages + comment_batches + history_batches;
+  f.how = "Bugzilla: " + n(pages) + " search page(s) + " + n(comment_batches) +
+          " comment batch(es) + " + n(history_batches) + " history batch(es)";
+  return f;
+}
+
+}  // namespace bzjira::bench

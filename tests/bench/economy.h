@@ -1,0 +1,59 @@
+// The fewest requests the APIs allow for each benchmark scenario, from their documented limits
+// (shared/API.md): Bugzilla search pages of 1,000 bugs, read until a page comes back short (A.2:
+// "the response does not indicate when more results are available"); comment batches bounded by
+// the 8 KiB request-target limit of BMO's front end (A.2, A.4); Jira bulk create of 50 (B.3); one
+// request per remote link, transition and comment (B.5-B.7). Pure arithmetic, no I/O.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace bzjira::bench {
+
+struct ApiLimits {
+  int bugzilla_page = 1000;      // limit= per search page (BMO integration.rst)
+  std::size_t url_limit = 8192;  // request target (path + query) BMO's Varnish accepts
+  int bug_id_digits = 7;         // bug ids of the benchmark (and of BMO today)
+  int jira_bulk_create = 50;     // POST issue/bulk
+};
+
+// Requests per system, and how they were counted (one line for people).
+struct RequestFloor {
+  long bugzilla = 0;
+  long jira = 0;
+  std::string how;
+  long total() const { return bugzilla + jira; }
+};
+
+// Pages of a Bugzilla search returning `rows` bugs: the last page must be short, so a result that
+// fills whole pages costs one empty page more (1,000 bugs: 2 pages).
+long search_pages(long rows, const ApiLimits& limits);
+
+// Bugs in one GET /rest/bug/<id>/comment?ids=...&ids=... whose target fits the URL limit: the
+// first id in the path, every other one as "&ids=<id>"; with `with_since`, plus the new_since
+// parameter (a percent-encoded RFC 3339 time). 681 for seven-digit ids without new_since.
+long comment_batch_capacity(const ApiLimits& limits, bool with_since);
+
+// Cold sync (empty state, empty Jira): Bugzilla time, the full search, the comments of the open
+// bugs (resolved ones owe nothing); Jira: one search (finds nothing), bulk creates, and one remote
+// link per created issue (the design links every issue to its bug: DESIGN.md "Idempotency").
+RequestFloor cold_floor(long bugs, long open_bugs, long issues_to_create, const ApiLimits& limits);
+
+// Steady sync (nothing changed): Bugzilla time and one search page of changes (empty); Jira: one
+// search for issues changed since the last run. 3 requests whatever the size.
+RequestFloor steady_floor(const ApiLimits& limits);
+
+// Incremental sync after `changed_bugs` bugs each received one comment from someone who is not the
+// CA: time, one page of changes, their new comments in batches (with new_since); Jira: one search
+// of changed issues, bulk creates of the `new_issues` question issues and their remote links.
+RequestFloor incremental_floor(long changed_bugs, long new_issues, const ApiLimits& limits);
+
+// Live audit of every bug: the full search, every bug's comments, and every bug's history batched
+// like comments (GET /rest/bug/<id>/history?ids=...: the REST layer merges path and query ids for
+// history as for comments, shared/API.md A.4 [I]; the simulator implements it). No server time.
+RequestFloor audit_live_floor(long bugs, const ApiLimits& limits);
+
+// Ceiling division for positive counts; 0 when `count` is 0.
+long batches(long count, long size);
+
+}  // namespace bzjira::bench

@@ -1,0 +1,177 @@
+#include "tests/bench/scenarios.h"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace bzjira::bench {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The last lines of a child's output, for notes when it failed.
+std::string tail(const std::string& text, std::size_t chars = 600) {
+  return text.size() <= chars ? text : "..." + text.substr(text.size() - chars);
+}
+
+// CPU of this process (every thread: the proxies' pumps), user + system.
+double own_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+std::string join(const std::vector<std::string>& args) {
+  std::string out;
+  for (const std::string& a : args) {
+    out += (out.empty() ? "" : " ") + a;
+  }
+  return out;
+}
+
+}  // namespace
+
+long changed_bug_count(long bugs) { return std::max(1L, bugs / 100); }
+
+BenchSession::BenchSession(BenchPaths paths, DatasetFacts facts, std::string dataset_path)
+    : m_paths(std::move(paths)), m_facts(std::move(facts)), m_dataset(std::move(dataset_path)) {
+  fs::create_directories(m_paths.work_dir);
+  SimHarnessOptions options;
+  options.sim_binary = m_paths.sim;
+  options.dataset = m_dataset;
+  options.clock = k_bench_epoch;
+  options.work_dir = m_paths.work_dir;
+  m_sim = std::make_unique<SimHarness>(options);
+  MappingSpec spec;
+  spec.name =
+      "bench-" + std::to_string(m_facts.bugs) + "x" + std::to_string(m_facts.comments_per_bug);
+  spec.bugzilla_port = m_sim->bugzilla_proxy_port();
+  spec.jira_port = m_sim->jira_proxy_port();
+  spec.ca_accounts = m_facts.ca_accounts;
+  m_mapping = (fs::path(m_paths.work_dir) / "mapping.json").string();
+  write_text_file(m_mapping, mapping_json(spec));
+  m_state = (fs::path(m_paths.work_dir) / "state.db").string();
+  for (const char* suffix : {"", "-wal", "-shm", ".lock"}) {
+    std::error_code ignored;
+    fs::remove(m_state + suffix, ignored);
+  }
+}
+
+BenchSession::~BenchSession() = default;
+
+ScenarioFigures BenchSession::run_bzjira(const std::string& name, std::vector<std::string> args) {
+  ScenarioFigures f;
+  f.name = name;
+  f.command = "bzjira " + join(args);
+  args.insert(args.begin(), m_paths.bzjira);
+  const fs::path out = fs::path(m_paths.work_dir) / (name + ".stdout");
+  const fs::path err = fs::path(m_paths.work_dir) / (name + ".stderr");
+  m_sim->reset_counters();
+  const double sim_cpu_before = m_sim->cpu_seconds();
+  const double own_cpu_before = own_cpu_seconds();
+  f.usage = run_measured(args, bench_environment(), out.string(), err.string());
+  f.sim_cpu_seconds = m_sim->cpu_seconds() - sim_cpu_before;
+  f.proxy_cpu_seconds = own_cpu_seconds() - own_cpu_before;
+  f.bugzilla = m_sim->bugzilla_stats();
+  f.jira = m_sim->jira_stats();
+  f.bugzilla_bytes = m_sim->bugzilla_proxy().counts();
+  f.jira_bytes = m_sim->jira_proxy().counts();
+  const std::string stdout_text = read_file(out);
+  static const std::regex k_summary(R"(requests: Bugzilla (\d+), Jira (\d+))");
+  std::smatch m;
+  if (std::regex_search(stdout_text, m, k_summary)) {
+    f.reported_bugzilla = std::stoi(m[1].str());
+    f.reported_jira = std::stoi(m[2].str());
+  }
+  if (f.usage.exit_code != 0) {
+    f.notes += "bzjira exited with " + std::to_string(f.usage.exit_code) +
+               (f.usage.signal != 0 ? " (signal " + std::to_string(f.usage.signal) + ")" : "") +
+               "; stderr: " + tail(read_file(err)) + " ";
+  }
+  if (f.reported_bugzilla >= 0 &&
+      (f.reported_bugzilla != f.bugzilla.total || f.reported_jira != f.jira.total)) {
+    f.notes += "bzjira counted Bugzilla " + std::to_string(f.reported_bugzilla) + ", Jira " +
+               std::to_string(f.reported_jira) + " requests; the simulators saw " +
+               std::to_string(f.bugzilla.total) + " and " + std::to_string(f.jira.total) + ". ";
+  }
+  return f;
+}
+
+ScenarioFigures BenchSession::sync(const std::string& name) {
+  // --now follows the simulator's clock: comments it stamped must not lie in bzjira's future.
+  const std::string now = m_sim->bugzilla_clock();
+  ScenarioFigures f = run_bzjira(name, {"sync", "-c", m_mapping, "--now", now, "--state", m_state});
+  const JiraIssueCounts issues = m_sim->jira_issues();
+  f.issues_after = issues.total;
+  f.issues_expected = m_issues;
+  if (issues.total != m_issues) {
+    f.notes += "Jira holds " + std::to_string(issues.total) + " issues; the dataset implies " +
+               std::to_string(m_issues) + ". ";
+  }
+  return f;
+}
+
+ScenarioFigures BenchSession::cold_sync() {
+  m_issues = m_facts.open_obligations();
+  ScenarioFigures f = sync("cold_sync");
+  f.floor =
+      cold_floor(m_facts.bugs, static_cast<long>(m_facts.open_ids.size()), m_issues, m_limits);
+  return f;
+}
+
+ScenarioFigures BenchSession::steady_sync() {
+  ScenarioFigures f = sync("steady_sync");
+  f.floor = steady_floor(m_limits);
+  return f;
+}
+
+ScenarioFigures BenchSession::incremental_sync() {
+  // 1% of the bugs, spread over the open ones: each gets a question, hence one new obligation.
+  const long open = static_cast<long>(m_facts.open_ids.size());
+  const long k = std::min(open, changed_bug_count(m_facts.bugs));
+  std::vector<SimHarness::NewComment> comments;
+  for (long i = 0; i < k; ++i) {
+    const long long bug = m_facts.open_ids[static_cast<std::size_t>(i * open / k)];
+    comments.push_back({bug, k_bench_staff, staff_question(static_cast<std::uint64_t>(bug))});
+  }
+  if (!comments.empty()) {
+    m_sim->add_comments(comments);
+  }
+  m_issues += k;
+  ScenarioFigures f = sync("incremental_sync");
+  f.floor = incremental_floor(k, k, m_limits);
+  return f;
+}
+
+ScenarioFigures BenchSession::audit_file() {
+  const std::string out = (fs::path(m_paths.work_dir) / "audit-file.txt").string();
+  ScenarioFigures f = run_bzjira("audit_file", {"audit", "-c", m_mapping, "--from-file", m_dataset,
+                                                "--now", k_bench_epoch, "-o", out});
+  f.floor.how = "no requests: the dataset file is read";
+  return f;
+}
+
+ScenarioFigures BenchSession::audit_live() {
+  const std::string out = (fs::path(m_paths.work_dir) / "audit-live.txt").string();
+  ScenarioFigures f =
+      run_bzjira("audit_live", {"audit", "-c", m_mapping, "--now", k_bench_epoch, "-o", out});
+  f.floor = audit_live_floor(m_facts.bugs, m_limits);
+  return f;
+}
+
+}  // namespace bzjira::bench
