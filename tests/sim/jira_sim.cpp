@@ -124,7 +124,9 @@ void JiraSim::Impl::send(wh::http_request& request, const Answer& a,
   for (const auto& [name, value] : a.headers) {
     response.headers().add(name, value);
   }
-  if (a.status != 204) {
+  // A cut connection needs a body stream even for a 204: without one cpprest's listener throws
+  // std::logic_error ("uninitialized stream object") on its own thread, ending the process.
+  if (a.status != 204 || claimed_length) {
     response.set_body(a.body, a.content_type);
   } else {
     // Jira's document declares application/json even for its bodiless 204 answers.
