@@ -129,7 +129,8 @@ TEST_CASE("Upstream: searches return exactly the included fields, as the 5.2 sam
     const json sample = sample_json(k_up, "search_bugs");
     REQUIRE(r.status == sample_status(k_up, "search_bugs"));
     CHECK(keys_of(r.json_body()) == keys_of(sample));
-    for (const auto& bug : r.json_body()["bugs"]) {
+    json r_body = r.json_body();  // a named copy: the loop must not iterate a temporary
+    for (const auto& bug : r_body["bugs"]) {
       CHECK(member_types(bug) == member_types(sample["bugs"][0]));
     }
   }
@@ -181,7 +182,8 @@ TEST_CASE("BMO: comments carry author, raw_text, reactions and collapsed like th
   REQUIRE(r.status == 200);
   CHECK(keys_of(r.json_body()) == keys_of(sample));
   const json real = sample["bugs"]["2031562"]["comments"][1];  // attachment_id null, like ours
-  for (const auto& comment : r.json_body()["bugs"]["2000002"]["comments"]) {
+  json r_body = r.json_body();  // a named copy: the loop must not iterate a temporary
+  for (const auto& comment : r_body["bugs"]["2000002"]["comments"]) {
     CHECK(member_types(comment) == member_types(real));
   }
 }
@@ -194,7 +196,8 @@ TEST_CASE("BMO: a search with include_fields has the real search answer's member
                      "creation_time");
   const json sample = sample_json("bugzilla", "bmo_search_ca_documents");
   CHECK(keys_of(r.json_body()) == keys_of(sample));
-  for (const auto& bug : r.json_body()["bugs"]) {
+  json r_body = r.json_body();  // a named copy: the loop must not iterate a temporary
+  for (const auto& bug : r_body["bugs"]) {
     CHECK(member_types(bug) == member_types(sample["bugs"][0]));
   }
 }
