@@ -91,6 +91,31 @@ void print_command_help(const Command& command, std::ostream& out) {
   out << "\n" << command_options(command) << "\n" << k_exit_codes;
 }
 
+// An option given an empty value (`-c ""`, an unset shell variable) or another option as its value
+// (`-c --dry-run`, a forgotten value): the message would otherwise come later and name a file ''
+// or '--dry-run'. Returns the problem, or "" when every value looks like one.
+std::string suspicious_value(const po::variables_map& vm, const po::options_description& desc) {
+  for (const auto& [name, value] : vm) {
+    // Switches (--dry-run) are stored as an empty string too: they take no value to check.
+    const po::option_description* option = desc.find_nothrow(name, false);
+    if (value.defaulted() || option == nullptr || option->semantic()->max_tokens() == 0) {
+      continue;
+    }
+    const auto* text = boost::any_cast<std::string>(&value.value());
+    if (text == nullptr) {
+      continue;
+    }
+    if (text->empty()) {
+      return "option '--" + name + "' needs a value, got an empty one";
+    }
+    if (text->rfind("--", 0) == 0) {
+      return "option '--" + name + "' needs a value, got the option '" + *text +
+             "' (is the value missing?)";
+    }
+  }
+  return "";
+}
+
 int not_available(Io& io, const Command& command) {
   io.err << "bzjira: '" << command.name << "' is not available in this build yet\n";
   return k_exit_usage;
@@ -98,7 +123,7 @@ int not_available(Io& io, const Command& command) {
 
 // `bzjira help [command]`.
 int run_help(const std::vector<std::string>& rest, Io& io) {
-  if (rest.empty() || rest.front() == "--help" || rest.front() == "-h") {
+  if (rest.empty() || rest.front() == "--help" || rest.front() == "-h" || rest.front() == "help") {
     print_global_help(io.out);
     return k_exit_ok;
   }
@@ -147,6 +172,9 @@ int run_command(const Command& command, const std::vector<std::string>& rest, Io
     if (vm.count("help") != 0) {
       print_command_help(command, io.out);
       return k_exit_ok;
+    }
+    if (const std::string problem = suspicious_value(vm, desc); !problem.empty()) {
+      return usage_error(io, command.name, problem);
     }
     po::notify(vm);
   } catch (const po::error& e) {
@@ -228,7 +256,9 @@ sync::Instant system_now() {
 
 int usage_error(Io& io, const std::string& command, const std::string& message) {
   const std::string who = command.empty() ? "bzjira" : "bzjira " + command;
-  const std::string help = command.empty() ? "bzjira --help" : "bzjira help " + command;
+  // `bzjira help` itself is explained by the global help.
+  const std::string help =
+      command.empty() || command == "help" ? "bzjira --help" : "bzjira help " + command;
   diagnostic(io, Severity::error, "usage_error", who + ": " + message + " (see '" + help + "')");
   return k_exit_usage;
 }

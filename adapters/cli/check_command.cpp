@@ -47,8 +47,16 @@ const char* mode_words(sync::BugzillaAuth auth) {
 
 CheckLine failed_call(const std::string& name, const sync::Error& e, const std::string& url) {
   CheckLine l{name, false, e.message, {}, e.kind == sync::ErrorKind::transient};
-  l.what_to_do = l.unreachable ? "check bugzilla.url (" + url + "), the network and any proxy"
-                               : "check bugzilla.url and the API key";
+  if (l.unreachable) {
+    l.what_to_do = "check bugzilla.url (" + url + "), the network and any proxy";
+  } else if (e.message.find("TLS certificate verification failed") != std::string::npos) {
+    // The key is not the problem here: the advice would send people looking in the wrong place.
+    l.what_to_do =
+        "point bugzilla.http.ca_bundle at a PEM file with the CA that signed the server's "
+        "certificate, or use the host name the certificate names in bugzilla.url";
+  } else {
+    l.what_to_do = "check bugzilla.url and the API key";
+  }
   return l;
 }
 

@@ -62,68 +62,129 @@ void header(std::ostringstream& out, const char* name, const char* type, const c
   out << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
 }
 
-void family(std::ostringstream& out, const char* name, const char* type, const char* help,
-            const char* label, const std::map<std::string, double>& samples) {
+// `name{mapping="...",label="value"} number`; the mapping label is left out when its value is
+// empty, the braces when there is no label at all.
+void sample_line(std::ostringstream& out, const char* name, const std::string& mapping,
+                 const char* label, const std::string& value, double number_value) {
+  std::string labels;
+  if (!mapping.empty()) {
+    labels = "mapping=\"" + escaped(mapping) + "\"";
+  }
+  if (label != nullptr) {
+    labels += (labels.empty() ? "" : ",") + std::string(label) + "=\"" + escaped(value) + "\"";
+  }
+  out << name << (labels.empty() ? "" : "{" + labels + "}") << " " << number(number_value) << "\n";
+}
+
+void family(std::ostringstream& out, const SyncMetrics& m, const char* name, const char* type,
+            const char* help, const char* label, const std::map<std::string, double>& samples) {
   header(out, name, type, help);
   for (const auto& [value, sample] : samples) {
-    out << name << "{" << label << "=\"" << escaped(value) << "\"} " << number(sample) << "\n";
+    sample_line(out, name, m.mapping, label, value, sample);
   }
 }
 
-void single(std::ostringstream& out, const char* name, const char* help, double value) {
+void single(std::ostringstream& out, const SyncMetrics& m, const char* name, const char* help,
+            double value) {
   header(out, name, "gauge", help);
-  out << name << " " << number(value) << "\n";
+  sample_line(out, name, m.mapping, nullptr, "", value);
 }
 
-// One sample line: name, the value of its only label (empty when none), the number.
-bool parse_sample(const std::string& line, std::string& name, std::string& label, double& value) {
+// The labels between the braces of a sample, `a="x",b="y\"z"`, unescaped. False when they are
+// not well formed.
+bool parse_labels(const std::string& text, std::map<std::string, std::string>& labels) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t eq = text.find('=', i);
+    if (eq == std::string::npos || eq + 1 >= text.size() || text[eq + 1] != '"') {
+      return false;
+    }
+    const std::string key = text.substr(i, eq - i);
+    std::string value;
+    std::size_t j = eq + 2;
+    for (; j < text.size() && text[j] != '"'; ++j) {
+      if (text[j] == '\\') {
+        if (++j == text.size()) {
+          return false;
+        }
+        value += text[j] == 'n' ? '\n' : text[j];
+      } else {
+        value += text[j];
+      }
+    }
+    if (j == text.size() || key.empty() || !labels.emplace(key, value).second) {
+      return false;
+    }
+    i = j + 1;
+    if (i < text.size()) {
+      if (text[i] != ',') {
+        return false;
+      }
+      ++i;
+    }
+  }
+  return true;
+}
+
+// One sample line: its name, labels and number.
+bool parse_sample(const std::string& line, std::string& name,
+                  std::map<std::string, std::string>& labels, double& value) {
   const std::size_t space = line.rfind(' ');
   if (line.empty() || line.front() == '#' || space == std::string::npos) {
     return false;
   }
-  std::string head = line.substr(0, space);
+  const std::string head = line.substr(0, space);
   const std::string number_text = line.substr(space + 1);
   char* end = nullptr;
   value = std::strtod(number_text.c_str(), &end);
   if (end == number_text.c_str() || *end != '\0' || !std::isfinite(value)) {
     return false;
   }
+  labels.clear();
   const std::size_t brace = head.find('{');
-  label.clear();
   if (brace == std::string::npos) {
     name = head;
     return true;
   }
   name = head.substr(0, brace);
-  const std::size_t open = head.find('"', brace);
-  const std::size_t close = head.rfind('"');
-  if (open == std::string::npos || close <= open || head.back() != '}') {
+  if (head.back() != '}') {
     return false;
   }
-  // The values this program writes never need escapes; a line that has some is not ours.
-  label = head.substr(open + 1, close - open - 1);
-  return label.find('\\') == std::string::npos;
+  return parse_labels(head.substr(brace + 1, head.size() - brace - 2), labels);
 }
 
 }  // namespace
 
-SyncMetrics read_previous_metrics(const std::string& text) {
+SyncMetrics read_previous_metrics(const std::string& text, const std::string& mapping) {
   SyncMetrics previous;
+  previous.mapping = mapping;
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
-    std::string name, label;
+    std::string name;
+    std::map<std::string, std::string> labels;
     double value = 0;
-    if (!parse_sample(line, name, label, value) || value < 0) {
+    if (!parse_sample(line, name, labels, value) || value < 0) {
       continue;
     }
-    if (name == k_actions && !label.empty()) {
-      previous.actions[label] = value;
-    } else if (name == k_errors && !label.empty()) {
-      previous.errors[label] = value;
-    } else if (name == k_requests && !label.empty()) {
-      previous.requests[label] = value;
-    } else if (name == k_success && label.empty()) {
+    if (const auto owner = labels.find("mapping"); owner != labels.end()) {
+      if (owner->second != mapping) {
+        continue;
+      }
+      labels.erase(owner);
+    }
+    const auto only = [&](const char* key) -> const std::string* {
+      const auto it = labels.find(key);
+      return labels.size() == 1 && it != labels.end() && !it->second.empty() ? &it->second
+                                                                             : nullptr;
+    };
+    if (name == k_actions && only("type") != nullptr) {
+      previous.actions[*only("type")] = value;
+    } else if (name == k_errors && only("system") != nullptr) {
+      previous.errors[*only("system")] = value;
+    } else if (name == k_requests && only("system") != nullptr) {
+      previous.requests[*only("system")] = value;
+    } else if (name == k_success && labels.empty()) {
       previous.last_success = value;
     }
   }
@@ -132,23 +193,23 @@ SyncMetrics read_previous_metrics(const std::string& text) {
 
 std::string render_metrics(const SyncMetrics& m) {
   std::ostringstream out;
-  family(out, k_open, "gauge", "Open Bugzilla obligations (overdue ones included) by kind.", "kind",
-         m.open_by_kind);
-  single(out, k_overdue, "Open obligations whose deadline has passed.", m.overdue);
+  family(out, m, k_open, "gauge", "Open Bugzilla obligations (overdue ones included) by kind.",
+         "kind", m.open_by_kind);
+  single(out, m, k_overdue, "Open obligations whose deadline has passed.", m.overdue);
   if (m.next_deadline_seconds) {
-    single(out, k_next, "Seconds from the last run to the earliest deadline still ahead.",
+    single(out, m, k_next, "Seconds from the last run to the earliest deadline still ahead.",
            *m.next_deadline_seconds);
   }
   if (m.last_success) {
-    single(out, k_success, "Unix time at which the last fully successful sync run ended.",
+    single(out, m, k_success, "Unix time at which the last fully successful sync run ended.",
            *m.last_success);
   }
-  family(out, k_actions, "counter", "Jira and Bugzilla changes made by bzjira, by type.", "type",
+  family(out, m, k_actions, "counter", "Jira and Bugzilla changes made by bzjira, by type.", "type",
          m.actions);
-  family(out, k_errors, "counter", "Calls that failed, by system.", "system", m.errors);
-  family(out, k_requests, "counter", "HTTP requests sent (retries included), by system.", "system",
-         m.requests);
-  single(out, k_duration, "Wall-clock duration of the last sync run.", m.run_duration_seconds);
+  family(out, m, k_errors, "counter", "Calls that failed, by system.", "system", m.errors);
+  family(out, m, k_requests, "counter", "HTTP requests sent (retries included), by system.",
+         "system", m.requests);
+  single(out, m, k_duration, "Wall-clock duration of the last sync run.", m.run_duration_seconds);
   return out.str();
 }
 

@@ -22,7 +22,8 @@ sync::Status write_sync_metrics(const std::string& path, sync::StateStore& store
     return records.error();
   }
   const auto previous_text = read_text_file(path, k_max_previous_bytes);
-  SyncMetrics m = read_previous_metrics(previous_text ? *previous_text : std::string());
+  SyncMetrics m =
+      read_previous_metrics(previous_text ? *previous_text : std::string(), mapping.name);
 
   // Every kind is listed, so a kind that drops to zero shows 0 rather than disappearing.
   for (const auto kind : {sync::ObligationKind::question, sync::ObligationKind::needinfo,

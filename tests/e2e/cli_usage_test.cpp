@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <regex>
+#include <sstream>
 
 #include "tests/e2e/cli_run.h"
 
@@ -80,6 +81,15 @@ TEST_CASE("usage errors exit with 2 and one line on stderr", "[e2e][cli]") {
       {"a missing -c", {"check"}, "config"},
       {"-c without its value", {"check", "-c"}, "config"},
       {"help for an unknown command", {"help", "frobnicate"}, "frobnicate"},
+      {"an empty -c (an unset shell variable)", {"check", "-c", ""}, "'--config' needs a value"},
+      {"-c followed by another option", {"sync", "-c", "--dry-run"}, "'--config' needs a value"},
+      {"an empty --metrics-file",
+       {"sync", "-c", demo_mapping(), "--metrics-file", ""},
+       "'--metrics-file' needs a value"},
+      {"a value for a switch", {"check", "-c", demo_mapping(), "--online=yes"}, "--online"},
+      {"an unknown --log-level",
+       {"check", "-c", demo_mapping(), "--log-level", "loud"},
+       "--log-level"},
       {"a bad --now",
        {"audit", "-c", demo_mapping(), "--from-file", demo_dataset(), "--now", "2026-11-26 noon"},
        "--now"},
@@ -199,4 +209,40 @@ TEST_CASE("a missing or invalid dataset stops the audit with exit 2", "[e2e][cli
     CHECK(r.out.empty());
     CHECK(r.err.find(path) != std::string::npos);
   }
+}
+
+TEST_CASE("every option of every command's help names its default or says it is required",
+          "[e2e][cli]") {
+  for (const char* command : {"sync", "status", "audit", "check", "snapshot"}) {
+    const auto r = run_bzjira({command, "--help"});
+    REQUIRE(r.code == 0);
+    // The option table: from "Options of" to the blank line; an entry starts with "  -".
+    const auto table = r.out.substr(r.out.find("Options of"));
+    std::istringstream lines(table.substr(0, table.find("\n\n")));
+    std::vector<std::string> entries;
+    std::string line;
+    std::getline(lines, line);  // the title
+    while (std::getline(lines, line)) {
+      if (line.rfind("  -", 0) == 0) {
+        entries.push_back(line);
+      } else if (!entries.empty()) {
+        entries.back() += " " + line;
+      }
+    }
+    CHECK(entries.size() >= 4);  // -c, --help and the two log options at least
+    for (const auto& entry : entries) {
+      INFO(command << ": " << entry);
+      const bool is_help = entry.find("--help") != std::string::npos;
+      const bool documented = entry.find("(=") != std::string::npos ||
+                              entry.find("default") != std::string::npos ||
+                              entry.find("required") != std::string::npos;
+      CHECK((is_help || documented));
+    }
+  }
+}
+
+TEST_CASE("bzjira help help shows the global help", "[e2e][cli]") {
+  const auto r = run_bzjira({"help", "help"});
+  CHECK(r.code == 0);
+  CHECK(r.out == run_bzjira({"--help"}).out);
 }
