@@ -23,6 +23,12 @@ std::string lower(std::string s) {
 
 SelfCheck failed(std::string name, const sync::Error& error, const std::string& credential_hint) {
   std::string todo;
+  if (error.message.find("TLS certificate verification failed") != std::string::npos) {
+    // Not a credential problem: say where the trust anchor is configured.
+    return SelfCheck{std::move(name), false, error.message,
+                     "point jira.http.ca_bundle at a PEM file with the CA that signed the server's "
+                     "certificate, or use the host name the certificate names in jira.url"};
+  }
   switch (error.kind) {
     case sync::ErrorKind::auth:
       todo = "check the credentials in " + credential_hint + " and the account's project role";

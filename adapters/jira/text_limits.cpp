@@ -57,6 +57,15 @@ std::size_t decode_at(std::string_view s, std::size_t i, std::uint32_t& cp) {
 
 bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
+// UTF-16 code units of the character a byte of valid UTF-8 starts: 0 for a continuation byte, 2
+// for a 4-byte sequence (a surrogate pair in Java), 1 otherwise.
+std::size_t utf16_units(char c) {
+  if (is_continuation(c)) {
+    return 0;
+  }
+  return static_cast<unsigned char>(c) >= 0xF0 ? 2 : 1;
+}
+
 }  // namespace
 
 std::string sanitize_utf8(std::string_view text) {
@@ -117,9 +126,7 @@ std::string clean_summary(std::string_view text, std::size_t max_chars) {
 std::size_t count_chars(std::string_view utf8) {
   std::size_t n = 0;
   for (char c : utf8) {
-    if (!is_continuation(c)) {
-      ++n;
-    }
+    n += utf16_units(c);
   }
   return n;
 }
@@ -127,11 +134,12 @@ std::size_t count_chars(std::string_view utf8) {
 std::string_view prefix_chars(std::string_view utf8, std::size_t max_chars) {
   std::size_t seen = 0;
   for (std::size_t i = 0; i < utf8.size(); ++i) {
-    if (!is_continuation(utf8[i])) {
-      if (seen == max_chars) {
+    const std::size_t units = utf16_units(utf8[i]);
+    if (units > 0) {
+      if (seen + units > max_chars) {
         return utf8.substr(0, i);
       }
-      ++seen;
+      seen += units;
     }
   }
   return utf8;

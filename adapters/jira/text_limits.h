@@ -1,5 +1,6 @@
 // Text hygiene before anything goes to Jira: valid UTF-8 only, Jira's length limits, no control
-// characters where Jira refuses them. "Characters" are Unicode code points throughout.
+// characters where Jira refuses them. "Characters" are counted as Jira (Java) counts a String's
+// length: UTF-16 code units, so a character outside the Basic Multilingual Plane (an emoji) is 2.
 #pragma once
 
 #include <cstddef>
@@ -25,14 +26,15 @@ std::string sanitize_utf8(std::string_view text);
 // in XML, which Jira Data Center stores text in).
 std::string clean_text(std::string_view text);
 
-// A single-line summary: clean_text, then tab and LF become spaces, then cut to `max_chars` code
-// points on a code point boundary. Not an error if the result is empty (Jira will say so).
+// A single-line summary: clean_text, then tab and LF become spaces, then cut to `max_chars`
+// characters on a code point boundary. Not an error if the result is empty (Jira will say so).
 std::string clean_summary(std::string_view text, std::size_t max_chars = k_summary_max_chars);
 
-// Code points in valid UTF-8 (continuation bytes are not counted).
+// Characters of valid UTF-8 as Java counts them (UTF-16 code units).
 std::size_t count_chars(std::string_view utf8);
 
-// The first `max_chars` code points of valid UTF-8 (the whole text when it is shorter).
+// The longest prefix of valid UTF-8 of at most `max_chars` characters (UTF-16 code units) that
+// ends on a code point boundary (the whole text when it is shorter).
 std::string_view prefix_chars(std::string_view utf8, std::size_t max_chars);
 
 // The visible note appended to a text that was cut: "[text cut: N characters not shown]".
@@ -41,11 +43,12 @@ std::string cut_note(std::size_t dropped_chars);
 // clean_text applied to every span (text and link target) of a document.
 sync::RichText clean_rich_text(const sync::RichText& doc);
 
-// Code points of all span texts (link targets and block boundaries are not counted).
+// Characters (UTF-16 code units) of all span texts (link targets and block boundaries are not
+// counted).
 std::size_t count_rich_text_chars(const sync::RichText& doc);
 
-// Keeps the first `keep_chars` code points of span text, in document order, dropping the spans and
-// blocks after the cut. Empty blocks are dropped.
+// Keeps the first `keep_chars` characters (UTF-16 code units) of span text, in document order,
+// dropping the spans and blocks after the cut. Empty blocks are dropped.
 sync::RichText cut_rich_text(const sync::RichText& doc, std::size_t keep_chars);
 
 // Fits a document into `limit` characters as `measure` counts them for the target format (text

@@ -29,7 +29,8 @@ std::string escape_wiki(std::string_view text);
 // Text is not cleaned here.
 std::string to_wiki(const sync::RichText& doc);
 
-// clean_rich_text, then fit_rich_text counting the rendered wiki text's code points, then to_wiki:
+// clean_rich_text, then fit_rich_text counting the rendered wiki text's characters
+// (UTF-16 code units, as Jira counts), then to_wiki:
 // what the client sends as a v2 description or comment body.
 std::string to_wiki_limited(const sync::RichText& doc, std::size_t limit = k_text_max_chars);
 

@@ -54,18 +54,26 @@ TEST_CASE("a summary is one line of at most 254 code points, cut on a character 
   const std::string cut = clean_summary(accented);
   CHECK(count_chars(cut) == 254);
   CHECK(cut == repeat("\xC3\xA9", 254));
-  // 253 ASCII characters then a 4-byte emoji then more: the emoji is the 254th character and stays
-  // whole; the rest is cut.
-  const std::string mixed = std::string(253, 'a') + "\xF0\x9F\x98\x80" + "tail";
-  CHECK(clean_summary(mixed) == std::string(253, 'a') + "\xF0\x9F\x98\x80");
+  // 252 ASCII characters then a 4-byte emoji (2 UTF-16 units in Jira) then more: the emoji is
+  // units 253 and 254 and stays whole; the rest is cut.
+  const std::string mixed = std::string(252, 'a') + "\xF0\x9F\x98\x80" + "tail";
+  CHECK(clean_summary(mixed) == std::string(252, 'a') + "\xF0\x9F\x98\x80");
+  // One more ASCII character: the emoji would need units 254 and 255, so it is cut whole, never
+  // split into half a surrogate pair.
+  const std::string over = std::string(253, 'a') + "\xF0\x9F\x98\x80" + "tail";
+  CHECK(clean_summary(over) == std::string(253, 'a'));
   CHECK(clean_summary("short") == "short");
 }
 
-TEST_CASE("count_chars counts code points, not bytes", "[jira]") {
+TEST_CASE("count_chars counts as Java does (UTF-16 code units), not bytes", "[jira]") {
   CHECK(count_chars("") == 0);
   CHECK(count_chars("abc") == 3);
-  CHECK(count_chars("\xF0\x9F\x94\xA5\xC3\xA9") == 2);
-  CHECK(prefix_chars("\xF0\x9F\x94\xA5\xC3\xA9z", 2) == "\xF0\x9F\x94\xA5\xC3\xA9");
+  // U+1F525 is a surrogate pair in Java (2), U+00E9 one unit, U+20AC (3 bytes) one unit.
+  CHECK(count_chars("\xF0\x9F\x94\xA5\xC3\xA9") == 3);
+  CHECK(count_chars("\xE2\x82\xAC") == 1);
+  CHECK(prefix_chars("\xF0\x9F\x94\xA5\xC3\xA9z", 3) == "\xF0\x9F\x94\xA5\xC3\xA9");
+  CHECK(prefix_chars("\xF0\x9F\x94\xA5\xC3\xA9z", 1).empty());  // never half a pair
+  CHECK(prefix_chars("\xF0\x9F\x94\xA5\xC3\xA9z", 2) == "\xF0\x9F\x94\xA5");
 }
 
 TEST_CASE("the cut note names the number of characters left out", "[jira]") {

@@ -123,8 +123,9 @@ std::optional<WallTime> parse_jira_time(const std::string& text) {
 std::size_t utf8_chars(const std::string& text) {
   std::size_t n = 0;
   for (char c : text) {
+    // Jira (Java) measures String.length(): UTF-16 code units, 2 for a 4-byte UTF-8 sequence.
     if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-      ++n;
+      n += static_cast<unsigned char>(c) >= 0xF0 ? 2 : 1;
     }
   }
   return n;

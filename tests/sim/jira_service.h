@@ -48,7 +48,7 @@ WallTime wall_now();
 std::string format_jira_time(WallTime t);                          // "2026-10-07T12:00:00.000+0000"
 std::optional<WallTime> parse_jira_time(const std::string& text);  // also "Z", "+hh:mm", no ms
 bool valid_date(const std::string& text);                          // exactly a real YYYY-MM-DD
-std::size_t utf8_chars(const std::string& text);                   // code points
+std::size_t utf8_chars(const std::string& text);  // as Java counts: UTF-16 code units
 
 // ADF (jira_adf_check.cpp): an error text when `doc` is not a valid document, else empty; its
 // text for dumps (blocks split by a blank line, hardBreak as LF); its text node characters.
