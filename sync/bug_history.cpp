@@ -1,6 +1,7 @@
 #include "sync/bug_history.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 #include "sync/whiteboard.h"
@@ -15,16 +16,14 @@ std::string to_lower_ascii(std::string_view text) {
   return out;
 }
 
-bool contains_ci(std::string_view haystack, std::string_view lower_needle) {
-  if (lower_needle.empty()) {
-    return true;
-  }
-  if (haystack.size() < lower_needle.size()) {
-    return false;
-  }
-  // Called on every CA comment's full text (closure-summary and report-heading checks), so it
-  // avoids a locale call per character: ASCII case folding, as std::tolower does in the C locale.
-  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+namespace {
+
+// ASCII case folding, as std::tolower does in the C locale, without a locale call per character.
+constexpr char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
+// The plain scan: for short texts (Markdown heading lines), where building a skip table costs
+// more than it saves.
+bool contains_ci_plain(std::string_view haystack, std::string_view lower_needle) {
   const char first = lower_needle.front();
   const char first_upper = first >= 'a' && first <= 'z' ? static_cast<char>(first - 32) : first;
   const std::size_t last = haystack.size() - lower_needle.size();
@@ -33,12 +32,50 @@ bool contains_ci(std::string_view haystack, std::string_view lower_needle) {
       continue;
     }
     std::size_t j = 1;
-    while (j < lower_needle.size() && lower(haystack[i + j]) == lower_needle[j]) {
+    while (j < lower_needle.size() && fold(haystack[i + j]) == lower_needle[j]) {
       ++j;
     }
     if (j == lower_needle.size()) {
       return true;
     }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool contains_ci(std::string_view haystack, std::string_view lower_needle) {
+  if (lower_needle.empty()) {
+    return true;
+  }
+  if (haystack.size() < lower_needle.size()) {
+    return false;
+  }
+  const std::size_t n = lower_needle.size();
+  // Called on every CA comment's full text (closure-summary checks, needles of 20-odd
+  // characters): Horspool's skip over the folded last character of each window reads about one
+  // character in n instead of every one.
+  if (n < 4 || haystack.size() < 256) {
+    return contains_ci_plain(haystack, lower_needle);
+  }
+  std::array<std::size_t, 256> skip;
+  skip.fill(n);
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    skip[static_cast<unsigned char>(lower_needle[i])] = n - 1 - i;
+  }
+  const char last_char = lower_needle[n - 1];
+  for (std::size_t pos = 0; pos + n <= haystack.size();) {
+    const char tail = fold(haystack[pos + n - 1]);
+    if (tail == last_char) {
+      std::size_t j = 0;
+      while (j + 1 < n && fold(haystack[pos + j]) == lower_needle[j]) {
+        ++j;
+      }
+      if (j + 1 == n) {
+        return true;
+      }
+    }
+    pos += skip[static_cast<unsigned char>(tail)];
   }
   return false;
 }

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <set>
+#include <utility>
 
 #include "sync/obligations.h"
+#include "sync/trail.h"
 
 namespace bzjira::sync {
 
@@ -13,6 +16,9 @@ namespace {
 // How far before a reply's send time to look for it on Bugzilla: covers clock skew between this
 // host and Bugzilla's database.
 constexpr Seconds k_reply_lookback{60};
+// How far before an interrupted comment's mark to look for it on Jira: Jira stamps comments with
+// its own clock, which may differ from this host's.
+constexpr Seconds k_trail_lookback{3600};
 
 bool has_fields(const IssueUpdate& u) {
   return u.summary || u.description || u.due || u.deadline || u.labels;
@@ -35,8 +41,14 @@ class Executor {
         m_store(store),
         m_mapping(mapping),
         m_run_id(run_id),
-        m_now(now) {}
+        m_now(now),
+        m_trail(store) {}
 
+  // Reads what earlier runs left half done (sync/trail.h) and restores the remote links of
+  // issues whose create answered but whose link was never confirmed.
+  void start();
+  // Forgets the comment marks of earlier runs whose action was not planned again.
+  void wrap_up();
   void creates(const std::vector<const Action*>& actions);
   void apply(const Action& a);
   ExecutionReport take() { return std::move(m_report); }
@@ -84,6 +96,12 @@ class Executor {
     return false;
   }
 
+  // Adds `body` to `key` at most once across runs: when an earlier run marked `step` and died,
+  // Jira's comments are read first and a comment that landed is not added again.
+  Status comment_once(const std::string& step, const std::string& key, const RichText& body);
+  // Clears the mark of `step` when `outcome` is ok (the whole action is done).
+  void end_step(const std::string& step, const Status& outcome);
+
   void update(const Action& a);
   void add_comment(const Action& a);
   void close(const Action& a);
@@ -104,11 +122,95 @@ class Executor {
   ExecutionReport m_report;
   std::optional<std::map<std::string, ReplyRecord>> m_replies;
   std::optional<std::string> m_whoami;  // "" when the server cannot say
+  Trail m_trail;
+  bool m_trail_loaded = false;
+  std::set<std::string> m_steps;  // comment steps this run attempted
 };
+
+void Executor::start() {
+  if (Status s = m_trail.load(); !s) {
+    m_report.lines.push_back("warning: unreadable trail marks (" + s.error().message +
+                             "): an interrupted comment may be added twice");
+    return;
+  }
+  m_trail_loaded = true;
+  const std::vector<PendingLink> pending = m_trail.pending_links();
+  if (pending.empty()) {
+    return;
+  }
+  auto known = m_store.mirrors();
+  if (!known) {
+    return;  // the marks stay for the next run
+  }
+  std::vector<std::pair<std::string, RemoteLink>> links;
+  std::vector<PendingLink> sent, settled;
+  for (const PendingLink& p : pending) {
+    auto it = known->find(p.obligation_key);
+    if (it == known->end()) {
+      settled.push_back(p);  // the create was refused: no issue, no link
+    } else if (!it->second.issue_key.empty()) {
+      links.emplace_back(it->second.issue_key, p.link);
+      sent.push_back(p);
+    }  // unconfirmed: kept until the search shows the issue
+  }
+  const std::vector<Status> done =
+      links.empty() ? std::vector<Status>{} : m_tracker.upsert_remote_links(links);
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    if (i < done.size() && done[i]) {
+      settled.push_back(sent[i]);
+      m_report.lines.push_back("restored the remote link of " + links[i].first + " [" +
+                               sent[i].obligation_key + "] (an earlier run stopped before it)");
+    } else {
+      Error e = i < done.size() ? done[i].error()
+                                : make_error(ErrorKind::internal, "no answer for this link");
+      e.message = "restoring the remote link of " + links[i].first + ": " + e.message;
+      m_report.lines.push_back("FAILED " + e.message);
+      m_report.errors.push_back(std::move(e));
+      ++m_report.failed;
+    }
+  }
+  (void)m_trail.end_links(settled);
+}
+
+void Executor::wrap_up() {
+  if (m_trail_loaded) {
+    (void)m_trail.forget_comments_except(m_steps);
+  }
+}
+
+Status Executor::comment_once(const std::string& step, const std::string& key,
+                              const RichText& body) {
+  m_steps.insert(step);
+  if (auto earlier = m_trail.pending_comment(step)) {
+    auto landed =
+        comment_landed(m_tracker, key, comment_fingerprint(body), earlier->at - k_trail_lookback);
+    if (!landed) {
+      return landed.error();
+    }
+    if (*landed) {
+      return ok_status();
+    }
+  }
+  if (m_trail_loaded) {
+    if (Status s = m_trail.begin_comment(step, body, m_now); !s) {
+      return s;  // never sent without its mark
+    }
+  }
+  return m_tracker.add_comment(key, body);
+}
+
+void Executor::end_step(const std::string& step, const Status& outcome) {
+  if (outcome.ok() && m_trail_loaded) {
+    (void)m_trail.end_comment(step);
+  }
+}
 
 void Executor::creates(const std::vector<const Action*>& actions) {
   std::vector<Pending> pending;
   std::vector<IssueDraft> drafts;
+  // The journal entries and unconfirmed mirrors of all creates in one commit, made before
+  // anything is sent (a batch that cannot start leaves each write its own transaction).
+  const bool batched = !actions.empty() && m_store.begin_batch().ok();
   for (const Action* a : actions) {
     const std::string target = "bug " + std::to_string(a->bug_id);
     const auto id = journal(*a, target);
@@ -125,10 +227,48 @@ void Executor::creates(const std::vector<const Action*>& actions) {
     pending.push_back({a, *id});
     drafts.push_back(a->draft);
   }
+  // Each link is marked before its issue is created: a run that dies after Jira's answer leaves
+  // the mark, and the next run's start() adds the link to the issue the mirror names.
+  std::vector<PendingLink> link_marks;
+  for (const Pending& p : pending) {
+    if (!p.action->link.global_id.empty()) {
+      link_marks.push_back(PendingLink{p.action->obligation_key, p.action->link});
+    }
+  }
+  if (m_trail_loaded) {
+    if (Status s = m_trail.begin_links(link_marks); !s) {
+      for (const Pending& p : pending) {  // not marked, so not sent
+        (void)m_store.update(p.journal_id, JournalState::failed, "not sent: " + s.error().message);
+        fail(*p.action, "bug " + std::to_string(p.action->bug_id), s.error());
+      }
+      if (batched) {
+        (void)m_store.end_batch();
+      }
+      return;
+    }
+  }
+  if (batched) {
+    if (Status s = m_store.end_batch(); !s) {
+      for (const Pending& p : pending) {  // not recorded, so not sent
+        fail(*p.action, "bug " + std::to_string(p.action->bug_id), s.error());
+      }
+      return;
+    }
+  }
   if (drafts.empty()) {
     return;
   }
   const std::vector<Result<CreatedIssue>> results = m_tracker.create_issues(drafts);
+  // The answers' mirror and journal writes in one commit too. If it fails, the mirrors stay
+  // unconfirmed: the next plans wait for the search to show the issues (as after a crash).
+  const bool answers_batched = m_store.begin_batch().ok();
+  // The links of every created issue go in one batch (the tracker may send them concurrently),
+  // after each issue is confirmed in the mirror and the journal: a run that dies meanwhile leaves
+  // an issue without its link but never a second issue, and a link sent again (same globalId)
+  // updates the same link.
+  std::vector<std::pair<std::string, RemoteLink>> links;
+  std::vector<const Action*> linked;
+  std::vector<PendingLink> settled_marks;  // links added, or creates refused for sure
   for (std::size_t i = 0; i < pending.size(); ++i) {
     const Action& a = *pending[i].action;
     const std::int64_t jid = pending[i].journal_id;
@@ -140,6 +280,7 @@ void Executor::creates(const std::vector<const Action*>& actions) {
       // Refused for sure: nothing exists, so forget the entry. Unknown: keep it unconfirmed.
       if (error.kind != ErrorKind::transient && error.kind != ErrorKind::internal) {
         (void)m_store.remove_mirror(a.obligation_key);
+        settled_marks.push_back(PendingLink{a.obligation_key, a.link});
       }
       (void)m_store.update(jid, JournalState::failed, error.message);
       fail(a, target, error);
@@ -151,9 +292,31 @@ void Executor::creates(const std::vector<const Action*>& actions) {
     ++m_report.created;
     m_report.lines.push_back("created " + created.key + " for bug " + std::to_string(a.bug_id) +
                              " [" + a.obligation_key + "]: " + a.draft.summary);
-    if (Status s = m_tracker.upsert_remote_link(created.key, a.link); !s) {
-      fail(a, created.key, s.error());
+    links.emplace_back(created.key, a.link);
+    linked.push_back(&a);
+  }
+  if (answers_batched) {
+    if (Status s = m_store.end_batch(); !s) {
+      Error e = s.error();
+      e.message = "recording the created issues: " + e.message;
+      m_report.lines.push_back("FAILED " + e.message);
+      m_report.errors.push_back(std::move(e));
+      ++m_report.failed;
     }
+  }
+  const std::vector<Status> linked_status =
+      links.empty() ? std::vector<Status>{} : m_tracker.upsert_remote_links(links);
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    if (i >= linked_status.size()) {
+      fail(*linked[i], links[i].first, make_error(ErrorKind::internal, "no answer for this link"));
+    } else if (!linked_status[i]) {
+      fail(*linked[i], links[i].first, linked_status[i].error());
+    } else {
+      settled_marks.push_back(PendingLink{linked[i]->obligation_key, linked[i]->link});
+    }
+  }
+  if (m_trail_loaded) {
+    (void)m_trail.end_links(settled_marks);
   }
 }
 
@@ -184,10 +347,14 @@ void Executor::update(const Action& a) {
   if (!id) {
     return;
   }
-  Status s = has_fields(a.update) ? m_tracker.update_issue(a.issue_key, a.update) : ok_status();
-  if (s && !a.comment.empty()) {
-    s = m_tracker.add_comment(a.issue_key, a.comment);
+  // Comment first: once the fields are changed the next plan no longer wants this update, so a
+  // comment sent after them would be lost when the run dies in between.
+  const std::string step = "update_issue " + a.issue_key;
+  Status s = a.comment.empty() ? ok_status() : comment_once(step, a.issue_key, a.comment);
+  if (s && has_fields(a.update)) {
+    s = m_tracker.update_issue(a.issue_key, a.update);
   }
+  end_step(step, s);
   if (finish(a, *id, s, "")) {
     ++m_report.updated;
     m_report.lines.push_back("updated " + a.issue_key + " (bug " + std::to_string(a.bug_id) +
@@ -201,10 +368,12 @@ void Executor::add_comment(const Action& a) {
     return;
   }
   // Comment first: labels mark the new obligations as announced, so they must come after.
-  Status s = m_tracker.add_comment(a.issue_key, a.comment);
+  const std::string step = "add_comment " + a.issue_key;
+  Status s = comment_once(step, a.issue_key, a.comment);
   if (s && has_fields(a.update)) {
     s = m_tracker.update_issue(a.issue_key, a.update);
   }
+  end_step(step, s);
   if (finish(a, *id, s, "")) {
     ++m_report.commented;
     m_report.lines.push_back("commented on " + a.issue_key + " (bug " + std::to_string(a.bug_id) +
@@ -217,15 +386,18 @@ void Executor::close(const Action& a) {
   if (!id) {
     return;
   }
-  // Transition first: when it fails nothing else happened, and the next run retries cleanly
-  // (a comment first would be repeated on every run while the transition keeps failing).
-  Status s = m_tracker.transition(a.issue_key, StatusCategory::done, a.resolution);
-  if (s && !a.comment.empty()) {
-    s = m_tracker.add_comment(a.issue_key, a.comment);
-  }
+  // Transition last: a done issue is not planned again, so a comment or link sent after the
+  // transition would be lost when the run dies in between. While the transition keeps failing,
+  // the mark makes each retry find its comment instead of adding it again.
+  const std::string step = "close_issue " + a.issue_key;
+  Status s = a.comment.empty() ? ok_status() : comment_once(step, a.issue_key, a.comment);
   if (s && !a.link.global_id.empty()) {
     s = m_tracker.upsert_remote_link(a.issue_key, a.link);
   }
+  if (s) {
+    s = m_tracker.transition(a.issue_key, StatusCategory::done, a.resolution);
+  }
+  end_step(step, s);
   if (finish(a, *id, s, "")) {
     ++m_report.closed;
     m_report.lines.push_back("closed " + a.issue_key + " (bug " + std::to_string(a.bug_id) +
@@ -238,13 +410,17 @@ void Executor::reopen(const Action& a) {
   if (!id) {
     return;
   }
-  Status s = m_tracker.transition(a.issue_key, StatusCategory::todo, std::nullopt);
+  // Comment, transition, then fields (a workflow may forbid editing a done issue); a run that
+  // dies after the transition leaves only fields behind, which the next plan updates.
+  const std::string step = "reopen_issue " + a.issue_key;
+  Status s = a.comment.empty() ? ok_status() : comment_once(step, a.issue_key, a.comment);
+  if (s) {
+    s = m_tracker.transition(a.issue_key, StatusCategory::todo, std::nullopt);
+  }
   if (s && has_fields(a.update)) {
     s = m_tracker.update_issue(a.issue_key, a.update);
   }
-  if (s && !a.comment.empty()) {
-    s = m_tracker.add_comment(a.issue_key, a.comment);
-  }
+  end_step(step, s);
   if (finish(a, *id, s, "")) {
     ++m_report.reopened;
     m_report.lines.push_back("reopened " + a.issue_key + " (bug " + std::to_string(a.bug_id) +
@@ -293,7 +469,8 @@ void Executor::acknowledge(ReplyRecord& record, const std::optional<int>& count)
                                   std::to_string(record.bug_id),
                               bug_url(m_mapping, record.bug_id)});
   }
-  if (Status s = m_tracker.add_comment(record.issue_key, {note}); !s) {
+  const std::string step = "reply_note " + record.jira_comment_id;
+  if (Status s = comment_once(step, record.issue_key, {note}); !s) {
     Action a;
     a.type = ActionType::post_reply;
     a.bug_id = record.bug_id;
@@ -301,7 +478,7 @@ void Executor::acknowledge(ReplyRecord& record, const std::optional<int>& count)
     return;
   }
   record.jira_acknowledged = true;
-  (void)m_store.put_reply(record);
+  end_step(step, m_store.put_reply(record));
 }
 
 void Executor::post_reply(const Action& a) {
@@ -383,40 +560,10 @@ ExecutionReport execute(const Plan& plan, IssueTracker& tracker, BugSource& bugs
                         const Mapping& mapping, const std::string& run_id, Instant now,
                         bool dry_run) {
   if (dry_run) {
-    ExecutionReport report;
-    const std::string text = describe(plan);
-    std::size_t start = 0;
-    while (start < text.size()) {
-      const std::size_t end = text.find('\n', start);
-      report.lines.push_back(text.substr(start, end - start));
-      start = end == std::string::npos ? text.size() : end + 1;
-    }
-    // The counts say what the run would do, so the dry-run summary matches its plan lines.
-    for (const Action& a : plan.actions) {
-      switch (a.type) {
-        case ActionType::create_issue:
-          ++report.created;
-          break;
-        case ActionType::update_issue:
-          ++report.updated;
-          break;
-        case ActionType::add_comment:
-          ++report.commented;
-          break;
-        case ActionType::close_issue:
-          ++report.closed;
-          break;
-        case ActionType::reopen_issue:
-          ++report.reopened;
-          break;
-        case ActionType::post_reply:
-          ++report.replies_posted;
-          break;
-      }
-    }
-    return report;
+    return dry_run_report(plan);
   }
   Executor executor(tracker, bugs, store, mapping, run_id, now);
+  executor.start();
   std::vector<const Action*> creates;
   for (const Action& a : plan.actions) {
     if (a.type == ActionType::create_issue) {
@@ -427,6 +574,7 @@ ExecutionReport execute(const Plan& plan, IssueTracker& tracker, BugSource& bugs
   for (const Action& a : plan.actions) {
     executor.apply(a);
   }
+  executor.wrap_up();
   return executor.take();
 }
 

@@ -25,22 +25,30 @@ struct ExecutionReport {
 
 // Applies `plan`. `now` (UTC) stamps journal entries, mirror entries and reply records.
 // - Creates go first, in one create_issues call (the tracker chunks). Before sending, each create
-// is
-//   journaled (sent) and its mirror entry stored with an empty issue_key (unconfirmed); after the
-//   answer the entry gets the key and the journal says done, then the remote link is added. A
-//   create whose journal or mirror write fails is not sent. A create Jira rejected drops its mirror
+//   is journaled (sent), its mirror entry stored with an empty issue_key (unconfirmed) and its
+//   remote link marked (sync/trail.h), in one batch; after the answer the entry gets the key and
+//   the journal says done; then the links of all created issues go in one upsert_remote_links
+//   call (the tracker may send them concurrently) and their marks are cleared. A create whose
+//   journal, mirror or mark write fails is not sent. A create Jira rejected drops its mirror
 //   entry; one whose outcome is unknown (transient) keeps it unconfirmed, so the next plans wait
-//   for the search.
-// - Then the other actions in plan order, each journaled sent -> done/failed: update (fields, then
-// the
-//   comment), add_comment (comment, then labels), close (transition with jira.resolution, comment,
-//   link resolved), reopen (transition to "to do", fields, comment), post_reply (see below).
+//   for the search. A link still marked from an earlier run is added first, to the issue its
+//   mirror entry names.
+// - Then the other actions in plan order, each journaled sent -> done/failed. The step that makes
+//   the next plan stop wanting an action comes last, so a run that dies in between leaves the
+//   action planned again: update (comment, then fields), add_comment (comment, then labels),
+//   close (comment, link resolved, then the transition with jira.resolution), reopen (comment,
+//   transition to "to do", fields), post_reply (see below). Each such comment is marked before it
+//   is sent; when an earlier run left the mark, the issue's comments are read first (one request)
+//   and a comment that landed is not added again.
 // - A failure is counted, reported and journaled; it never stops the other actions.
-// With `dry_run`, nothing is called; the counts say what would be done and `lines` holds the plan,
-// one line per action, then its notes. Not an error: an empty plan.
+// With `dry_run`, nothing is called: dry_run_report(plan). Not an error: an empty plan.
 ExecutionReport execute(const Plan& plan, IssueTracker& tracker, BugSource& bugs, StateStore& store,
                         const Mapping& mapping, const std::string& run_id, Instant now,
                         bool dry_run);
+
+// What a dry run reports: the counts of what `plan` would do (so the summary matches the plan
+// lines) and `lines` = the plan, one line per action, then its notes.
+ExecutionReport dry_run_report(const Plan& plan);
 
 // ---------------------------------------------------------------- replies (Jira -> Bugzilla)
 //

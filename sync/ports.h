@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sync/mapping.h"
@@ -41,6 +42,11 @@ class BugSource {
       const std::vector<BugId>& bug_ids, std::optional<Instant> new_since) = 0;
 
   virtual Result<std::vector<HistoryEntry>> history(BugId bug) = 0;
+
+  // Histories of many bugs, batched like comments (GET /rest/bug/<first>/history?ids=...). Every
+  // requested id appears in the answer (an empty list when it has no history). Oldest first.
+  virtual Result<std::map<BugId, std::vector<HistoryEntry>>> histories(
+      const std::vector<BugId>& bug_ids) = 0;
 
   // Posts a Markdown comment; returns the new comment id. Not retried after the request was sent
   // (a retry could create a second comment): a transient error here means "unknown, look first".
@@ -116,8 +122,12 @@ class IssueTracker {
  public:
   virtual ~IssueTracker() = default;
 
-  // Every issue of the mapping's project carrying the label "bzjira". Pages through all results.
-  virtual Result<std::vector<MirroredIssue>> find_mirrored() = 0;
+  // Every issue of the mapping's project carrying the label "bzjira". With `updated_within`, only
+  // those updated in that period before Jira's own clock (JQL `updated >= "-<N>m"`, N rounded up to
+  // whole minutes: a relative date, so the searching user's time zone does not matter). Pages
+  // through all results. Not an error if none match.
+  virtual Result<std::vector<MirroredIssue>> find_mirrored(
+      std::optional<Seconds> updated_within = std::nullopt) = 0;
 
   // Creates issues in bulk (chunks the client chooses). One result per draft, same order: a draft
   // Jira rejected gets its own Error while the others succeed.
@@ -135,6 +145,19 @@ class IssueTracker {
 
   // Creates or updates (same global id) a remote link.
   virtual Status upsert_remote_link(const std::string& key, const RemoteLink& link) = 0;
+
+  // upsert_remote_link for many (issue key, link) pairs that do not depend on each other; one
+  // Status per pair, same order. An adapter may send them concurrently (its configured limit); this
+  // default sends one after another. Not an error: an empty list.
+  virtual std::vector<Status> upsert_remote_links(
+      const std::vector<std::pair<std::string, RemoteLink>>& links) {
+    std::vector<Status> out;
+    out.reserve(links.size());
+    for (const auto& [key, link] : links) {
+      out.push_back(upsert_remote_link(key, link));
+    }
+    return out;
+  }
 
   // Comments created at or after `since`, oldest first.
   virtual Result<std::vector<IssueComment>> comments_since(const std::string& key,

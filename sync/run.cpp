@@ -5,6 +5,7 @@
 #include <set>
 
 #include "sync/audit.h"
+#include "sync/mirror_view.h"
 #include "sync/obligations.h"
 #include "sync/plan.h"
 
@@ -90,6 +91,7 @@ class Runner {
         m_mapping(mapping),
         m_zone(zone),
         m_now(now),
+        m_plan_now(now),
         m_options(options),
         m_bz0(bugs.request_count()),
         m_jira0(tracker.request_count()) {}
@@ -99,6 +101,12 @@ class Runner {
  private:
   // Ends the run early: nothing is planned on partial data.
   RunReport stop(int exit_code, const std::string& what, const Error& error) {
+    // A refused key or an untrusted certificate does not fix itself by the next run: exit as a
+    // configuration error, not as "try again".
+    if (exit_code == k_exit_unreachable &&
+        (error.kind == ErrorKind::auth || error.kind == ErrorKind::config)) {
+      exit_code = k_exit_config;
+    }
     m_report.errors.push_back(error);
     m_report.exit_code = exit_code;
     return finish(what + ": " + error.message + " (" + to_string(error.kind) +
@@ -122,6 +130,9 @@ class Runner {
          ", failed " + std::to_string(e.failed) + "; requests: Bugzilla " +
          std::to_string(m_report.bugzilla_requests) + ", Jira " +
          std::to_string(m_report.jira_requests);
+    if (!m_jira_search.empty()) {
+      s += "; Jira search: " + m_jira_search;
+    }
     m_report.summary = s;
     if (!m_options.dry_run) {
       const char* outcome = m_report.exit_code == k_exit_ok               ? "ok"
@@ -142,16 +153,20 @@ class Runner {
   void count_windows(const std::vector<Obligation>& windows);
   Status adopt_mirrors(const std::vector<MirroredIssue>& mirrored,
                        std::map<std::string, MirrorEntry>& known);
+  Result<std::vector<MirroredIssue>> search_jira(int& exit_code);
 
   BugSource& m_bugs;
   IssueTracker& m_tracker;
   StateStore& m_store;
   const Mapping& m_mapping;
   const Zone& m_zone;
-  Instant m_now;
+  Instant m_now;       // the clock (or --now): decides the Jira search window
+  Instant m_plan_now;  // m_now, or the last search's time when the clock went back: plans
   const RunOptions& m_options;
   int m_bz0, m_jira0;
   bool m_cache_changed = false;  // the Bugzilla reads found something new
+  std::string m_clock_note;      // set when the clock went back
+  std::string m_jira_search;     // what step 6 searched, for the summary
   RunReport m_report;
 };
 
@@ -189,7 +204,9 @@ Status Runner::read_bugzilla(std::map<BugId, BugRecord>& records, std::optional<
       }
       continue;
     }
-    if (it != records.end() && same_bug(it->second.bug, bug)) {
+    // The daily full search also re-reads the comments of unchanged bugs: a comment hidden or
+    // made private without a change to the bug is noticed within a day.
+    if (it != records.end() && same_bug(it->second.bug, bug) && !(full && watermark)) {
       continue;
     }
     (it != records.end() ? changed_cached : added).push_back(bug.id);
@@ -204,7 +221,9 @@ Status Runner::read_bugzilla(std::map<BugId, BugRecord>& records, std::optional<
   }
   std::map<BugId, std::vector<Comment>> cached_new, added_all;
   if (!changed_cached.empty()) {
-    auto got = m_bugs.comments(changed_cached, since);
+    // All of a changed bug's comments, not only the new ones: an edited, deleted or privatized
+    // comment changes the bug too, and must not stay in the cache (and keep an obligation open).
+    auto got = m_bugs.comments(changed_cached, std::nullopt);
     if (!got) {
       return got.error();
     }
@@ -217,23 +236,35 @@ Status Runner::read_bugzilla(std::map<BugId, BugRecord>& records, std::optional<
     }
     added_all = std::move(*got);
   }
+  // One batched read for every bug whose history is needed (not one request per bug).
+  std::vector<BugId> history_ids;
+  for (const auto& [id, bug] : fresh) {
+    auto old = records.find(id);
+    if (needs_history(bug, old == records.end() ? nullptr : &old->second)) {
+      history_ids.push_back(id);
+    }
+  }
+  std::map<BugId, std::vector<HistoryEntry>> histories;
+  if (!history_ids.empty()) {
+    auto got = m_bugs.histories(history_ids);
+    if (!got) {
+      return got.error();
+    }
+    histories = std::move(*got);
+  }
   std::vector<BugRecord> changed;
   for (auto& [id, bug] : fresh) {
     auto old = records.find(id);
     const BugRecord* before = old == records.end() ? nullptr : &old->second;
     BugRecord record;
     if (before != nullptr) {
-      record.comments = since ? merge_comments(before->comments, cached_new[id]) : cached_new[id];
+      record.comments = merge_comments({}, cached_new[id]);
       record.history = before->history;
     } else {
       record.comments = merge_comments({}, added_all[id]);
     }
-    if (needs_history(bug, before)) {
-      auto history = m_bugs.history(id);
-      if (!history) {
-        return history.error();
-      }
-      record.history = std::move(*history);
+    if (auto h = histories.find(id); h != histories.end()) {
+      record.history = std::move(h->second);
     }
     record.bug = std::move(bug);
     changed.push_back(std::move(record));
@@ -298,6 +329,52 @@ Status Runner::adopt_mirrors(const std::vector<MirroredIssue>& mirrored,
   return ok_status();
 }
 
+// Step 6: the stored states overlaid with a search of the issues updated since the previous
+// search, or a full search (mirror_view.h). The states are saved before the marks: a run that dies
+// in between searches a wider window next time, never a narrower one. On error, `exit_code` says
+// whose fault it was.
+Result<std::vector<MirroredIssue>> Runner::search_jira(int& exit_code) {
+  exit_code = k_exit_internal;
+  const std::string scope = jira_search_scope(m_mapping);
+  auto marks = read_jira_marks(m_store);
+  if (!marks) {
+    return marks.error();
+  }
+  // A clock behind the last search makes this a full search (jira_search_window).
+  const std::optional<Seconds> window = jira_search_window(*marks, scope, m_now);
+  std::vector<MirroredIssue> stored;
+  if (window) {
+    auto states = m_store.mirror_states();
+    if (!states) {
+      return states.error();
+    }
+    stored = std::move(*states);
+  }
+  m_jira_search =
+      window ? "issues updated in the last " + std::to_string((window->count() + 59) / 60) + " min"
+             : std::string("every mirrored issue");
+  exit_code = k_exit_unreachable;
+  auto fresh = m_tracker.find_mirrored(window);
+  if (!fresh) {
+    return fresh.error();
+  }
+  exit_code = k_exit_internal;
+  if (!m_options.dry_run) {
+    if (!fresh->empty() || !window) {
+      if (Status s = m_store.save_mirror_states(*fresh, !window); !s) {
+        return s.error();
+      }
+    }
+    if (Status s = write_jira_marks(m_store, m_plan_now, !window, scope); !s) {
+      return s.error();
+    }
+  }
+  if (!window) {
+    return std::move(*fresh);
+  }
+  return merge_mirrored(std::move(stored), std::move(*fresh));
+}
+
 void Runner::count_windows(const std::vector<Obligation>& windows) {
   for (const Obligation& o : windows) {
     if (!o.is_open()) {
@@ -316,7 +393,10 @@ RunReport Runner::run() {
   // 1. The watermark comes from Bugzilla's clock, never ours.
   auto server_time = m_bugs.server_time();
   if (!server_time) {
-    return stop(k_exit_unreachable, "Bugzilla unreachable", server_time.error());
+    const bool refused = server_time.error().kind == ErrorKind::auth ||
+                         server_time.error().kind == ErrorKind::config;
+    return stop(k_exit_unreachable, refused ? "Bugzilla refused the run" : "Bugzilla unreachable",
+                server_time.error());
   }
   auto watermark = m_store.watermark();
   if (!watermark) {
@@ -330,6 +410,15 @@ RunReport Runner::run() {
   for (BugRecord& record : *cache) {
     const BugId id = record.bug.id;
     records[id] = std::move(record);
+  }
+  // A clock behind the last run's (an NTP step, a wrong --now) would treat comments already
+  // acted on as not written yet and undo what was done in Jira: plan as of the last run instead.
+  if (auto marks = read_jira_marks(m_store); !marks) {
+    return stop(k_exit_internal, "state store", marks.error());
+  } else if (marks->last_search && *marks->last_search > m_now) {
+    m_plan_now = *marks->last_search;
+    m_clock_note = "the clock (" + format_rfc3339(m_now) + ") is behind the last run's (" +
+                   format_rfc3339(m_plan_now) + "): planned as of the last run";
   }
   // 2-4.
   int read_exit = k_exit_ok;
@@ -350,7 +439,7 @@ RunReport Runner::run() {
     b.resolved = is_resolved_status(record.bug.status);
     b.resolution = record.bug.resolution;
     b.windows = obligation_windows(record, m_mapping.policy, m_mapping.bugzilla.ca_accounts,
-                                   m_mapping.bugzilla.ignored_accounts, m_now);
+                                   m_mapping.bugzilla.ignored_accounts, m_plan_now);
     count_windows(b.windows);
     bugs.push_back(std::move(b));
     if (m_mapping.replies.enabled) {  // only the reply scan reads them: no copy of every comment
@@ -358,12 +447,15 @@ RunReport Runner::run() {
     }
   }
   // 6. Bugzilla is read and cached by now: a Jira failure does not hold the watermark back.
-  auto mirrored = m_tracker.find_mirrored();
+  int search_exit = k_exit_ok;
+  auto mirrored = search_jira(search_exit);
   if (!mirrored) {
     if (!m_options.dry_run && (!*watermark || m_cache_changed)) {
       (void)m_store.set_watermark(*server_time);
     }
-    return stop(k_exit_unreachable, "Jira search failed", mirrored.error());
+    return stop(search_exit,
+                search_exit == k_exit_unreachable ? "Jira search failed" : "state store",
+                mirrored.error());
   }
   // 7.
   auto known = m_store.mirrors();
@@ -378,22 +470,30 @@ RunReport Runner::run() {
   PlanContext context;
   context.mapping = &m_mapping;
   context.zone = &m_zone;
-  context.now = m_now;
+  context.now = m_plan_now;
   context.known = std::move(*known);
   context.search_grace = m_options.search_grace;
   Plan plan = make_plan(bugs, *mirrored, context);
   m_report.notes = plan.notes;
+  if (!m_clock_note.empty()) {
+    m_report.notes.push_back(m_clock_note);
+  }
   ReplyScan replies = collect_replies(m_tracker, m_store, m_mapping, *mirrored, scoped);
   for (const Error& e : replies.errors) {
     m_report.errors.push_back(e);
     raise_exit(k_exit_unreachable);
   }
   plan.actions.insert(plan.actions.end(), replies.actions.begin(), replies.actions.end());
-  // 8.
-  m_report.execution = execute(plan, m_tracker, m_bugs, m_store, m_mapping, m_options.run_id, m_now,
-                               m_options.dry_run);
+  // 8. Each accepted write also updates the issue's stored state (mirror_view.h).
+  RecordingTracker recording(m_tracker, m_store, *mirrored, m_mapping.jira.resolution);
+  m_report.execution = execute(plan, recording, m_bugs, m_store, m_mapping, m_options.run_id,
+                               m_plan_now, m_options.dry_run);
   for (const Error& e : m_report.execution.errors) {
     m_report.errors.push_back(e);
+  }
+  for (const Error& e : recording.errors()) {
+    m_report.errors.push_back(e);
+    raise_exit(k_exit_internal);
   }
   if (m_report.execution.failed > 0) {
     raise_exit(k_exit_actions_failed);

@@ -26,6 +26,7 @@ struct RunOptions {
 // Exit codes (DESIGN.md); 2 (usage or config) belongs to the command line.
 constexpr int k_exit_ok = 0;
 constexpr int k_exit_actions_failed = 1;
+constexpr int k_exit_config = 2;  // also a refused credential or an untrusted certificate
 constexpr int k_exit_unreachable = 3;
 constexpr int k_exit_internal = 4;
 
@@ -37,7 +38,8 @@ struct RunReport {
   int bugzilla_requests = 0, jira_requests = 0;  // sent by this run
   std::vector<std::string> notes;  // the plan's notes (duplicates, creates waiting for the search)
   std::vector<Error> errors;       // reads that failed, and every execution error
-  int exit_code = k_exit_ok;  // 0 ok, 1 some actions failed, 3 a system unreachable, 4 internal
+  int exit_code = k_exit_ok;  // 0 ok, 1 some actions failed, 2 configuration (refused credential,
+                              // untrusted certificate), 3 a system unreachable, 4 internal
   std::string summary;        // one line for people
 };
 
@@ -48,21 +50,29 @@ struct RunReport {
 //    day old (it is how bugs that left the scope are noticed); else bugs changed since watermark -
 //    5 minutes. Bugs the search returns identical to the cache are not read again.
 // 3. Changed bugs: comments in one batched call for cached bugs (new ones since watermark - 5 min,
-//    merged by comment id) and one for new bugs (all comments); history only for a bug newly
-//    resolved without cf_last_resolved, or whose cached needinfo flag is gone.
+//    merged by comment id) and one for new bugs (all comments); histories, in one batched call,
+//    only for bugs newly resolved without cf_last_resolved, or whose cached needinfo flag is gone.
 // 4. The cache is saved; bugs out of scope (in_scope()) are removed from it.
 // 5. Windows of every cached bug in scope (obligation_windows at `now`).
-// 6. Jira's label search (issues it shows for keys the mirror map lacks or has unconfirmed are
-//    written to the map: how a lost store is rebuilt); 7. make_plan with the store's mirror map as
-//    `known`, plus the replies from Jira when mapping.replies.enabled; 8. execute (unless dry_run,
-//    which writes nothing anywhere);
+// 6. Jira's label search, incremental (sync/mirror_view.h): the issues updated since the previous
+//    search (by `now`) + 10 minutes, overlaid on the states stored from earlier searches and
+//    actions; a full search when there are no marks, the mapping's project or deadline field
+//    changed, the clock went backwards, or the last full search is a day old (issues deleted in
+//    Jira or stripped of the label are forgotten only then). The search's issues and its marks are
+//    stored (not in a dry run). Issues it shows for keys the mirror map lacks or has unconfirmed
+//    are written to the map: how a lost store is rebuilt; 7. make_plan with the store's mirror map
+//    as `known`, plus the replies from Jira when mapping.replies.enabled; 8. execute (unless
+//    dry_run, which writes nothing anywhere); each write Jira accepts also stores the issue's
+//    new state (RecordingTracker);
 // 9. the watermark becomes t unless the reads found nothing new (the old one is as good: the next
 //    search is a superset). Every Bugzilla read succeeded by then; Jira failures do not hold it
 //    back, the Bugzilla data is cached. The run is recorded.
 // A failed Bugzilla or Jira read ends the run with exit 3 before planning (nothing is planned on
 // partial data); a store failure with exit 4; failed actions give exit 1. A steady run (nothing
-// changed) sends exactly three requests (Bugzilla time and search, Jira search), writes nothing to
-// either system, and to the store only its run record. Never throws (unless a port does).
+// changed) sends exactly three requests (Bugzilla time and search, Jira search of updated issues),
+// writes nothing to either system, and to the store only the search mark and its run record (plus
+// the states of issues the search returned). Issues this run changes are searched again by the
+// next run (their `updated` moved after this search). Never throws (unless a port does).
 RunReport run_sync(BugSource& bugs, IssueTracker& tracker, StateStore& store,
                    const Mapping& mapping, const Zone& zone, Instant now,
                    const RunOptions& options);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sync/model.h"
+#include "sync/ports.h"
 #include "sync/result.h"
 #include "sync/time.h"
 
@@ -76,10 +77,25 @@ class StateStore {
   virtual Status put_mirror(const MirrorEntry& entry) = 0;
   virtual Status remove_mirror(const std::string& obligation_key) = 0;
 
+  // The last seen state of every mirrored issue, so that a run searches Jira only for issues
+  // updated since its previous search (sync/mirror_view.h). mirror_states() lists them by issue
+  // key. save_mirror_states inserts or replaces by issue key, all or nothing; with `replace_all`,
+  // every state not in `issues` is removed (a full search's answer is the whole truth). Not an
+  // error if `issues` is empty.
+  virtual Result<std::vector<MirroredIssue>> mirror_states() = 0;
+  virtual Status save_mirror_states(const std::vector<MirroredIssue>& issues, bool replace_all) = 0;
+
   // Journal: record() before acting (planned/sent), update() after. Each call is one transaction.
   virtual Result<std::int64_t> record(const JournalEntry& entry) = 0;
   virtual Status update(std::int64_t id, JournalState state, const std::string& detail) = 0;
   virtual Result<std::vector<JournalEntry>> journal(const std::string& run_id) = 0;
+
+  // Groups the writes made until end_batch() into one transaction: one commit instead of one per
+  // call (the executor's journal and mirror writes around a bulk create). Nothing written in a
+  // batch is durable before end_batch() succeeds; when it fails, all of them are undone. Not
+  // nested. Default: no grouping, each call stays its own transaction.
+  virtual Status begin_batch() { return ok_status(); }
+  virtual Status end_batch() { return ok_status(); }
 
   // Replies from Jira to Bugzilla.
   virtual Result<std::map<std::string, ReplyRecord>> replies() = 0;

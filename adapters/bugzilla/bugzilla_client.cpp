@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/bugzilla/bugzilla_json.h"
+#include "adapters/bugzilla/bugzilla_json_detail.h"
 #include "adapters/http/redact.h"
 
 namespace bzjira::adapters::bugzilla {
@@ -44,6 +45,49 @@ void add_param(std::string& query, const std::string& name, const std::string& v
 // 101 no such bug, 102 access denied.
 bool is_invisible_bug_error(const sync::Error& error) {
   return error.service_code == 100 || error.service_code == 101 || error.service_code == 102;
+}
+
+using HistoryMap = std::map<sync::BugId, std::vector<sync::HistoryEntry>>;
+using detail::describe;
+using detail::Fields;
+using detail::member;
+using detail::parse_body;
+
+// {"bugs":[{"id":N,"alias":...,"history":[...]},...]} of a batched history read, by bug id (a bug
+// listed twice keeps both lists, in answer order).
+sync::Result<HistoryMap> parse_history_batch(const std::string& body) {
+  const std::string what = "Bugzilla history answer";
+  auto doc = parse_body(body, what);
+  if (!doc) {
+    return doc.error();
+  }
+  auto bugs = member(*doc, "bugs", nlohmann::json::value_t::array, what, body);
+  if (!bugs) {
+    return bugs.error();
+  }
+  HistoryMap out;
+  for (const auto& bug : **bugs) {
+    if (!bug.is_object()) {
+      return sync::make_error(ErrorKind::internal, what + ": a bug is " + describe(bug));
+    }
+    sync::BugId id = 0;
+    Fields f(bug, what);
+    f.integer("id", id, true, 1);
+    const nlohmann::json* history = f.get("history", true);
+    if (f.error()) {
+      return *f.error();
+    }
+    if (history == nullptr) {
+      return sync::make_error(ErrorKind::internal, what + ": a bug has no 'history'");
+    }
+    auto entries = parse_history_entries(*history, id);
+    if (!entries) {
+      return entries.error();
+    }
+    auto& list = out[id];
+    list.insert(list.end(), entries->begin(), entries->end());
+  }
+  return out;
 }
 
 }  // namespace
@@ -262,6 +306,7 @@ sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> BugzillaClient::
   if (new_since) {
     add_param(common_params, "new_since", sync::format_rfc3339(*new_since));
   }
+  std::vector<std::vector<sync::BugId>> batches;
   std::size_t next = 0;
   while (next < unique.size()) {
     // The first id goes in the path, the others as "&ids=<id>" (5 bytes plus the digits each).
@@ -277,14 +322,27 @@ sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> BugzillaClient::
       length += more;
       batch.push_back(unique[next++]);
     }
-    auto answer = comment_batch(batch, common_params);
-    if (!answer.ok()) {
-      return answer.error();
+    batches.push_back(std::move(batch));
+  }
+  // The batches are independent reads: up to http.concurrency of them in flight (they share the
+  // client, so a rate-limit answer holds them all back).
+  using Answer = sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>>;
+  std::vector<std::optional<Answer>> answers(batches.size());
+  http::for_each_bounded(batches.size(), m_http->concurrency(), [&](std::size_t i) {
+    answers[i].emplace(comment_batch(batches[i], common_params));
+  });
+  for (std::size_t i = 0; i < batches.size(); ++i) {
+    if (!answers[i]) {
+      return sync::make_error(ErrorKind::internal, "Bugzilla comments: a batch gave no answer");
     }
-    for (auto& [id, list] : answer.value()) {
+    if (!answers[i]->ok()) {
+      return answers[i]->error();
+    }
+    for (auto& [id, list] : answers[i]->value()) {
       result[id] = std::move(list);
     }
-    for (sync::BugId id : batch) {
+    answers[i].reset();  // release each answer once merged: peak memory stays one copy
+    for (sync::BugId id : batches[i]) {
       result.try_emplace(id);  // every requested id is a key, even with nothing visible
     }
   }
@@ -295,6 +353,82 @@ sync::Result<std::vector<sync::HistoryEntry>> BugzillaClient::history(sync::BugI
   return get_parsed<std::vector<sync::HistoryEntry>>(
       "/rest/bug/" + std::to_string(bug) + "/history", "history of bug " + std::to_string(bug),
       parse_history);
+}
+
+sync::Result<HistoryMap> BugzillaClient::history_batch(const std::vector<sync::BugId>& ids) {
+  std::string query;
+  for (std::size_t i = 1; i < ids.size(); ++i) {
+    query += (query.empty() ? "" : "&") + std::string("ids=") + std::to_string(ids[i]);
+  }
+  const std::string path = "/rest/bug/" + std::to_string(ids.front()) + "/history";
+  auto answer = get_parsed<HistoryMap>(query.empty() ? path : path + "?" + query, "history",
+                                       parse_history_batch);
+  if (!answer.ok() && is_invisible_bug_error(answer.error())) {
+    if (ids.size() == 1) {  // gone or hidden: nothing visible to report
+      return HistoryMap{{ids.front(), {}}};
+    }
+    // One bug of the batch spoils it for all: ask one at a time to keep the others.
+    HistoryMap merged;
+    for (sync::BugId id : ids) {
+      auto single = history_batch({id});
+      if (!single.ok()) {
+        return single.error();
+      }
+      merged.merge(single.value());
+    }
+    return merged;
+  }
+  return answer;
+}
+
+sync::Result<HistoryMap> BugzillaClient::histories(const std::vector<sync::BugId>& bug_ids) {
+  std::vector<sync::BugId> unique;
+  std::set<sync::BugId> seen;
+  for (sync::BugId id : bug_ids) {
+    if (seen.insert(id).second) {
+      unique.push_back(id);
+    }
+  }
+  // Batched exactly like comments: the first id in the path, each other one as "&ids=<id>" (the
+  // first "&" is really a "?", same length), within BMO's request-target limit.
+  const std::size_t max_batch =
+      static_cast<std::size_t>(std::max(1, m_options.max_bugs_per_comment_request));
+  std::vector<std::vector<sync::BugId>> batches;
+  std::size_t next = 0;
+  while (next < unique.size()) {
+    std::vector<sync::BugId> batch = {unique[next++]};
+    std::size_t length =
+        request_target_length(url("/rest/bug/" + std::to_string(batch.front()) + "/history", ""));
+    while (next < unique.size() && batch.size() < max_batch) {
+      const std::size_t more = 5 + std::to_string(unique[next]).size();
+      if (length + more > m_options.max_request_target) {
+        break;
+      }
+      length += more;
+      batch.push_back(unique[next++]);
+    }
+    batches.push_back(std::move(batch));
+  }
+  std::vector<std::optional<sync::Result<HistoryMap>>> answers(batches.size());
+  http::for_each_bounded(batches.size(), m_http->concurrency(),
+                         [&](std::size_t i) { answers[i].emplace(history_batch(batches[i])); });
+  HistoryMap result;
+  for (std::size_t i = 0; i < batches.size(); ++i) {
+    if (!answers[i]) {
+      return sync::make_error(ErrorKind::internal, "Bugzilla histories: a batch gave no answer");
+    }
+    if (!answers[i]->ok()) {
+      return answers[i]->error();
+    }
+    for (auto& [id, list] : answers[i]->value()) {
+      result[id] = std::move(list);
+    }
+    answers[i].reset();
+    for (sync::BugId id : batches[i]) {
+      result.try_emplace(id);  // every requested id is a key, even with nothing visible
+    }
+  }
+  return result;
 }
 
 sync::Result<sync::CommentId> BugzillaClient::post_comment(sync::BugId bug,

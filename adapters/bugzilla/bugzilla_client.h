@@ -69,6 +69,14 @@ class BugzillaClient : public sync::BugSource {
   // GET /rest/bug/<id>/history. not_found for an unknown bug.
   sync::Result<std::vector<sync::HistoryEntry>> history(sync::BugId bug) override;
 
+  // GET /rest/bug/<first>/history?ids=<id>&ids=<id>... (the REST layer merges path and query ids
+  // as for comments, shared/API.md A.4/A.5), in batches whose request target stays within
+  // max_request_target and max_bugs_per_comment_request. Every requested id is a key of the answer
+  // (an empty list when the bug has no history, or is gone or hidden: such a batch is retried one
+  // bug at a time).
+  sync::Result<std::map<sync::BugId, std::vector<sync::HistoryEntry>>> histories(
+      const std::vector<sync::BugId>& bug_ids) override;
+
   // POST /rest/bug/<id>/comment {"comment": markdown, "is_markdown": true}: 201 -> new id. Never
   // resent once it may have reached the server (transient "outcome unknown" instead). Errors:
   // auth (no or bad key, not allowed), not_found, rejected (empty or over 65,535 characters).
@@ -105,6 +113,8 @@ class BugzillaClient : public sync::BugSource {
   std::string url(const std::string& path, const std::string& query) const;
   sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> comment_batch(
       const std::vector<sync::BugId>& ids, const std::string& common_params);
+  sync::Result<std::map<sync::BugId, std::vector<sync::HistoryEntry>>> history_batch(
+      const std::vector<sync::BugId>& ids);
 
   std::string m_base;  // scheme://host[:port][/prefix], no trailing slash
   std::string m_api_key;

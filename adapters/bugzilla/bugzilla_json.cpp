@@ -8,6 +8,7 @@
 #include <set>
 
 #include "adapters/bugzilla/bugzilla_json_detail.h"
+#include "adapters/bugzilla/bugzilla_json_sax.h"
 
 namespace bzjira::adapters::bugzilla {
 
@@ -212,6 +213,15 @@ sync::Result<sync::Comment> parse_comment(const json& obj, sync::BugId bug_from_
 
 sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> parse_comments(
     const std::string& body) {
+  // One pass straight into sync::Comment for the usual answer; the DOM below for the rest, so that
+  // every malformed answer gets the same error as before.
+  if (auto fast = detail::sax_read(body, detail::SaxShape::comment_answer, bug_id_from_key)) {
+    std::map<sync::BugId, std::vector<sync::Comment>> out;
+    for (auto& [id, list] : fast->comments) {
+      out.emplace(id, std::move(list));
+    }
+    return out;
+  }
   const std::string what = "Bugzilla comment answer";
   auto doc = parse_body(body, what);
   if (!doc) {

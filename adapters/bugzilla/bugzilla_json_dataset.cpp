@@ -5,6 +5,7 @@
 
 #include "adapters/bugzilla/bugzilla_json.h"
 #include "adapters/bugzilla/bugzilla_json_detail.h"
+#include "adapters/bugzilla/bugzilla_json_sax.h"
 
 namespace bzjira::adapters::bugzilla {
 
@@ -53,6 +54,59 @@ void per_bug(const json& doc, const char* member, const std::map<sync::BugId, st
       take(*bug, index.at(*bug), value, where);
     }
   }
+}
+
+// The "bugs" array: one record per bug that parses, the others as problems.
+void read_bugs(const json& bugs, Dataset& ds, std::map<sync::BugId, std::size_t>& index) {
+  for (std::size_t i = 0; i < bugs.size(); ++i) {
+    auto bug = parse_bug(bugs[i]);
+    const std::string where = "bugs[" + std::to_string(i) + "]: ";
+    if (!bug) {
+      ds.problems.push_back(where + bug.error().message + "; skipped");
+    } else if (!index.emplace(bug->id, ds.records.size()).second) {
+      ds.problems.push_back(where + "bug " + std::to_string(bug->id) +
+                            " appears a second time; skipped");
+    } else {
+      ds.records.push_back(sync::BugRecord{std::move(bug.value()), {}, {}});
+    }
+  }
+}
+
+void read_history(const json& doc, Dataset& ds, const std::map<sync::BugId, std::size_t>& index) {
+  per_bug(doc, "history", index, ds.problems,
+          [&](sync::BugId id, std::size_t at, const json& list, const std::string& where) {
+            auto h = parse_history_entries(list, id);
+            if (h) {
+              ds.records[at].history = std::move(h.value());
+            } else {
+              ds.problems.push_back(where + ": " + h.error().message + "; history skipped");
+            }
+          });
+}
+
+// The dataset from the one-pass reader; nullopt when the DOM reader must look (a missing "bugs"
+// array, comments of a bug not in "bugs": it words those problems).
+std::optional<Dataset> from_one_pass(detail::SaxDocument doc) {
+  if (!doc.bugs || !doc.bugs->is_array()) {
+    return std::nullopt;
+  }
+  Dataset ds;
+  std::map<sync::BugId, std::size_t> index;
+  read_bugs(*doc.bugs, ds, index);
+  doc.bugs.reset();
+  for (auto& [id, list] : doc.comments) {
+    const auto at = index.find(id);
+    if (at == index.end()) {
+      return std::nullopt;
+    }
+    ds.records[at->second].comments = std::move(list);  // each id comes once
+  }
+  if (doc.history) {
+    json rest = json::object();
+    rest["history"] = std::move(*doc.history);
+    read_history(rest, ds, index);
+  }
+  return ds;
 }
 
 json flag_to_json(const sync::Flag& f) {
@@ -109,7 +163,33 @@ json history_to_json(const sync::HistoryEntry& h) {
 
 }  // namespace
 
+namespace detail {
+
+std::optional<Dataset> parse_dataset_one_pass(std::string_view text) {
+  try {
+    if (auto fast = sax_read(text, SaxShape::dataset, key_to_bug)) {
+      return from_one_pass(std::move(*fast));
+    }
+  } catch (const std::exception&) {
+    // out of memory on the way: parse_dataset reports what it can
+  }
+  return std::nullopt;
+}
+
+}  // namespace detail
+
 sync::Result<Dataset> parse_dataset(const std::string& text) {
+  try {
+    // One pass straight into the records for the usual file (the comments are nearly all of it);
+    // the DOM below for anything unusual, so every problem keeps its wording.
+    if (auto fast = detail::sax_read(text, detail::SaxShape::dataset, key_to_bug)) {
+      if (auto ds = from_one_pass(std::move(*fast))) {
+        return std::move(*ds);
+      }
+    }
+  } catch (const std::exception&) {
+    // out of memory on the way: the DOM reader below reports what it can
+  }
   auto doc = detail::parse_body(text, "dataset");
   if (!doc) {
     // A file cut short is not a passing network hiccup: report it as what it is.
@@ -123,18 +203,7 @@ sync::Result<Dataset> parse_dataset(const std::string& text) {
     }
     Dataset ds;
     std::map<sync::BugId, std::size_t> index;
-    for (std::size_t i = 0; i < bugs->size(); ++i) {
-      auto bug = parse_bug((*bugs)[i]);
-      const std::string where = "bugs[" + std::to_string(i) + "]: ";
-      if (!bug) {
-        ds.problems.push_back(where + bug.error().message + "; skipped");
-      } else if (!index.emplace(bug->id, ds.records.size()).second) {
-        ds.problems.push_back(where + "bug " + std::to_string(bug->id) +
-                              " appears a second time; skipped");
-      } else {
-        ds.records.push_back(sync::BugRecord{std::move(bug.value()), {}, {}});
-      }
-    }
+    read_bugs(*bugs, ds, index);
     per_bug(*doc, "comments", index, ds.problems,
             [&](sync::BugId id, std::size_t at, const json& list, const std::string& where) {
               for (std::size_t j = 0; j < list.size(); ++j) {
@@ -147,15 +216,7 @@ sync::Result<Dataset> parse_dataset(const std::string& text) {
                 }
               }
             });
-    per_bug(*doc, "history", index, ds.problems,
-            [&](sync::BugId id, std::size_t at, const json& list, const std::string& where) {
-              auto h = parse_history_entries(list, id);
-              if (h) {
-                ds.records[at].history = std::move(h.value());
-              } else {
-                ds.problems.push_back(where + ": " + h.error().message + "; history skipped");
-              }
-            });
+    read_history(*doc, ds, index);
     return ds;
   } catch (const std::exception& e) {
     return make_error(ErrorKind::internal,

@@ -106,21 +106,26 @@ sync::Result<std::vector<sync::BugRecord>> read_bugs_live(sync::BugSource& sourc
   if (!comments) {
     return comments.error();
   }
-  std::size_t done = 0;
+  std::vector<sync::BugId> wanted;
   for (sync::BugRecord& record : records) {
     record.comments = std::move((*comments)[record.bug.id]);
-    const bool wanted =
-        history_for == HistoryFor::every_bug || !sync::is_resolved_status(record.bug.status);
-    if (!wanted) {
-      continue;
+    if (history_for == HistoryFor::every_bug || !sync::is_resolved_status(record.bug.status)) {
+      wanted.push_back(record.bug.id);
     }
-    say("Bugzilla: reading the history of bug " + std::to_string(record.bug.id) + " (" +
-        std::to_string(++done) + ")");
-    auto history = source.history(record.bug.id);
-    if (!history) {
-      return history.error();
+  }
+  if (wanted.empty()) {
+    return records;
+  }
+  // Batched like the comments (a few requests, not one per bug).
+  say("Bugzilla: reading the history of " + std::to_string(wanted.size()) + " bugs");
+  auto histories = source.histories(wanted);
+  if (!histories) {
+    return histories.error();
+  }
+  for (sync::BugRecord& record : records) {
+    if (auto it = histories->find(record.bug.id); it != histories->end()) {
+      record.history = std::move(it->second);
     }
-    record.history = std::move(*history);
   }
   return records;
 }

@@ -49,6 +49,12 @@ Result<std::vector<sync::HistoryEntry>> ObservedBugSource::history(sync::BugId b
   return counted(m_inner.history(bug));
 }
 
+Result<std::map<sync::BugId, std::vector<sync::HistoryEntry>>> ObservedBugSource::histories(
+    const std::vector<sync::BugId>& bug_ids) {
+  m_progress.phase("Bugzilla: reading the history of " + std::to_string(bug_ids.size()) + " bugs");
+  return counted(m_inner.histories(bug_ids));
+}
+
 Result<sync::CommentId> ObservedBugSource::post_comment(sync::BugId bug,
                                                         const std::string& markdown) {
   m_progress.phase("Bugzilla: posting a reply written in Jira to bug " + std::to_string(bug));
@@ -63,9 +69,13 @@ Result<std::string> ObservedBugSource::whoami() { return counted(m_inner.whoami(
 
 // ---------------------------------------------------------------- Jira
 
-Result<std::vector<sync::MirroredIssue>> ObservedTracker::find_mirrored() {
-  m_progress.phase("Jira: searching the mirrored issues");
-  auto found = counted(m_inner.find_mirrored());
+Result<std::vector<sync::MirroredIssue>> ObservedTracker::find_mirrored(
+    std::optional<sync::Seconds> updated_within) {
+  m_progress.phase(updated_within
+                       ? "Jira: searching the mirrored issues updated in the last " +
+                             std::to_string((updated_within->count() + 59) / 60) + " minutes"
+                       : std::string("Jira: searching every mirrored issue"));
+  auto found = counted(m_inner.find_mirrored(updated_within));
   if (found) {
     m_progress.phase("Jira: " + std::to_string(found->size()) + " mirrored issues found");
   }
@@ -105,6 +115,17 @@ Status ObservedTracker::upsert_remote_link(const std::string& key, const sync::R
   return counted(m_inner.upsert_remote_link(key, link));
 }
 
+// One call to the inner tracker, which may send the links concurrently.
+std::vector<Status> ObservedTracker::upsert_remote_links(
+    const std::vector<std::pair<std::string, sync::RemoteLink>>& links) {
+  m_progress.phase("Jira: linking " + std::to_string(links.size()) + " issues to their bugs");
+  auto statuses = m_inner.upsert_remote_links(links);
+  for (const Status& s : statuses) {
+    m_errors += s.ok() ? 0 : 1;
+  }
+  return statuses;
+}
+
 Result<std::vector<sync::IssueComment>> ObservedTracker::comments_since(const std::string& key,
                                                                         sync::Instant since) {
   m_progress.step("Jira: looking for replies on " + key);
@@ -134,6 +155,13 @@ Status ObservedStore::put_mirror(const sync::MirrorEntry& entry) {
 }
 Status ObservedStore::remove_mirror(const std::string& obligation_key) {
   return counted(m_inner.remove_mirror(obligation_key));
+}
+Result<std::vector<sync::MirroredIssue>> ObservedStore::mirror_states() {
+  return counted(m_inner.mirror_states());
+}
+Status ObservedStore::save_mirror_states(const std::vector<sync::MirroredIssue>& issues,
+                                         bool replace_all) {
+  return counted(m_inner.save_mirror_states(issues, replace_all));
 }
 Result<std::int64_t> ObservedStore::record(const sync::JournalEntry& entry) {
   return counted(m_inner.record(entry));

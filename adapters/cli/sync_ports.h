@@ -6,6 +6,8 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sync/ports.h"
 #include "sync/state.h"
@@ -37,6 +39,8 @@ class ObservedBugSource final : public sync::BugSource {
   sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> comments(
       const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since) override;
   sync::Result<std::vector<sync::HistoryEntry>> history(sync::BugId bug) override;
+  sync::Result<std::map<sync::BugId, std::vector<sync::HistoryEntry>>> histories(
+      const std::vector<sync::BugId>& bug_ids) override;
   sync::Result<sync::CommentId> post_comment(sync::BugId bug, const std::string& markdown) override;
   sync::Status clear_flag(sync::BugId bug, sync::FlagId flag) override;
   sync::Result<std::string> whoami() override;
@@ -61,7 +65,8 @@ class ObservedTracker final : public sync::IssueTracker {
   ObservedTracker(sync::IssueTracker& inner, Progress& progress)
       : m_inner(inner), m_progress(progress) {}
 
-  sync::Result<std::vector<sync::MirroredIssue>> find_mirrored() override;
+  sync::Result<std::vector<sync::MirroredIssue>> find_mirrored(
+      std::optional<sync::Seconds> updated_within = std::nullopt) override;
   std::vector<sync::Result<sync::CreatedIssue>> create_issues(
       const std::vector<sync::IssueDraft>& drafts) override;
   sync::Status update_issue(const std::string& key, const sync::IssueUpdate& update) override;
@@ -69,6 +74,8 @@ class ObservedTracker final : public sync::IssueTracker {
   sync::Status transition(const std::string& key, sync::StatusCategory target,
                           const std::optional<std::string>& resolution) override;
   sync::Status upsert_remote_link(const std::string& key, const sync::RemoteLink& link) override;
+  std::vector<sync::Status> upsert_remote_links(
+      const std::vector<std::pair<std::string, sync::RemoteLink>>& links) override;
   sync::Result<std::vector<sync::IssueComment>> comments_since(const std::string& key,
                                                                sync::Instant since) override;
   int request_count() const override { return m_inner.request_count(); }
@@ -99,7 +106,12 @@ class ObservedStore final : public sync::StateStore {
   sync::Result<std::map<std::string, sync::MirrorEntry>> mirrors() override;
   sync::Status put_mirror(const sync::MirrorEntry& entry) override;
   sync::Status remove_mirror(const std::string& obligation_key) override;
+  sync::Result<std::vector<sync::MirroredIssue>> mirror_states() override;
+  sync::Status save_mirror_states(const std::vector<sync::MirroredIssue>& issues,
+                                  bool replace_all) override;
   sync::Result<std::int64_t> record(const sync::JournalEntry& entry) override;
+  sync::Status begin_batch() override { return counted(m_inner.begin_batch()); }
+  sync::Status end_batch() override { return counted(m_inner.end_batch()); }
   sync::Status update(std::int64_t id, sync::JournalState state,
                       const std::string& detail) override;
   sync::Result<std::vector<sync::JournalEntry>> journal(const std::string& run_id) override;

@@ -201,12 +201,23 @@ class CpprestTransport final : public Transport {
       auto pending = http->request(req, cancel.get_token());
       // pplx terminates the process when a task's exception is never observed: this continuation
       // only flags completion and must not throw; `pending` itself is always observed by get().
-      pending.then([progress](const pplx::task<web::http::http_response>&) noexcept {
+      auto flagged = pending.then([progress](const pplx::task<web::http::http_response>&) noexcept {
         try {
           progress->set(&Progress::done);
         } catch (...) {
         }
       });
+      // Every way out waits for that continuation: one still queued when the process exits holds
+      // the request's task graph, which LeakSanitizer reports as leaked (issue 7).
+      struct AwaitFlagged {
+        pplx::task<void>& task;
+        ~AwaitFlagged() {
+          try {
+            task.wait();
+          } catch (...) {
+          }
+        }
+      } await_flagged{flagged};
       // cpprest has one inactivity timer for everything; the connect timeout (DNS, TCP, TLS and
       // writing the headers) is enforced here by cancelling a request that never got written.
       {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -77,6 +78,15 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   sync::Result<Response> send(const Request& request);
+  // Sends independent requests with at most settings.concurrency (1-32; 1 = one after another) in
+  // flight, each exactly as send() would (same retries; a non-idempotent one is still never sent
+  // twice once it may have arrived). One result per request, in the order of `requests`. Not an
+  // error: an empty list. A rate-limit answer (429, a 5xx with Retry-After, or what `extra_retry`
+  // marks) holds back every request of this client, started or retried afterwards, until its wait
+  // has passed, so the workers back off together instead of hammering a limited server.
+  std::vector<sync::Result<Response>> send_all(const std::vector<Request>& requests);
+  // settings.concurrency, at least 1.
+  int concurrency() const;
   Stats stats() const;
   // For tests: replace sleeping (default: really sleep).
   void set_sleep_function(std::function<void(double seconds)> sleep);
@@ -88,6 +98,14 @@ class Client {
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
+
+// Runs task(0) ... task(count - 1), at most `concurrency` of them at a time (the calling thread is
+// one of the workers), and returns when all have finished. For independent work of a service
+// client whose requests go through one Client (which makes them back off together). A task must
+// not throw; if one does anyway, that task stops and the others still run. Order of execution is
+// unspecified; tasks write their results to their own index.
+void for_each_bounded(std::size_t count, int concurrency,
+                      const std::function<void(std::size_t index)>& task);
 
 // The cpprest transport with the mapping's timeouts, User-Agent bzjira/<version>, TLS verification
 // always on (optional CA bundle) and http:// refused for non-loopback hosts unless allowed.

@@ -2,6 +2,7 @@
 // comments and remote links are in jira_client_ops.cpp; self-checks in jira_checks.cpp.
 #include "adapters/jira/jira_client.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <utility>
@@ -162,9 +163,14 @@ void JiraClient::set_sleep_function(std::function<void(double seconds)> sleep) {
   m_impl->http.set_sleep_function(std::move(sleep));
 }
 
-sync::Result<std::vector<sync::MirroredIssue>> JiraClient::find_mirrored() {
+sync::Result<std::vector<sync::MirroredIssue>> JiraClient::find_mirrored(
+    std::optional<sync::Seconds> updated_within) {
   const std::string context = "the search for mirrored issues in " + m_impl->settings.project;
-  json request = {{"jql", mirrored_issues_jql(m_impl->settings.project)},
+  std::optional<long> minutes;
+  if (updated_within) {
+    minutes = std::max<long>(1, static_cast<long>((updated_within->count() + 59) / 60));
+  }
+  json request = {{"jql", mirrored_issues_jql(m_impl->settings.project, minutes)},
                   {"fields", mirrored_field_names(m_impl->settings)},
                   {"maxResults", k_search_page}};
   const bool cloud = m_impl->settings.flavor == sync::JiraFlavor::cloud;
@@ -215,18 +221,27 @@ sync::Result<std::vector<sync::MirroredIssue>> JiraClient::find_mirrored() {
 
 std::vector<sync::Result<sync::CreatedIssue>> JiraClient::create_issues(
     const std::vector<sync::IssueDraft>& drafts) {
-  std::vector<sync::Result<sync::CreatedIssue>> results;
-  results.reserve(drafts.size());
+  // Every chunk's request first, then all of them through send_all (http.concurrency in flight;
+  // each bulk create is still non-idempotent: never sent twice once it may have arrived).
+  std::vector<Impl::Call> calls;
   for (std::size_t first = 0; first < drafts.size(); first += k_bulk_chunk) {
     const std::size_t count = std::min(k_bulk_chunk, drafts.size() - first);
     json updates = json::array();
     for (std::size_t i = first; i < first + count; ++i) {
       updates.push_back({{"fields", draft_fields(drafts[i], m_impl->settings, m_impl->version)}});
     }
+    const json body = {{"issueUpdates", std::move(updates)}};
+    calls.push_back(Impl::Call{"POST", "/issue/bulk", to_body(body), false});
+  }
+  const auto answers = m_impl->send_all(calls);
+  std::vector<sync::Result<sync::CreatedIssue>> results;
+  results.reserve(drafts.size());
+  for (std::size_t chunk = 0; chunk < answers.size(); ++chunk) {
+    const std::size_t first = chunk * k_bulk_chunk;
+    const std::size_t count = std::min(k_bulk_chunk, drafts.size() - first);
+    const auto& answer = answers[chunk];
     const std::string context =
         "the creation of " + std::to_string(count) + " issue(s) in " + m_impl->settings.project;
-    const json body = {{"issueUpdates", std::move(updates)}};
-    auto answer = m_impl->send("POST", "/issue/bulk", to_body(body), false);
     sync::Result<BulkAnswer> bulk = sync::make_error(sync::ErrorKind::internal, "");
     if (!answer.ok()) {
       bulk = answer.error();

@@ -45,8 +45,11 @@ class JiraClient : public sync::IssueTracker {
   // Issues of the mapping's project labelled "bzjira", with summary, status and category,
   // resolution, due date, labels, updated and the deadline field. Cloud: POST search/jql following
   // nextPageToken; Data Center: POST search with startAt until total. Issues created moments ago
-  // may be missing (Cloud's search is eventually consistent): the journal covers them.
-  sync::Result<std::vector<sync::MirroredIssue>> find_mirrored() override;
+  // may be missing (Cloud's search is eventually consistent): the journal covers them. With
+  // `updated_within`, the JQL adds `updated >= "-<N>m"`, N = the period in minutes rounded up (at
+  // least 1).
+  sync::Result<std::vector<sync::MirroredIssue>> find_mirrored(
+      std::optional<sync::Seconds> updated_within = std::nullopt) override;
 
   // POST issue/bulk in chunks of at most 50 (never retried once sent: a lost answer makes every
   // draft of its chunk a transient "outcome unknown" error). Per-element refusals come back as
@@ -73,6 +76,9 @@ class JiraClient : public sync::IssueTracker {
   // POST issue/<key>/remotelink with the link's globalId (Jira updates the link with that id, or
   // creates it). rejected without a request when the globalId is empty or over 255 characters.
   sync::Status upsert_remote_link(const std::string& key, const sync::RemoteLink& link) override;
+  // The links sent concurrently (http.concurrency in flight), one Status per pair, same order.
+  std::vector<sync::Status> upsert_remote_links(
+      const std::vector<std::pair<std::string, sync::RemoteLink>>& links) override;
 
   // GET issue/<key>/comment?orderBy=created, paging with startAt; comments created at or after
   // `since`, oldest first, bodies as plain text.

@@ -3,6 +3,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "adapters/http/http_client.h"
 #include "adapters/jira/jira_client.h"
@@ -34,6 +36,27 @@ struct JiraClient::Impl {
   sync::Result<http::Response> call(const std::string& method, const std::string& path,
                                     const std::string& body, bool idempotent,
                                     const std::string& context);
+
+  // One request of send_all.
+  struct Call {
+    std::string method;
+    std::string path;  // after api_base, already encoded
+    std::string body;
+    bool idempotent = true;
+  };
+
+  // The request send() would make for a call (authorization, Accept, Content-Type).
+  http::Request request_for(const Call& call) const;
+
+  // send() for independent calls, at most settings.http.concurrency in flight (http::Client's
+  // send_all: same retries, writes never sent twice, shared back-off on rate limits). One result
+  // per call, same order. Every call fails with config_error when the configuration is unusable.
+  std::vector<sync::Result<http::Response>> send_all(const std::vector<Call>& calls);
+
+  // JiraClient::upsert_remote_link for many pairs at once, through send_all. One Status per pair,
+  // same order; a pair with an invalid globalId is rejected without a request.
+  std::vector<sync::Status> upsert_remote_links(
+      const std::vector<std::pair<std::string, sync::RemoteLink>>& links);
 
   // "/issue/<key>" with the key percent-encoded.
   static std::string issue_path(const std::string& key);

@@ -54,6 +54,17 @@ std::string describe(const std::vector<TransitionInfo>& list) {
   return out;
 }
 
+// Jira's limit on globalId (shared/API.md B.12); checked before any request is made.
+std::optional<sync::Error> invalid_global_id(const std::string& key, const sync::RemoteLink& link) {
+  if (link.global_id.empty() || count_chars(link.global_id) > 255) {
+    return sync::make_error(sync::ErrorKind::rejected,
+                            "remote link for " + key +
+                                ": the globalId must have 1 to 255 characters (has " +
+                                std::to_string(count_chars(link.global_id)) + ")");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 sync::Status JiraClient::transition(const std::string& key, sync::StatusCategory target,
@@ -118,11 +129,8 @@ sync::Status JiraClient::add_comment(const std::string& key, const sync::RichTex
 }
 
 sync::Status JiraClient::upsert_remote_link(const std::string& key, const sync::RemoteLink& link) {
-  if (link.global_id.empty() || count_chars(link.global_id) > 255) {
-    return sync::make_error(sync::ErrorKind::rejected,
-                            "remote link for " + key +
-                                ": the globalId must have 1 to 255 characters (has " +
-                                std::to_string(count_chars(link.global_id)) + ")");
+  if (auto refused = invalid_global_id(key, link)) {
+    return *refused;
   }
   // Idempotent by globalId: sending it twice updates the same link.
   auto answer = m_impl->call("POST", Impl::issue_path(key) + "/remotelink",
@@ -131,6 +139,70 @@ sync::Status JiraClient::upsert_remote_link(const std::string& key, const sync::
     return answer.error();
   }
   return sync::ok_status();
+}
+
+std::vector<sync::Status> JiraClient::upsert_remote_links(
+    const std::vector<std::pair<std::string, sync::RemoteLink>>& links) {
+  return m_impl->upsert_remote_links(links);
+}
+
+http::Request JiraClient::Impl::request_for(const Call& call) const {
+  http::Request request;
+  request.method = call.method;
+  request.url = api_base + call.path;
+  request.headers = {{"Authorization", authorization}, {"Accept", "application/json"}};
+  if (!call.body.empty()) {
+    request.headers.emplace_back("Content-Type", "application/json");
+  }
+  request.body = call.body;
+  request.idempotent = call.idempotent;
+  return request;
+}
+
+std::vector<sync::Result<http::Response>> JiraClient::Impl::send_all(
+    const std::vector<Call>& calls) {
+  if (config_error) {
+    return std::vector<sync::Result<http::Response>>(calls.size(), *config_error);
+  }
+  std::vector<http::Request> requests;
+  requests.reserve(calls.size());
+  for (const Call& c : calls) {
+    requests.push_back(request_for(c));
+  }
+  return http.send_all(requests);
+}
+
+std::vector<sync::Status> JiraClient::Impl::upsert_remote_links(
+    const std::vector<std::pair<std::string, sync::RemoteLink>>& links) {
+  std::vector<sync::Status> out(links.size(), sync::ok_status());
+  std::vector<Call> calls;
+  std::vector<std::size_t> index_of_call;  // calls[k] is for links[index_of_call[k]]
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    const auto& [key, link] = links[i];
+    if (auto refused = invalid_global_id(key, link)) {
+      out[i] = *refused;
+      continue;
+    }
+    calls.push_back(
+        Call{"POST", issue_path(key) + "/remotelink", to_body(remote_link_body(link)), true});
+    index_of_call.push_back(i);
+  }
+  const auto answers = send_all(calls);
+  for (std::size_t k = 0; k < answers.size(); ++k) {
+    const std::size_t i = index_of_call[k];
+    const std::string context = "the remote link on " + links[i].first;
+    if (!answers[k].ok()) {
+      out[i] = answers[k].error();
+    } else if (answers[k]->status < 200 || answers[k]->status > 299) {
+      out[i] = error_from_answer(answers[k]->status, answers[k]->body, context, credential_hint);
+    } else if (!answers[k]->body.empty() && !json::accept(answers[k]->body)) {
+      // A cut-off answer: call() asks again like upsert_remote_link would (keyed by globalId,
+      // so a second send updates the same link).
+      auto again = call(calls[k].method, calls[k].path, calls[k].body, true, context);
+      out[i] = again.ok() ? sync::ok_status() : sync::Status(again.error());
+    }
+  }
+  return out;
 }
 
 sync::Result<std::vector<sync::IssueComment>> JiraClient::comments_since(const std::string& key,

@@ -2,6 +2,7 @@
 // project key or label can never change the query's structure.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,9 +28,17 @@ inline std::string jql_quote(std::string_view value) {
 }
 
 // The bounded query for find_mirrored: one project, the mirror label, a stable order for paging.
-inline std::string mirrored_issues_jql(std::string_view project_key) {
-  return "project = " + jql_quote(project_key) + " AND labels = " + jql_quote(k_mirror_label) +
-         " ORDER BY key ASC";
+// With `updated_minutes`, only issues updated in the last that many minutes, as a relative date
+// ("-15m") that Jira evaluates on its own clock, whatever the searching user's time zone
+// (shared/API.md B.9, B.13).
+inline std::string mirrored_issues_jql(std::string_view project_key,
+                                       std::optional<long> updated_minutes = std::nullopt) {
+  std::string jql =
+      "project = " + jql_quote(project_key) + " AND labels = " + jql_quote(k_mirror_label);
+  if (updated_minutes) {
+    jql += " AND updated >= " + jql_quote("-" + std::to_string(*updated_minutes) + "m");
+  }
+  return jql + " ORDER BY key ASC";
 }
 
 }  // namespace bzjira::adapters::jira

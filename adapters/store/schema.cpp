@@ -10,7 +10,7 @@ namespace {
 // Migration N takes the database from version N-1 to N. Append only: never edit a released one.
 // Times are integer seconds since the Unix epoch (UTC). Child rows of a bug go with it
 // (ON DELETE CASCADE, foreign keys are switched on per connection).
-constexpr std::array<const char*, 2> k_migrations = {
+constexpr std::array<const char*, 3> k_migrations = {
     // 1: the Bugzilla cache, the watermark, the mirror map and the action journal.
     R"sql(
 CREATE TABLE bugs (
@@ -113,6 +113,23 @@ CREATE TABLE runs (
   summary  TEXT NOT NULL
 );
 CREATE INDEX journal_by_run ON journal(run_id, id);
+)sql",
+    // 3: the last seen state of every mirrored Jira issue, for incremental Jira searches. Labels
+    // are joined with line feeds (Jira labels cannot hold white space); due is YYYY-MM-DD;
+    // category 0 to do, 1 in progress, 2 done.
+    R"sql(
+CREATE TABLE mirror_state (
+  issue_key  TEXT PRIMARY KEY,
+  issue_id   TEXT NOT NULL,
+  summary    TEXT NOT NULL,
+  labels     TEXT NOT NULL,
+  due        TEXT,
+  status     TEXT NOT NULL,
+  category   INTEGER NOT NULL,
+  resolution TEXT NOT NULL,
+  deadline   INTEGER,
+  updated    INTEGER
+);
 )sql",
 };
 

@@ -40,26 +40,57 @@ sync::Error sqlite_error(int code, const std::string& path, const std::string& w
 
 // ---- Statement
 
+Statement::Statement(sqlite3_stmt* stmt, sqlite3* db, std::shared_ptr<StatementCache> cache,
+                     std::string sql)
+    : m_stmt(stmt),
+      m_db(db),
+      m_cache(std::move(cache)),
+      m_path(&m_cache->path),
+      m_sql(std::move(sql)) {}
+
 Statement::Statement(Statement&& other) noexcept
     : m_stmt(std::exchange(other.m_stmt, nullptr)),
       m_db(other.m_db),
+      m_cache(std::move(other.m_cache)),
       m_path(other.m_path),
+      m_sql(std::move(other.m_sql)),
       m_bind_error(other.m_bind_error),
       m_bind_index(other.m_bind_index) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(m_stmt);
+    release();
     m_stmt = std::exchange(other.m_stmt, nullptr);
     m_db = other.m_db;
+    m_cache = std::move(other.m_cache);
     m_path = other.m_path;
+    m_sql = std::move(other.m_sql);
     m_bind_error = other.m_bind_error;
     m_bind_index = other.m_bind_index;
   }
   return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(m_stmt); }
+Statement::~Statement() { release(); }
+
+void Statement::release() {
+  sqlite3_stmt* stmt = std::exchange(m_stmt, nullptr);
+  if (stmt == nullptr) {
+    return;
+  }
+  if (m_cache && m_cache->open) {
+    // Reset so it holds no read snapshot or lock while idle; cleared so no old value leaks into
+    // the next use. Its result code repeats the last step's, already reported.
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    try {
+      m_cache->idle[std::move(m_sql)].push_back(stmt);
+      return;
+    } catch (...) {  // no memory for the cache entry: just finalize
+    }
+  }
+  sqlite3_finalize(stmt);
+}
 
 void Statement::note_bind(int code, int index) {
   if (code != SQLITE_OK && m_bind_error == 0) {
@@ -142,17 +173,18 @@ std::string Statement::text_at(int column) const {
 
 // ---- Db
 
-Db::Db(sqlite3* db, std::string path)
-    : m_db(db), m_path(std::make_unique<std::string>(std::move(path))) {}
+Db::Db(sqlite3* db, std::string path) : m_db(db), m_cache(std::make_shared<StatementCache>()) {
+  m_cache->path = std::move(path);
+}
 
 Db::Db(Db&& other) noexcept
-    : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)) {}
+    : m_db(std::exchange(other.m_db, nullptr)), m_cache(std::move(other.m_cache)) {}
 
 Db& Db::operator=(Db&& other) noexcept {
   if (this != &other) {
     close();
     m_db = std::exchange(other.m_db, nullptr);
-    m_path = std::move(other.m_path);
+    m_cache = std::move(other.m_cache);
   }
   return *this;
 }
@@ -160,6 +192,15 @@ Db& Db::operator=(Db&& other) noexcept {
 Db::~Db() { close(); }
 
 void Db::close() {
+  if (m_cache) {
+    m_cache->open = false;  // statements still in use finalize themselves when they go away
+    for (auto& [sql, list] : m_cache->idle) {
+      for (sqlite3_stmt* stmt : list) {
+        sqlite3_finalize(stmt);
+      }
+    }
+    m_cache->idle.clear();
+  }
   // close_v2 waits for outstanding statements instead of failing with SQLITE_BUSY.
   sqlite3_close_v2(m_db);
   m_db = nullptr;
@@ -184,19 +225,25 @@ sync::Result<Db> Db::open(const std::string& path) {
 }
 
 sync::Result<Statement> Db::prepare(std::string_view sql) {
+  std::string key(sql);
+  if (auto it = m_cache->idle.find(key); it != m_cache->idle.end() && !it->second.empty()) {
+    sqlite3_stmt* stmt = it->second.back();
+    it->second.pop_back();
+    return Statement(stmt, m_db, m_cache, std::move(key));
+  }
   sqlite3_stmt* stmt = nullptr;
   const int code =
       sqlite3_prepare_v2(m_db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (code != SQLITE_OK) {
-    return sqlite_error(code, *m_path, "prepare a statement", m_db);
+    return sqlite_error(code, m_cache->path, "prepare a statement", m_db);
   }
-  return Statement(stmt, m_db, m_path.get());
+  return Statement(stmt, m_db, m_cache, std::move(key));
 }
 
 sync::Status Db::exec(const char* sql, const std::string& what) {
   const int code = sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr);
   if (code != SQLITE_OK) {
-    return sqlite_error(code, *m_path, what, m_db);
+    return sqlite_error(code, m_cache->path, what, m_db);
   }
   return sync::ok_status();
 }
@@ -208,19 +255,27 @@ std::int64_t Db::last_insert_rowid() const { return sqlite3_last_insert_rowid(m_
 // ---- Transaction
 
 sync::Result<Transaction> Transaction::begin(Db& db, bool write) {
-  auto status = db.exec(write ? "BEGIN IMMEDIATE" : "BEGIN", "begin a transaction");
+  // Not in autocommit mode: an outer transaction is open, and SQLite does not nest BEGIN.
+  const bool nested = sqlite3_get_autocommit(db.handle()) == 0;
+  auto status = db.exec(nested  ? "SAVEPOINT bzjira_nested"
+                        : write ? "BEGIN IMMEDIATE"
+                                : "BEGIN",
+                        "begin a transaction");
   if (!status.ok()) {
     return status.error();
   }
-  return Transaction(&db);
+  return Transaction(&db, nested);
 }
 
-Transaction::Transaction(Transaction&& other) noexcept : m_db(std::exchange(other.m_db, nullptr)) {}
+Transaction::Transaction(Transaction&& other) noexcept
+    : m_db(std::exchange(other.m_db, nullptr)), m_nested(other.m_nested) {}
 
 Transaction::~Transaction() {
   if (m_db != nullptr) {
     // Nothing useful to do with a failed rollback here: SQLite rolls back on close anyway.
-    sqlite3_exec(m_db->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_exec(m_db->handle(),
+                 m_nested ? "ROLLBACK TO bzjira_nested; RELEASE bzjira_nested" : "ROLLBACK",
+                 nullptr, nullptr, nullptr);
   }
 }
 
@@ -228,7 +283,7 @@ sync::Status Transaction::commit() {
   if (m_db == nullptr) {
     return sync::make_error(sync::ErrorKind::internal, "commit of a finished transaction");
   }
-  auto status = m_db->exec("COMMIT", "commit a transaction");
+  auto status = m_db->exec(m_nested ? "RELEASE bzjira_nested" : "COMMIT", "commit a transaction");
   if (status.ok()) {
     m_db = nullptr;
   }

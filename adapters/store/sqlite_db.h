@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "sync/result.h"
 #include "sync/time.h"
@@ -25,13 +27,23 @@ namespace bzjira::adapters::store {
 sync::Error sqlite_error(int code, const std::string& path, const std::string& what,
                          sqlite3* db = nullptr);
 
+// A connection's prepared statements not in use, by SQL text, and the database's path. Shared by
+// the Db and its Statements, so a statement that outlives its Db is finalized, not cached.
+struct StatementCache {
+  std::string path;
+  bool open = true;  // false once the Db closed: statements are then finalized
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle;
+};
+
 // One prepared statement. Bind by 1-based index, step, read columns by 0-based index. A bind that
-// fails is remembered and reported by the next step(), so call sites stay linear.
+// fails is remembered and reported by the next step(), so call sites stay linear. When it goes
+// away it is reset, its bindings cleared, and handed back to its Db's cache for the next prepare()
+// of the same SQL (preparing costs more than most of the store's statements take to run).
 class Statement {
  public:
   Statement() = default;
-  Statement(sqlite3_stmt* stmt, sqlite3* db, const std::string* path)
-      : m_stmt(stmt), m_db(db), m_path(path) {}
+  Statement(sqlite3_stmt* stmt, sqlite3* db, std::shared_ptr<StatementCache> cache,
+            std::string sql);
   Statement(Statement&& other) noexcept;
   Statement& operator=(Statement&& other) noexcept;
   Statement(const Statement&) = delete;
@@ -54,10 +66,13 @@ class Statement {
 
  private:
   void note_bind(int code, int index);
+  void release();  // back to the cache (or finalized); leaves m_stmt null
 
   sqlite3_stmt* m_stmt = nullptr;
   sqlite3* m_db = nullptr;
-  const std::string* m_path = nullptr;  // owned by the Db, which outlives its statements
+  std::shared_ptr<StatementCache> m_cache;
+  const std::string* m_path = nullptr;  // m_cache->path
+  std::string m_sql;                    // the cache key
   int m_bind_error = 0;
   int m_bind_index = 0;
 };
@@ -74,7 +89,8 @@ class Db {
   Db& operator=(const Db&) = delete;
   ~Db();
 
-  // `sql` is one statement. Errors: see sqlite_error.
+  // `sql` is one statement, compiled once per connection: a statement of the same text that is no
+  // longer in use is reused (reset, bindings cleared). Errors: see sqlite_error.
   sync::Result<Statement> prepare(std::string_view sql);
   // Runs fixed SQL text (schema, pragmas, BEGIN/COMMIT); possibly several statements.
   sync::Status exec(const char* sql, const std::string& what);
@@ -82,7 +98,7 @@ class Db {
   std::int64_t changes() const;
   std::int64_t last_insert_rowid() const;
   sqlite3* handle() const { return m_db; }
-  const std::string& path() const { return *m_path; }
+  const std::string& path() const { return m_cache->path; }
 
  private:
   Db(sqlite3* db, std::string path);
@@ -90,10 +106,12 @@ class Db {
 
   sqlite3* m_db = nullptr;
   // On the heap so statements can point at it across moves of the Db.
-  std::unique_ptr<std::string> m_path;
+  std::shared_ptr<StatementCache> m_cache;
 };
 
-// BEGIN on construction, ROLLBACK on destruction unless commit() succeeded.
+// BEGIN on construction, ROLLBACK on destruction unless commit() succeeded. Inside a transaction
+// already open on the connection (a caller grouping many writes), it is a SAVEPOINT instead:
+// commit() releases it into the outer transaction, destruction undoes only its own writes.
 class Transaction {
  public:
   // write = true takes the write lock at once (BEGIN IMMEDIATE), so a busy database is detected
@@ -109,8 +127,9 @@ class Transaction {
   sync::Status commit();
 
  private:
-  explicit Transaction(Db* db) : m_db(db) {}
+  Transaction(Db* db, bool nested) : m_db(db), m_nested(nested) {}
   Db* m_db = nullptr;  // null once committed or moved from
+  bool m_nested = false;
 };
 
 // Instants are stored as integer seconds since the Unix epoch (UTC).

@@ -227,6 +227,31 @@ sync::Result<std::int64_t> SqliteStore::record(const sync::JournalEntry& entry) 
   });
 }
 
+sync::Status SqliteStore::begin_batch() {
+  return guarded(path(), "begin a batch of writes", [&]() -> sync::Status {
+    if (m_batch) {
+      return sync::make_error(sync::ErrorKind::internal, "a batch of writes is already open");
+    }
+    auto tx = Transaction::begin(m_db, true);
+    if (!tx.ok()) {
+      return tx.error();
+    }
+    m_batch.emplace(std::move(*tx));
+    return sync::ok_status();
+  });
+}
+
+sync::Status SqliteStore::end_batch() {
+  return guarded(path(), "commit a batch of writes", [&]() -> sync::Status {
+    if (!m_batch) {
+      return sync::ok_status();
+    }
+    auto status = m_batch->commit();
+    m_batch.reset();  // rolls back when the commit failed
+    return status;
+  });
+}
+
 sync::Status SqliteStore::update(std::int64_t id, sync::JournalState state,
                                  const std::string& detail) {
   return guarded(path(), "update a journal entry", [&]() -> sync::Status {

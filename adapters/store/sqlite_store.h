@@ -54,10 +54,18 @@ class SqliteStore final : public sync::StateStore {
   sync::Status put_mirror(const sync::MirrorEntry& entry) override;
   sync::Status remove_mirror(const std::string& obligation_key) override;
 
+  // mirror_states() lists by issue key; save_mirror_states writes in one transaction (states of
+  // issues without a due date keep an empty due).
+  sync::Result<std::vector<sync::MirroredIssue>> mirror_states() override;
+  sync::Status save_mirror_states(const std::vector<sync::MirroredIssue>& issues,
+                                  bool replace_all) override;
+
   // record() ignores entry.id and returns the new one (ids only grow, never reused). update() keeps
   // the entry's time `at`; ErrorKind::not_found when no entry has `id`. journal() lists a run's
   // entries in the order they were recorded; an unknown run gives an empty list.
   sync::Result<std::int64_t> record(const sync::JournalEntry& entry) override;
+  sync::Status begin_batch() override;
+  sync::Status end_batch() override;
   sync::Status update(std::int64_t id, sync::JournalState state,
                       const std::string& detail) override;
   sync::Result<std::vector<sync::JournalEntry>> journal(const std::string& run_id) override;
@@ -77,6 +85,7 @@ class SqliteStore final : public sync::StateStore {
   explicit SqliteStore(Db db) : m_db(std::move(db)) {}
 
   Db m_db;
+  std::optional<Transaction> m_batch;  // open between begin_batch and end_batch
 };
 
 }  // namespace bzjira::adapters::store

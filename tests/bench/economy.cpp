@@ -50,6 +50,15 @@ RequestFloor steady_floor(const ApiLimits& limits) {
   return f;
 }
 
+RequestFloor first_after_writes_floor(long rewritten_issues, const ApiLimits& limits) {
+  RequestFloor f = steady_floor(limits);
+  const long pages = std::max(1L, batches(rewritten_issues, limits.jira_search_page));
+  f.how += " (as steady); bzjira's incremental search also re-reads the " + n(rewritten_issues) +
+           " issues the previous run wrote after its search: expected Bugzilla 2 + Jira " +
+           n(pages) + " search page(s) = " + n(2 + pages);
+  return f;
+}
+
 RequestFloor incremental_floor(long changed_bugs, long new_issues, const ApiLimits& limits) {
   RequestFloor f;
   const long pages = search_pages(changed_bugs, limits);

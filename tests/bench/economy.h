@@ -15,6 +15,7 @@ struct ApiLimits {
   std::size_t url_limit = 8192;  // request target (path + query) BMO's Varnish accepts
   int bug_id_digits = 7;         // bug ids of the benchmark (and of BMO today)
   int jira_bulk_create = 50;     // POST issue/bulk
+  int jira_search_page = 100;    // issues per POST search/jql page when fields are asked for (B.4)
 };
 
 // Requests per system, and how they were counted (one line for people).
@@ -42,6 +43,12 @@ RequestFloor cold_floor(long bugs, long open_bugs, long issues_to_create, const 
 // Steady sync (nothing changed): Bugzilla time and one search page of changes (empty); Jira: one
 // search for issues changed since the last run. 3 requests whatever the size.
 RequestFloor steady_floor(const ApiLimits& limits);
+
+// The first scheduled sync after a run that wrote `rewritten_issues` issues (a cold sync), nothing
+// changed since: the API minimum is the steady one (3), but a search of the issues updated since
+// the previous search (+ a margin for Jira's index lag) also returns the issues that run wrote
+// after its own search, ceil(rewritten / jira_search_page) pages. `how` states both.
+RequestFloor first_after_writes_floor(long rewritten_issues, const ApiLimits& limits);
 
 // Incremental sync after `changed_bugs` bugs each received one comment from someone who is not the
 // CA: time, one page of changes, their new comments in batches (with new_since); Jira: one search

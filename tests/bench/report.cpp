@@ -222,7 +222,7 @@ void print_size(std::ostream& out, const SizeResult& size) {
     names.push_back(f.name);
   }
   char line[512];
-  std::snprintf(line, sizeof line, "%-17s %6s %6s %6s %6s %6s %9s %9s %8s %8s %8s %8s\n",
+  std::snprintf(line, sizeof line, "%-21s %6s %6s %6s %6s %6s %9s %9s %8s %8s %8s %8s\n",
                 "scenario", "bz", "jira", "total", "min", "ratio", "sent KiB", "recv KiB", "wall s",
                 "cpu s", "rss MB", "sim cpu");
   out << line;
@@ -237,7 +237,7 @@ void print_size(std::ostream& out, const SizeResult& size) {
     }
     const ScenarioFigures m = median_figures(runs);
     std::snprintf(
-        line, sizeof line, "%-17s %6ld %6ld %6ld %6ld %6s %9s %9s %8.2f %8.2f %8.1f %8.2f\n",
+        line, sizeof line, "%-21s %6ld %6ld %6ld %6ld %6s %9s %9s %8.2f %8.2f %8.1f %8.2f\n",
         name.c_str(), m.bugzilla.total, m.jira.total, m.requests(), m.floor.total(),
         m.floor.total() == 0 ? "-" : fixed(m.ratio(), 2).c_str(),
         kib(m.bugzilla_bytes.to_server + m.jira_bytes.to_server).c_str(),

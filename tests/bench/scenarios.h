@@ -1,8 +1,10 @@
-// The benchmark's scenarios against one simulator instance: cold sync, steady sync, incremental
-// sync (1% of the bugs get a comment from root-program staff), and the audit of everything (from
-// the dataset file and live). Each runs the real `bzjira` as a child and collects every figure.
+// The benchmark's scenarios against one simulator instance: cold sync, the first scheduled sync
+// after it, steady sync, incremental sync (1% of the bugs get a comment from root-program staff),
+// and the audit of everything (from the dataset file and live). Each runs the real `bzjira` as a
+// child and collects every figure.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,7 +24,8 @@ struct BenchPaths {
 };
 
 struct ScenarioFigures {
-  std::string name;     // cold_sync, steady_sync, incremental_sync, audit_file, audit_live
+  std::string name;  // cold_sync, first_sync_after_cold, steady_sync, incremental_sync, audit_file,
+                     // audit_live
   std::string command;  // what was run (secrets are in the environment, never here)
   ChildUsage usage;
   RouteCounts bugzilla, jira;                        // the simulators' own counts
@@ -46,15 +49,26 @@ struct ScenarioFigures {
 // Bugs changed by the incremental scenario: 1% of them, at least one.
 long changed_bug_count(long bugs);
 
-// One simulator with the dataset, fresh Jira and a fresh state file; scenarios in order (cold
-// first). Throws std::runtime_error when the simulator or bzjira cannot be run at all; a bzjira
-// that fails is reported in the figures (exit code, notes), not thrown.
+// How far both simulator clocks move before each sync after the cold one: a deployment runs
+// `bzjira sync` every 10 minutes, so each scheduled run comes a little more than one interval
+// after the previous one (further than the 10-minute k_jira_search_margin, so the run after next
+// no longer sees a run's own writes).
+inline constexpr std::chrono::seconds k_bench_run_interval{11 * 60};
+
+// One simulator with the dataset, fresh Jira and a fresh state file; scenarios in order: cold,
+// first_sync_after_cold, steady, incremental (each of the last three k_bench_run_interval after
+// the previous sync on both simulator clocks), then the audits. Throws std::runtime_error when the
+// simulator or bzjira cannot be run at all; a bzjira that fails is reported in the figures (exit
+// code, notes), not thrown.
 class BenchSession {
  public:
   BenchSession(BenchPaths paths, DatasetFacts facts, std::string dataset_path);
   ~BenchSession();
 
   ScenarioFigures cold_sync();
+  // Re-reads the issues cold_sync wrote after its own search (they were updated within this run's
+  // search window); nothing else changed.
+  ScenarioFigures first_sync_after_cold();
   ScenarioFigures steady_sync();
   ScenarioFigures incremental_sync();
   ScenarioFigures audit_file();

@@ -1,6 +1,8 @@
 #include "tests/bench/sim_harness.h"
 
 #include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -119,6 +121,27 @@ std::string SimHarness::bugzilla_clock() {
     throw std::runtime_error("simulator clock answer is not {\"now\": ...}");
   }
   return clock["now"].get<std::string>();
+}
+
+void SimHarness::advance_clocks(std::chrono::seconds by) {
+  const std::string now = bugzilla_clock();
+  std::tm tm{};
+  char zone = 0;
+  // The simulator writes "YYYY-MM-DDTHH:MM:SSZ".
+  if (std::sscanf(now.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &zone) != 7 ||
+      zone != 'Z') {
+    throw std::runtime_error("simulator clock '" + now + "' is not YYYY-MM-DDTHH:MM:SSZ");
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  const std::time_t moved = ::timegm(&tm) + static_cast<std::time_t>(by.count());
+  std::tm out{};
+  ::gmtime_r(&moved, &out);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &out);
+  call(m_bugzilla_port, "POST", "/__sim/clock", Json{{"now", text}}.dump());
+  call(m_jira_port, "POST", "/__sim/clock", Json{{"advance_seconds", by.count()}}.dump());
 }
 
 void SimHarness::add_comments(const std::vector<NewComment>& comments) {

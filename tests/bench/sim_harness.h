@@ -2,6 +2,7 @@
 // half and a client for the simulators' control endpoints (/__sim/..., never counted by them).
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -55,6 +56,10 @@ class SimHarness {
   void reset_counters();
   // The Bugzilla half's clock now (RFC3339).
   std::string bugzilla_clock();
+  // Moves both halves' clocks forward by `by` (whole seconds): Bugzilla's through POST
+  // /__sim/clock {"now"}, Jira's through POST /__sim/clock {"advance_seconds"}. Both keep running
+  // with real time afterwards, so the gap between them stays what it was.
+  void advance_clocks(std::chrono::seconds by);
   // Adds comments through POST /__sim/comments (stamped with the simulator's clock). Each item is
   // {bug id, author login, text}.
   struct NewComment {

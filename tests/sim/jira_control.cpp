@@ -1,7 +1,9 @@
 // The Jira simulator's /__sim endpoints that read or change data: the issue dump and the
 // actions a Jira user would take by hand (comment, close, change status), plus workflow and
-// permission switches. Documented in jira_sim.h.
+// permission switches and the clock. Documented in jira_sim.h.
 #include "tests/sim/jira_service.h"
+
+#include <cstdint>
 
 namespace bzjira::sim::jirasim {
 namespace {
@@ -9,6 +11,28 @@ namespace {
 Answer bad(const std::string& message) { return json_answer(400, Json{{"error", message}}); }
 
 }  // namespace
+
+Answer control_clock(const std::string& method, const std::string& body_text) {
+  if (method != "GET" && method != "POST") {
+    return json_answer(405, Json{{"error", "GET or POST /__sim/clock"}});
+  }
+  if (method == "POST") {
+    // Forward only, and bounded: Jira's clock never goes back, and a huge offset would overflow.
+    constexpr std::int64_t k_max_advance = 10LL * 366 * 86400;
+    const Json body = Json::parse(body_text.empty() ? "{}" : body_text, nullptr, false);
+    const Json advance = body.is_object() ? body.value("advance_seconds", Json()) : Json();
+    if (!advance.is_number_integer() || advance.get<std::int64_t>() < 0 ||
+        advance.get<std::int64_t>() > k_max_advance) {
+      return bad("expected {\"advance_seconds\": an integer from 0 to " +
+                 std::to_string(k_max_advance) + "}");
+    }
+    set_wall_clock_offset(wall_clock_offset() + std::chrono::seconds{advance.get<std::int64_t>()});
+  }
+  return json_answer(
+      200, Json{{"now", format_jira_time(wall_now())},
+                {"offset_seconds",
+                 std::chrono::duration_cast<std::chrono::seconds>(wall_clock_offset()).count()}});
+}
 
 Answer Service::dump_issues() {
   std::lock_guard<std::mutex> lock(m_mu);

@@ -1,7 +1,9 @@
 // The Jira simulator's routing and shared helpers (time formats, users, error answers).
 #include "tests/sim/jira_service.h"
 
+#include <atomic>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <functional>
 
@@ -24,8 +26,24 @@ Answer error_answer(int status, std::vector<std::string> messages, Json errors) 
   return json_answer(status, Json{{"errorMessages", std::move(messages)}, {"errors", errors}});
 }
 
+namespace {
+
+// Milliseconds added to the system clock; an atomic because every request thread reads it.
+std::atomic<std::int64_t> g_wall_offset_ms{0};
+
+}  // namespace
+
 WallTime wall_now() {
-  return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()) +
+         wall_clock_offset();
+}
+
+std::chrono::milliseconds wall_clock_offset() {
+  return std::chrono::milliseconds{g_wall_offset_ms.load()};
+}
+
+void set_wall_clock_offset(std::chrono::milliseconds offset) {
+  g_wall_offset_ms.store(offset.count());
 }
 
 std::string format_jira_time(WallTime t) {

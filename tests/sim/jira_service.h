@@ -44,7 +44,16 @@ Answer json_answer(int status, const Json& body);
 // {"errorMessages": [messages...], "errors": {field: message}}.
 Answer error_answer(int status, std::vector<std::string> messages, Json errors = Json::object());
 
+// Jira's clock: the system clock plus an offset, whole milliseconds, UTC. The offset is 0 unless
+// set (POST /__sim/clock {"advance_seconds": N}); it is process-wide, shared by every simulator
+// instance in the process, so a test that moves it puts it back.
 WallTime wall_now();
+std::chrono::milliseconds wall_clock_offset();
+void set_wall_clock_offset(std::chrono::milliseconds offset);
+// GET or POST /__sim/clock (jira_control.cpp): {"now", "offset_seconds"}; POST
+// {"advance_seconds": N} (an integer, 0 to ten years) moves the clock forward first. 400 on a bad
+// body.
+Answer control_clock(const std::string& method, const std::string& body_text);
 std::string format_jira_time(WallTime t);                          // "2026-10-07T12:00:00.000+0000"
 std::optional<WallTime> parse_jira_time(const std::string& text);  // also "Z", "+hh:mm", no ms
 bool valid_date(const std::string& text);                          // exactly a real YYYY-MM-DD

@@ -351,6 +351,9 @@ Answer JiraSim::Impl::control(const std::string& method, const std::string& path
   if (method == "POST" && path == "/__sim/permissions") {
     return service.control_permissions(body);
   }
+  if (path == "/__sim/clock") {
+    return jirasim::control_clock(method, body);
+  }
   return json_answer(404, Json{{"error", "no control endpoint " + method + " " + path}});
 }
 

@@ -49,7 +49,9 @@ struct JiraSimOptions {
 //   POST /__sim/issues/<key>/status {"status": "To Do" | "In Progress" | "Done", "resolution"},
 //   POST /__sim/workflow {"resolution_screen": false}  (Done then has no screen and resolves
 //                                                       "Done" by itself, like team-managed),
-//   POST /__sim/permissions {"deny": ["LINK_ISSUES", ...]}.
+//   POST /__sim/permissions {"deny": ["LINK_ISSUES", ...]},
+//   GET /__sim/clock, POST /__sim/clock {"advance_seconds": 660}  (moves Jira's clock forward:
+//     `created`, `updated` and relative JQL dates such as "-5m" follow it; process-wide).
 class JiraSim {
  public:
   // Throws std::invalid_argument on a bad flavor or users string (simulator only).

@@ -170,6 +170,23 @@ class FakeBugSource final : public BugSource {
     return it->second.history;
   }
 
+  Result<std::map<BugId, std::vector<HistoryEntry>>> histories(
+      const std::vector<BugId>& bug_ids) override {
+    ++requests;
+    history_batches.push_back(bug_ids);
+    if (auto e = faults.take("histories")) {
+      return *e;
+    }
+    std::map<BugId, std::vector<HistoryEntry>> out;
+    for (BugId id : bug_ids) {
+      auto& list = out[id];
+      if (auto it = server.find(id); it != server.end()) {
+        list = it->second.history;
+      }
+    }
+    return out;
+  }
+
   Result<CommentId> post_comment(BugId bug, const std::string& markdown) override {
     ++requests;
     if (auto e = faults.take("post_comment")) {
@@ -217,6 +234,7 @@ class FakeBugSource final : public BugSource {
   };
   std::vector<CommentCall> comment_calls;
   int history_calls = 0;
+  std::vector<std::vector<BugId>> history_batches;  // ids of each histories() call
   std::vector<FlagId> cleared;
 
  private:
@@ -246,6 +264,7 @@ class FakeIssueTracker final : public IssueTracker {
   std::function<void()> after_create;  // runs after Jira created the issues (e.g. throws)
   std::function<std::optional<Error>(const IssueDraft&)> reject_draft;  // per-draft refusal
   int create_calls = 0;
+  std::vector<std::optional<Seconds>> searches;  // updated_within of each find_mirrored call
 
   FakeIssue& at(const std::string& key) { return issues.at(key); }
 
@@ -255,11 +274,13 @@ class FakeIssueTracker final : public IssueTracker {
     i.category = StatusCategory::done;
     i.status = "Done";
     i.resolution = resolution;
+    i.updated = clock;
   }
 
   void add_human_comment(const std::string& key, const std::string& body, Instant when) {
     issues.at(key).comments.push_back(
         IssueComment{"c" + std::to_string(m_next_comment++), "Alice", body, when});
+    issues.at(key).issue.updated = std::max(when, clock);
   }
 
   // Issues not done, by key.
@@ -291,14 +312,25 @@ class FakeIssueTracker final : public IssueTracker {
     return n;
   }
 
-  Result<std::vector<MirroredIssue>> find_mirrored() override {
+  // Like Jira: `updated_within` counts whole minutes back from the tracker's clock; an issue with
+  // no `updated` (set up by hand) is found only by a full search.
+  Result<std::vector<MirroredIssue>> find_mirrored(
+      std::optional<Seconds> updated_within = std::nullopt) override {
     ++requests;
+    searches.push_back(updated_within);
     if (auto e = faults.take("find_mirrored")) {
       return *e;
+    }
+    std::optional<Instant> from;
+    if (updated_within) {
+      from = clock - Seconds{(updated_within->count() + 59) / 60 * 60};
     }
     std::vector<MirroredIssue> out;
     for (const std::string& key : order) {
       FakeIssue& fi = issues.at(key);
+      if (from && (!fi.issue.updated || *fi.issue.updated < *from)) {
+        continue;
+      }
       if (fi.hidden_searches > 0) {
         --fi.hidden_searches;
         continue;
@@ -337,6 +369,7 @@ class FakeIssueTracker final : public IssueTracker {
       fi.issue.due = d.due;
       fi.issue.deadline = d.deadline;
       fi.issue.status = "To Do";
+      fi.issue.updated = clock;
       fi.description = d.description;
       fi.hidden_searches = search_lag;
       order.push_back(fi.issue.key);
@@ -427,6 +460,7 @@ class FakeIssueTracker final : public IssueTracker {
       return make_error(ErrorKind::not_found, "no issue " + key);
     }
     ++writes;
+    issues.at(key).issue.updated = clock;  // every change, comments and links too (API.md B.4)
     return std::nullopt;
   }
 

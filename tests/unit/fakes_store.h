@@ -47,6 +47,7 @@ class FakeStateStore final : public StateStore {
   std::map<BugId, BugRecord> bugs;
   std::optional<Instant> mark;
   std::map<std::string, MirrorEntry> mirror_map;
+  std::map<std::string, MirroredIssue> mirror_state;  // by issue key
   std::vector<JournalEntry> entries;
   std::map<std::string, ReplyRecord> reply_map;
   std::map<std::string, std::string> meta;
@@ -104,6 +105,28 @@ class FakeStateStore final : public StateStore {
       return *e;
     }
     mirror_map.erase(key);
+    return ok_status();
+  }
+  Result<std::vector<MirroredIssue>> mirror_states() override {
+    if (auto e = faults.take("mirror_states")) {
+      return *e;
+    }
+    std::vector<MirroredIssue> out;
+    for (const auto& [key, issue] : mirror_state) {
+      out.push_back(issue);
+    }
+    return out;
+  }
+  Status save_mirror_states(const std::vector<MirroredIssue>& issues, bool replace_all) override {
+    if (auto e = write("save_mirror_states")) {
+      return *e;
+    }
+    if (replace_all) {
+      mirror_state.clear();
+    }
+    for (const MirroredIssue& issue : issues) {
+      mirror_state[issue.key] = issue;
+    }
     return ok_status();
   }
   Result<std::int64_t> record(const JournalEntry& entry) override {

@@ -57,17 +57,26 @@ TEST_CASE("a second run with nothing changed sends three requests and writes not
     w.bugzilla.add_comment(102, "ca@ca.example", "Status: on track.", w.now - Seconds{120});
   }
   REQUIRE(w.run().exit_code == 0);
+  // The next run's Jira search still shows the issues the first run created (updated within its
+  // window of 15 + 10 minutes); the one after that finds nothing new.
+  w.advance(Seconds{900});
+  REQUIRE(w.run().execution.lines.empty());
   w.advance(Seconds{900});
   w.reset_counters();
+  w.jira.searches.clear();
   const RunReport r = w.run();
   CHECK(r.exit_code == 0);
   CHECK(r.bugzilla_requests == 2);  // time, search
   CHECK(r.jira_requests == 1);      // search
   CHECK(w.bugzilla.requests + w.jira.requests == 3);
+  // Only the issues updated in the 15 minutes since the previous search, plus the 10-minute margin.
+  REQUIRE(w.jira.searches.size() == 1);
+  CHECK(w.jira.searches[0] == std::optional<Seconds>(Seconds{1500}));
   CHECK(w.jira.writes == 0);
   CHECK(w.bugzilla.writes == 0);
-  // The store only logs the run.
-  CHECK(w.store.writes_by == std::map<std::string, int>{{"record_run", 1}});
+  // The store logs the run and moves the Jira search mark; nothing else.
+  CHECK(w.store.writes_by == std::map<std::string, int>{{"record_run", 1}, {"set_meta", 1}});
+  CHECK(w.store.meta.at("jira_last_search") == "2025-03-25T00:30:00Z");
   CHECK(r.execution.lines.empty());
 }
 
@@ -96,12 +105,13 @@ TEST_CASE("a CA reply closes exactly the issues it satisfies", "[core][run]") {
   CHECK(w.issue("bzu-102-5003").comments.empty());
   // The new update window: the reply at 03-26T10:00Z + 7 days, due 04-01.
   CHECK(w.issue("bzu-101-5005").issue.due == ymd(2025, 4, 1));
-  // Bugzilla: time, search, and the new comments of the one changed bug.
+  // Bugzilla: time, search, and the comments of the bugs in one batch. More than a day after the
+  // first run, this is the daily full search: every bug's comments are read whole (no new_since),
+  // so a comment hidden without a change to its bug leaves the cache.
   CHECK(r.bugzilla_requests == 3);
   REQUIRE(w.bugzilla.comment_calls.size() == 2);
-  CHECK(w.bugzilla.comment_calls[1].ids == std::vector<BugId>{101});
-  REQUIRE(w.bugzilla.comment_calls[1].new_since.has_value());
-  CHECK(*w.bugzilla.comment_calls[1].new_since == at("2025-03-24T23:55:00Z"));
+  CHECK(w.bugzilla.comment_calls[1].ids == std::vector<BugId>{101, 102});
+  CHECK_FALSE(w.bugzilla.comment_calls[1].new_since.has_value());
 }
 
 TEST_CASE("a new question opens a new issue and leaves the others alone", "[core][run]") {
@@ -169,7 +179,7 @@ TEST_CASE("a resolved bug closes all its issues with that reason", "[core][run]"
     w.bugzilla.resolve(101, "FIXED", w.now);
     w.bugzilla.server.at(101).bug.last_resolved.reset();
   }
-  const int history_before = w.bugzilla.history_calls;
+  const std::size_t history_before = w.bugzilla.history_batches.size();
   w.advance(Seconds{900});
   const RunReport r = w.run();
   CHECK(r.execution.closed == 2);
@@ -180,7 +190,12 @@ TEST_CASE("a resolved bug closes all its issues with that reason", "[core][run]"
   }
   CHECK(w.issue("bzu-102-5003").issue.category == StatusCategory::todo);
   const bool had_last_resolved = w.bugzilla.server.at(101).bug.last_resolved.has_value();
-  CHECK(w.bugzilla.history_calls - history_before == (had_last_resolved ? 0 : 1));
+  // One batched history read, for that bug only, when the bug does not date its resolution.
+  REQUIRE(w.bugzilla.history_batches.size() - history_before == (had_last_resolved ? 0u : 1u));
+  if (!had_last_resolved) {
+    CHECK(w.bugzilla.history_batches.back() == std::vector<BugId>{101});
+  }
+  CHECK(w.bugzilla.history_calls == 0);  // never one request per bug
 }
 
 TEST_CASE("a bug that leaves the scope gets its issues closed", "[core][run]") {
@@ -214,13 +229,14 @@ TEST_CASE("a cleared needinfo flag is dated from the history and closes its issu
   // 1742817600 is 2025-03-24T12:00:00Z: needinfo keys name the second of the request.
   const std::string key = w.issue("bzn-102-h1742817600").issue.key;
   CHECK(w.jira.at(key).issue.summary == "Bug 102: reply due 2025-03-30 — needinfo from ben");
-  CHECK(w.bugzilla.history_calls == 0);
+  CHECK(w.bugzilla.history_batches.empty());
 
   w.advance(Seconds{3600});
   REQUIRE(w.bugzilla.clear_flag(102, 71).ok());
   w.advance(Seconds{900});
   const RunReport r = w.run();
-  CHECK(w.bugzilla.history_calls == 1);
+  REQUIRE(w.bugzilla.history_batches.size() == 1);
+  CHECK(w.bugzilla.history_batches[0] == std::vector<BugId>{102});
   CHECK(r.execution.closed == 1);
   CHECK(w.jira.at(key).issue.category == StatusCategory::done);
   // The cleared flag's window keeps its key, so its issue closes as answered by the clearing,
