@@ -50,6 +50,10 @@ class Executor {
   // Forgets the comment marks of earlier runs whose action was not planned again.
   void wrap_up();
   void creates(const std::vector<const Action*>& actions);
+  // Whether `a` is a reply an earlier run already tried to post (it is recorded before the post;
+  // it may be on Bugzilla, with or without its Jira note): finishing it is recovery, done before
+  // this run's own actions.
+  bool posted_earlier(const Action& a);
   void apply(const Action& a);
   ExecutionReport take() { return std::move(m_report); }
 
@@ -182,8 +186,10 @@ Status Executor::comment_once(const std::string& step, const std::string& key,
                               const RichText& body) {
   m_steps.insert(step);
   if (auto earlier = m_trail.pending_comment(step)) {
+    // The earlier attempt's text is what may have landed; this run's may read differently (a
+    // reply note names the comment number only when it is known).
     auto landed =
-        comment_landed(m_tracker, key, comment_fingerprint(body), earlier->at - k_trail_lookback);
+        comment_landed(m_tracker, key, earlier->fingerprint, earlier->at - k_trail_lookback);
     if (!landed) {
       return landed.error();
     }
@@ -318,6 +324,20 @@ void Executor::creates(const std::vector<const Action*>& actions) {
   if (m_trail_loaded) {
     (void)m_trail.end_links(settled_marks);
   }
+}
+
+bool Executor::posted_earlier(const Action& a) {
+  if (a.type != ActionType::post_reply) {
+    return false;
+  }
+  if (!m_replies) {
+    auto loaded = m_store.replies();
+    if (!loaded) {
+      return false;  // post_reply reports the error
+    }
+    m_replies = std::move(*loaded);
+  }
+  return m_replies->count(a.jira_comment_id) != 0;  // recorded before an earlier post
 }
 
 void Executor::apply(const Action& a) {
@@ -571,8 +591,18 @@ ExecutionReport execute(const Plan& plan, IssueTracker& tracker, BugSource& bugs
     }
   }
   executor.creates(creates);
+  // What an earlier run left half done comes first: a reply it posted gets its Jira note before
+  // this run closes the issue the reply answered, as in a run that never died.
+  std::vector<const Action*> rest;
   for (const Action& a : plan.actions) {
-    executor.apply(a);
+    if (executor.posted_earlier(a)) {
+      executor.apply(a);
+    } else {
+      rest.push_back(&a);
+    }
+  }
+  for (const Action* a : rest) {
+    executor.apply(*a);
   }
   executor.wrap_up();
   return executor.take();
