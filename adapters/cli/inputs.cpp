@@ -23,7 +23,10 @@ using sync::make_error;
 namespace {
 
 // The dataset read from the file's mapped pages; nullopt when it cannot be mapped or is not of
-// the usual shape (load_dataset then reads it as text).
+// the usual shape (load_dataset then reads it as text). Mapped rather than read into memory: no
+// zeroed 58 MB buffer and no copy (about 0.02 s of 0.5 s for 1000 bugs x 50 comments). The cost:
+// a file truncated in place by another process while it is parsed ends this one with SIGBUS
+// (`bzjira snapshot` output replaced by rename is safe: the mapped inode stays whole).
 std::optional<bugzilla::Dataset> map_and_parse_dataset(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
