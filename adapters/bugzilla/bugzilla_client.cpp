@@ -264,23 +264,57 @@ sync::Result<std::vector<sync::Bug>> BugzillaClient::search_bugs(
                                                    " pages; the server seems to ignore offset");
 }
 
-sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> BugzillaClient::comment_batch(
-    const std::vector<sync::BugId>& ids, const std::string& common_params) {
-  std::string query = common_params;
+std::vector<std::vector<sync::BugId>> BugzillaClient::id_batches(
+    const std::vector<sync::BugId>& bug_ids, const std::string& resource,
+    const std::string& params) const {
+  std::vector<sync::BugId> unique;
+  std::set<sync::BugId> seen;
+  for (sync::BugId id : bug_ids) {
+    if (seen.insert(id).second) {
+      unique.push_back(id);
+    }
+  }
+  const std::size_t max_batch =
+      static_cast<std::size_t>(std::max(1, m_options.max_bugs_per_comment_request));
+  std::vector<std::vector<sync::BugId>> batches;
+  std::size_t next = 0;
+  while (next < unique.size()) {
+    // The first id goes in the path, the others as "&ids=<id>" (5 bytes plus the digits each; a
+    // first "&" is really a "?", same length). The common params count against the limit too.
+    std::vector<sync::BugId> batch = {unique[next++]};
+    std::size_t length = request_target_length(
+        url("/rest/bug/" + std::to_string(batch.front()) + "/" + resource, params));
+    while (next < unique.size() && batch.size() < max_batch) {
+      const std::size_t more = 5 + std::to_string(unique[next]).size();
+      if (length + more > m_options.max_request_target) {
+        break;
+      }
+      length += more;
+      batch.push_back(unique[next++]);
+    }
+    batches.push_back(std::move(batch));
+  }
+  return batches;
+}
+
+template <typename Map, typename Parse>
+sync::Result<Map> BugzillaClient::batch_read(const std::vector<sync::BugId>& ids,
+                                             const std::string& resource, const std::string& params,
+                                             const std::string& what, Parse parse) {
+  std::string query = params;
   for (std::size_t i = 1; i < ids.size(); ++i) {
     query += (query.empty() ? "" : "&") + std::string("ids=") + std::to_string(ids[i]);
   }
-  const std::string path = "/rest/bug/" + std::to_string(ids.front()) + "/comment";
-  auto answer = get_parsed<std::map<sync::BugId, std::vector<sync::Comment>>>(
-      query.empty() ? path : path + "?" + query, "comments", parse_comments);
+  const std::string path = "/rest/bug/" + std::to_string(ids.front()) + "/" + resource;
+  auto answer = get_parsed<Map>(query.empty() ? path : path + "?" + query, what, parse);
   if (!answer.ok() && is_invisible_bug_error(answer.error())) {
     if (ids.size() == 1) {  // gone or hidden: nothing visible to report
-      return std::map<sync::BugId, std::vector<sync::Comment>>{{ids.front(), {}}};
+      return Map{{ids.front(), {}}};
     }
     // One bug of the batch spoils it for all: ask one at a time to keep the others.
-    std::map<sync::BugId, std::vector<sync::Comment>> merged;
+    Map merged;
     for (sync::BugId id : ids) {
-      auto single = comment_batch({id}, common_params);
+      auto single = batch_read<Map>({id}, resource, params, what, parse);
       if (!single.ok()) {
         return single.error();
       }
@@ -291,49 +325,22 @@ sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> BugzillaClient::
   return answer;
 }
 
-sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> BugzillaClient::comments(
-    const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since) {
-  std::map<sync::BugId, std::vector<sync::Comment>> result;
-  std::vector<sync::BugId> unique;
-  std::set<sync::BugId> seen;
-  for (sync::BugId id : bug_ids) {
-    if (seen.insert(id).second) {
-      unique.push_back(id);
-    }
-  }
-  // Every batch carries these; they count against the URL limit like the ids.
-  std::string common_params = std::string("include_fields=") + k_comment_fields;
-  if (new_since) {
-    add_param(common_params, "new_since", sync::format_rfc3339(*new_since));
-  }
-  std::vector<std::vector<sync::BugId>> batches;
-  std::size_t next = 0;
-  while (next < unique.size()) {
-    // The first id goes in the path, the others as "&ids=<id>" (5 bytes plus the digits each).
-    std::vector<sync::BugId> batch = {unique[next++]};
-    std::size_t length = request_target_length(
-        url("/rest/bug/" + std::to_string(batch.front()) + "/comment", common_params));
-    while (next < unique.size() && batch.size() < static_cast<std::size_t>(std::max(
-                                                      1, m_options.max_bugs_per_comment_request))) {
-      const std::size_t more = 5 + std::to_string(unique[next]).size();
-      if (length + more > m_options.max_request_target) {
-        break;
-      }
-      length += more;
-      batch.push_back(unique[next++]);
-    }
-    batches.push_back(std::move(batch));
-  }
+template <typename Map, typename Parse>
+sync::Result<Map> BugzillaClient::batched_read(const std::vector<sync::BugId>& bug_ids,
+                                               const std::string& resource,
+                                               const std::string& params, const std::string& what,
+                                               Parse parse) {
+  const std::vector<std::vector<sync::BugId>> batches = id_batches(bug_ids, resource, params);
   // The batches are independent reads: up to http.concurrency of them in flight (they share the
   // client, so a rate-limit answer holds them all back).
-  using Answer = sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>>;
-  std::vector<std::optional<Answer>> answers(batches.size());
+  std::vector<std::optional<sync::Result<Map>>> answers(batches.size());
   http::for_each_bounded(batches.size(), m_http->concurrency(), [&](std::size_t i) {
-    answers[i].emplace(comment_batch(batches[i], common_params));
+    answers[i].emplace(batch_read<Map>(batches[i], resource, params, what, parse));
   });
+  Map result;
   for (std::size_t i = 0; i < batches.size(); ++i) {
     if (!answers[i]) {
-      return sync::make_error(ErrorKind::internal, "Bugzilla comments: a batch gave no answer");
+      return sync::make_error(ErrorKind::internal, "Bugzilla " + what + ": a batch gave no answer");
     }
     if (!answers[i]->ok()) {
       return answers[i]->error();
@@ -349,86 +356,25 @@ sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> BugzillaClient::
   return result;
 }
 
+sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> BugzillaClient::comments(
+    const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since) {
+  // Every batch carries these.
+  std::string common_params = std::string("include_fields=") + k_comment_fields;
+  if (new_since) {
+    add_param(common_params, "new_since", sync::format_rfc3339(*new_since));
+  }
+  return batched_read<std::map<sync::BugId, std::vector<sync::Comment>>>(
+      bug_ids, "comment", common_params, "comments", parse_comments);
+}
+
 sync::Result<std::vector<sync::HistoryEntry>> BugzillaClient::history(sync::BugId bug) {
   return get_parsed<std::vector<sync::HistoryEntry>>(
       "/rest/bug/" + std::to_string(bug) + "/history", "history of bug " + std::to_string(bug),
       parse_history);
 }
 
-sync::Result<HistoryMap> BugzillaClient::history_batch(const std::vector<sync::BugId>& ids) {
-  std::string query;
-  for (std::size_t i = 1; i < ids.size(); ++i) {
-    query += (query.empty() ? "" : "&") + std::string("ids=") + std::to_string(ids[i]);
-  }
-  const std::string path = "/rest/bug/" + std::to_string(ids.front()) + "/history";
-  auto answer = get_parsed<HistoryMap>(query.empty() ? path : path + "?" + query, "history",
-                                       parse_history_batch);
-  if (!answer.ok() && is_invisible_bug_error(answer.error())) {
-    if (ids.size() == 1) {  // gone or hidden: nothing visible to report
-      return HistoryMap{{ids.front(), {}}};
-    }
-    // One bug of the batch spoils it for all: ask one at a time to keep the others.
-    HistoryMap merged;
-    for (sync::BugId id : ids) {
-      auto single = history_batch({id});
-      if (!single.ok()) {
-        return single.error();
-      }
-      merged.merge(single.value());
-    }
-    return merged;
-  }
-  return answer;
-}
-
 sync::Result<HistoryMap> BugzillaClient::histories(const std::vector<sync::BugId>& bug_ids) {
-  std::vector<sync::BugId> unique;
-  std::set<sync::BugId> seen;
-  for (sync::BugId id : bug_ids) {
-    if (seen.insert(id).second) {
-      unique.push_back(id);
-    }
-  }
-  // Batched exactly like comments: the first id in the path, each other one as "&ids=<id>" (the
-  // first "&" is really a "?", same length), within BMO's request-target limit.
-  const std::size_t max_batch =
-      static_cast<std::size_t>(std::max(1, m_options.max_bugs_per_comment_request));
-  std::vector<std::vector<sync::BugId>> batches;
-  std::size_t next = 0;
-  while (next < unique.size()) {
-    std::vector<sync::BugId> batch = {unique[next++]};
-    std::size_t length =
-        request_target_length(url("/rest/bug/" + std::to_string(batch.front()) + "/history", ""));
-    while (next < unique.size() && batch.size() < max_batch) {
-      const std::size_t more = 5 + std::to_string(unique[next]).size();
-      if (length + more > m_options.max_request_target) {
-        break;
-      }
-      length += more;
-      batch.push_back(unique[next++]);
-    }
-    batches.push_back(std::move(batch));
-  }
-  std::vector<std::optional<sync::Result<HistoryMap>>> answers(batches.size());
-  http::for_each_bounded(batches.size(), m_http->concurrency(),
-                         [&](std::size_t i) { answers[i].emplace(history_batch(batches[i])); });
-  HistoryMap result;
-  for (std::size_t i = 0; i < batches.size(); ++i) {
-    if (!answers[i]) {
-      return sync::make_error(ErrorKind::internal, "Bugzilla histories: a batch gave no answer");
-    }
-    if (!answers[i]->ok()) {
-      return answers[i]->error();
-    }
-    for (auto& [id, list] : answers[i]->value()) {
-      result[id] = std::move(list);
-    }
-    answers[i].reset();
-    for (sync::BugId id : batches[i]) {
-      result.try_emplace(id);  // every requested id is a key, even with nothing visible
-    }
-  }
-  return result;
+  return batched_read<HistoryMap>(bug_ids, "history", "", "history", parse_history_batch);
 }
 
 sync::Result<sync::CommentId> BugzillaClient::post_comment(sync::BugId bug,

@@ -111,10 +111,23 @@ class BugzillaClient : public sync::BugSource {
   sync::Result<T> get_parsed(const std::string& path_and_query, const std::string& what,
                              Parse parse);
   std::string url(const std::string& path, const std::string& query) const;
-  sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> comment_batch(
-      const std::vector<sync::BugId>& ids, const std::string& common_params);
-  sync::Result<std::map<sync::BugId, std::vector<sync::HistoryEntry>>> history_batch(
-      const std::vector<sync::BugId>& ids);
+  // `bug_ids` without repeats, cut into batches for GET /rest/bug/<first>/<resource>?<params>
+  // &ids=<other>...: at most max_bugs_per_comment_request ids, within max_request_target.
+  std::vector<std::vector<sync::BugId>> id_batches(const std::vector<sync::BugId>& bug_ids,
+                                                   const std::string& resource,
+                                                   const std::string& params) const;
+  // One batch of a per-bug read (comments, history) that `parse` turns into a map by bug id. A
+  // bug that is gone or hidden spoils a batch: it is then read one bug at a time, and such a bug
+  // maps to an empty list.
+  template <typename Map, typename Parse>
+  sync::Result<Map> batch_read(const std::vector<sync::BugId>& ids, const std::string& resource,
+                               const std::string& params, const std::string& what, Parse parse);
+  // batch_read over id_batches(bug_ids, ...), up to http.concurrency in flight, merged; every
+  // requested id is a key. `what` names the read for error messages.
+  template <typename Map, typename Parse>
+  sync::Result<Map> batched_read(const std::vector<sync::BugId>& bug_ids,
+                                 const std::string& resource, const std::string& params,
+                                 const std::string& what, Parse parse);
 
   std::string m_base;  // scheme://host[:port][/prefix], no trailing slash
   std::string m_api_key;

@@ -141,15 +141,7 @@ sync::Result<bool> Statement::step() {
 }
 
 sync::Status Statement::run() {
-  while (true) {
-    auto row = step();
-    if (!row.ok()) {
-      return row.error();
-    }
-    if (!*row) {
-      return sync::ok_status();
-    }
-  }
+  return for_each_row([](const Statement&) {});
 }
 
 std::int64_t Statement::int_at(int column) const { return sqlite3_column_int64(m_stmt, column); }
@@ -288,6 +280,31 @@ sync::Status Transaction::commit() {
     m_db = nullptr;
   }
   return status;
+}
+
+std::string join_on(const std::vector<std::string>& parts, char separator) {
+  std::string out;
+  for (const std::string& part : parts) {
+    if (!out.empty()) {
+      out += separator;
+    }
+    out += part;
+  }
+  return out;
+}
+
+std::vector<std::string> split_on(const std::string& joined, char separator) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < joined.size()) {
+    const std::size_t found = joined.find(separator, start);
+    const std::size_t end = found == std::string::npos ? joined.size() : found;
+    if (end > start) {
+      out.push_back(joined.substr(start, end - start));
+    }
+    start = end + 1;
+  }
+  return out;
 }
 
 }  // namespace bzjira::adapters::store

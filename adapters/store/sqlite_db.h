@@ -9,7 +9,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "sync/result.h"
@@ -59,6 +61,15 @@ class Statement {
   sync::Result<bool> step();
   // Steps to the end, ignoring rows: for INSERT, UPDATE, DELETE.
   sync::Status run();
+  // Steps to the end, handing each row to `on_row(const Statement&)`. `on_row` returns void, or a
+  // sync::Status whose error stops the loop and is returned. Errors: see sqlite_error. Not an
+  // error if there are no rows.
+  template <typename F>
+  sync::Status for_each_row(F&& on_row);
+  // for_each_row into a fresh `Out`: `add_row(const Statement&, Out&)` returns void or a
+  // sync::Status as above. Errors: those of for_each_row.
+  template <typename Out, typename F>
+  sync::Result<Out> collect(F&& add_row);
 
   std::int64_t int_at(int column) const;
   std::optional<std::int64_t> opt_int_at(int column) const;  // nullopt for SQL NULL
@@ -92,6 +103,12 @@ class Db {
   // `sql` is one statement, compiled once per connection: a statement of the same text that is no
   // longer in use is reused (reset, bindings cleared). Errors: see sqlite_error.
   sync::Result<Statement> prepare(std::string_view sql);
+  // Prepares `sql` (no parameters) and hands each row to `on_row`: see Statement::for_each_row.
+  template <typename F>
+  sync::Status query(std::string_view sql, F&& on_row);
+  // Prepares `sql` (no parameters) and collects its rows: see Statement::collect.
+  template <typename Out, typename F>
+  sync::Result<Out> collect(std::string_view sql, F&& add_row);
   // Runs fixed SQL text (schema, pragmas, BEGIN/COMMIT); possibly several statements.
   sync::Status exec(const char* sql, const std::string& what);
   // Rows changed by the last INSERT, UPDATE or DELETE; the rowid of the last INSERT.
@@ -136,6 +153,63 @@ class Transaction {
 inline std::int64_t to_epoch(sync::Instant t) { return t.time_since_epoch().count(); }
 inline sync::Instant from_epoch(std::int64_t seconds) {
   return sync::Instant{sync::Seconds{seconds}};
+}
+
+inline std::optional<std::int64_t> opt_epoch(const std::optional<sync::Instant>& t) {
+  return t ? std::optional<std::int64_t>(to_epoch(*t)) : std::nullopt;
+}
+
+// A list of strings in one TEXT column, joined by `separator`, which no element may contain.
+// Splitting drops empty elements, so an empty list and a list of empty strings both read as empty.
+std::string join_on(const std::vector<std::string>& parts, char separator);
+std::vector<std::string> split_on(const std::string& joined, char separator);
+
+template <typename F>
+sync::Status Statement::for_each_row(F&& on_row) {
+  while (true) {
+    auto row = step();
+    if (!row.ok()) {
+      return row.error();
+    }
+    if (!*row) {
+      return sync::ok_status();
+    }
+    if constexpr (std::is_void_v<std::invoke_result_t<F&, const Statement&>>) {
+      on_row(static_cast<const Statement&>(*this));
+    } else {
+      if (sync::Status status = on_row(static_cast<const Statement&>(*this)); !status.ok()) {
+        return status;  // the statement is reset when it goes back to the cache
+      }
+    }
+  }
+}
+
+template <typename Out, typename F>
+sync::Result<Out> Statement::collect(F&& add_row) {
+  Out out;
+  auto status = for_each_row([&](const Statement& row) { return add_row(row, out); });
+  if (!status.ok()) {
+    return status.error();
+  }
+  return out;
+}
+
+template <typename Out, typename F>
+sync::Result<Out> Db::collect(std::string_view sql, F&& add_row) {
+  auto stmt = prepare(sql);
+  if (!stmt.ok()) {
+    return stmt.error();
+  }
+  return stmt->template collect<Out>(std::forward<F>(add_row));
+}
+
+template <typename F>
+sync::Status Db::query(std::string_view sql, F&& on_row) {
+  auto stmt = prepare(sql);
+  if (!stmt.ok()) {
+    return stmt.error();
+  }
+  return stmt->for_each_row(std::forward<F>(on_row));
 }
 
 // Runs `body`, turning any exception (allocation failure, a std::filesystem throw) into an

@@ -153,25 +153,14 @@ sync::Status SqliteStore::set_watermark(sync::Instant t) {
 sync::Result<std::map<std::string, sync::MirrorEntry>> SqliteStore::mirrors() {
   using Mirrors = std::map<std::string, sync::MirrorEntry>;
   return guarded(path(), "read the mirrors", [&]() -> sync::Result<Mirrors> {
-    auto stmt = m_db.prepare(
+    return m_db.collect<Mirrors>(
         "SELECT obligation_key, issue_key, issue_id, created_at FROM mirrors ORDER BY "
-        "obligation_key");
-    if (!stmt.ok()) {
-      return stmt.error();
-    }
-    Mirrors out;
-    while (true) {
-      auto row = stmt->step();
-      if (!row.ok()) {
-        return row.error();
-      }
-      if (!*row) {
-        return out;
-      }
-      sync::MirrorEntry entry{stmt->text_at(0), stmt->text_at(1), stmt->text_at(2),
-                              from_epoch(stmt->int_at(3))};
-      out[entry.obligation_key] = std::move(entry);
-    }
+        "obligation_key",
+        [&](const Statement& row, Mirrors& out) {
+          sync::MirrorEntry entry{row.text_at(0), row.text_at(1), row.text_at(2),
+                                  from_epoch(row.int_at(3))};
+          out[entry.obligation_key] = std::move(entry);
+        });
   });
 }
 
@@ -282,66 +271,48 @@ sync::Result<std::vector<sync::JournalEntry>> SqliteStore::journal(const std::st
     if (!stmt.ok()) {
       return stmt.error();
     }
-    stmt->bind_text(1, run_id);
-    Entries out;
-    while (true) {
-      auto row = stmt->step();
-      if (!row.ok()) {
-        return row.error();
-      }
-      if (!*row) {
-        return out;
-      }
-      sync::JournalEntry entry;
-      entry.id = stmt->int_at(0);
-      entry.run_id = stmt->text_at(1);
-      entry.action = stmt->text_at(2);
-      entry.obligation_key = stmt->text_at(3);
-      entry.target = stmt->text_at(4);
-      const auto state = parse_state(stmt->text_at(5));
-      if (!state) {
-        // The CHECK constraint makes this unreachable short of a hand-edited file.
-        return sync::make_error(sync::ErrorKind::internal,
-                                "state database " + path() + ": journal entry " +
-                                    std::to_string(entry.id) + " has an unknown state");
-      }
-      entry.state = *state;
-      entry.reason = stmt->text_at(6);
-      entry.detail = stmt->text_at(7);
-      entry.at = from_epoch(stmt->int_at(8));
-      out.push_back(std::move(entry));
-    }
+    return stmt->bind_text(1, run_id).collect<Entries>(
+        [&](const Statement& row, Entries& out) -> sync::Status {
+          sync::JournalEntry entry;
+          entry.id = row.int_at(0);
+          entry.run_id = row.text_at(1);
+          entry.action = row.text_at(2);
+          entry.obligation_key = row.text_at(3);
+          entry.target = row.text_at(4);
+          const auto state = parse_state(row.text_at(5));
+          if (!state) {
+            // The CHECK constraint makes this unreachable short of a hand-edited file.
+            return sync::Status(sync::make_error(
+                sync::ErrorKind::internal, "state database " + path() + ": journal entry " +
+                                               std::to_string(entry.id) + " has an unknown state"));
+          }
+          entry.state = *state;
+          entry.reason = row.text_at(6);
+          entry.detail = row.text_at(7);
+          entry.at = from_epoch(row.int_at(8));
+          out.push_back(std::move(entry));
+          return sync::ok_status();
+        });
   });
 }
 
 sync::Result<std::map<std::string, sync::ReplyRecord>> SqliteStore::replies() {
   using Replies = std::map<std::string, sync::ReplyRecord>;
   return guarded(path(), "read the replies", [&]() -> sync::Result<Replies> {
-    auto stmt = m_db.prepare(
+    return m_db.collect<Replies>(
         "SELECT jira_comment_id, issue_key, bug_id, text_hash, bugzilla_comment_id, "
-        "jira_acknowledged, sent_at FROM replies ORDER BY jira_comment_id");
-    if (!stmt.ok()) {
-      return stmt.error();
-    }
-    Replies out;
-    while (true) {
-      auto row = stmt->step();
-      if (!row.ok()) {
-        return row.error();
-      }
-      if (!*row) {
-        return out;
-      }
-      sync::ReplyRecord reply;
-      reply.jira_comment_id = stmt->text_at(0);
-      reply.issue_key = stmt->text_at(1);
-      reply.bug_id = stmt->int_at(2);
-      reply.text_hash = stmt->text_at(3);
-      reply.bugzilla_comment_id = stmt->opt_int_at(4);
-      reply.jira_acknowledged = stmt->int_at(5) != 0;
-      reply.sent_at = from_epoch(stmt->int_at(6));
-      out[reply.jira_comment_id] = std::move(reply);
-    }
+        "jira_acknowledged, sent_at FROM replies ORDER BY jira_comment_id",
+        [&](const Statement& row, Replies& out) {
+          sync::ReplyRecord reply;
+          reply.jira_comment_id = row.text_at(0);
+          reply.issue_key = row.text_at(1);
+          reply.bug_id = row.int_at(2);
+          reply.text_hash = row.text_at(3);
+          reply.bugzilla_comment_id = row.opt_int_at(4);
+          reply.jira_acknowledged = row.int_at(5) != 0;
+          reply.sent_at = from_epoch(row.int_at(6));
+          out[reply.jira_comment_id] = std::move(reply);
+        });
   });
 }
 

@@ -9,34 +9,7 @@ namespace {
 
 // Bugzilla rejects commas and whitespace in comment tags, so a comma join is lossless for real
 // tags.
-std::string join_tags(const std::vector<std::string>& tags) {
-  std::string out;
-  for (const auto& tag : tags) {
-    if (!out.empty()) {
-      out += ',';
-    }
-    out += tag;
-  }
-  return out;
-}
-
-std::vector<std::string> split_tags(const std::string& joined) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < joined.size()) {
-    const std::size_t comma = joined.find(',', start);
-    const std::size_t end = comma == std::string::npos ? joined.size() : comma;
-    if (end > start) {
-      out.push_back(joined.substr(start, end - start));
-    }
-    start = end + 1;
-  }
-  return out;
-}
-
-std::optional<std::int64_t> opt_epoch(const std::optional<sync::Instant>& t) {
-  return t ? std::optional<std::int64_t>(to_epoch(*t)) : std::nullopt;
-}
+constexpr char k_tag_separator = ',';
 
 // The statements of one save_bugs call, prepared once and reused for every row.
 struct SaveStatements {
@@ -130,7 +103,7 @@ sync::Status save_one(SaveStatements& s, const sync::BugRecord& record) {
                  .bind_int(5, to_epoch(comment.time))
                  .bind_text(6, comment.text)
                  .bind_int(7, comment.is_private ? 1 : 0)
-                 .bind_text(8, join_tags(comment.tags))
+                 .bind_text(8, join_on(comment.tags, k_tag_separator))
                  .run();
     if (!status.ok()) {
       return status;
@@ -164,29 +137,9 @@ sync::Status save_one(SaveStatements& s, const sync::BugRecord& record) {
   return sync::ok_status();
 }
 
-// Runs `sql` (no parameters) and hands each row to `on_row`; stops at the first error.
-template <typename F>
-sync::Status for_each_row(Db& db, const char* sql, F&& on_row) {
-  auto stmt = db.prepare(sql);
-  if (!stmt.ok()) {
-    return stmt.error();
-  }
-  while (true) {
-    auto row = stmt->step();
-    if (!row.ok()) {
-      return row.error();
-    }
-    if (!*row) {
-      return sync::ok_status();
-    }
-    on_row(*stmt);
-  }
-}
-
 sync::Status load_all(Db& db, std::vector<sync::BugRecord>& out) {
   std::unordered_map<sync::BugId, std::size_t> index;
-  auto status = for_each_row(
-      db,
+  auto status = db.query(
       "SELECT id, summary, status, resolution, whiteboard, product, component, creator, "
       "assigned_to, creation_time, last_change_time, last_resolved FROM bugs ORDER BY id",
       [&](const Statement& row) {
@@ -218,59 +171,56 @@ sync::Status load_all(Db& db, std::vector<sync::BugRecord>& out) {
     const auto it = index.find(bug_id);
     return it == index.end() ? nullptr : &out[it->second];
   };
-  status =
-      for_each_row(db,
-                   "SELECT bug_id, id, name, type_id, status, setter, requestee, creation_date, "
-                   "modification_date FROM flags ORDER BY bug_id, position",
-                   [&](const Statement& row) {
-                     if (auto* record = owner(row.int_at(0))) {
-                       record->bug.flags.push_back(sync::Flag{
-                           row.int_at(1), row.text_at(2), static_cast<int>(row.int_at(3)),
-                           row.text_at(4), row.text_at(5), row.text_at(6),
-                           from_epoch(row.int_at(7)), from_epoch(row.int_at(8))});
-                     }
-                   });
+  status = db.query(
+      "SELECT bug_id, id, name, type_id, status, setter, requestee, creation_date, "
+      "modification_date FROM flags ORDER BY bug_id, position",
+      [&](const Statement& row) {
+        if (auto* record = owner(row.int_at(0))) {
+          record->bug.flags.push_back(
+              sync::Flag{row.int_at(1), row.text_at(2), static_cast<int>(row.int_at(3)),
+                         row.text_at(4), row.text_at(5), row.text_at(6), from_epoch(row.int_at(7)),
+                         from_epoch(row.int_at(8))});
+        }
+      });
   if (!status.ok()) {
     return status;
   }
-  status =
-      for_each_row(db,
-                   "SELECT bug_id, id, count, creator, time, text, is_private, tags FROM comments "
-                   "ORDER BY bug_id, time, id",
-                   [&](const Statement& row) {
-                     if (auto* record = owner(row.int_at(0))) {
-                       record->comments.push_back(sync::Comment{
-                           row.int_at(1), row.int_at(0), static_cast<int>(row.int_at(2)),
-                           row.text_at(3), from_epoch(row.int_at(4)), row.text_at(5),
-                           row.int_at(6) != 0, split_tags(row.text_at(7))});
-                     }
-                   });
+  status = db.query(
+      "SELECT bug_id, id, count, creator, time, text, is_private, tags FROM comments "
+      "ORDER BY bug_id, time, id",
+      [&](const Statement& row) {
+        if (auto* record = owner(row.int_at(0))) {
+          record->comments.push_back(
+              sync::Comment{row.int_at(1), row.int_at(0), static_cast<int>(row.int_at(2)),
+                            row.text_at(3), from_epoch(row.int_at(4)), row.text_at(5),
+                            row.int_at(6) != 0, split_on(row.text_at(7), k_tag_separator)});
+        }
+      });
   if (!status.ok()) {
     return status;
   }
-  status = for_each_row(db, "SELECT bug_id, at, who FROM history ORDER BY bug_id, seq",
-                        [&](const Statement& row) {
-                          if (auto* record = owner(row.int_at(0))) {
-                            record->history.push_back(
-                                sync::HistoryEntry{from_epoch(row.int_at(1)), row.text_at(2), {}});
-                          }
-                        });
+  status = db.query("SELECT bug_id, at, who FROM history ORDER BY bug_id, seq", [&](const Statement&
+                                                                                        row) {
+    if (auto* record = owner(row.int_at(0))) {
+      record->history.push_back(sync::HistoryEntry{from_epoch(row.int_at(1)), row.text_at(2), {}});
+    }
+  });
   if (!status.ok()) {
     return status;
   }
   // Entries were loaded in seq order and seq is 0..n-1 per bug, so seq is the vector index.
-  return for_each_row(db,
-                      "SELECT bug_id, seq, field_name, removed, added FROM history_changes "
-                      "ORDER BY bug_id, seq, position",
-                      [&](const Statement& row) {
-                        auto* record = owner(row.int_at(0));
-                        const std::int64_t seq = row.int_at(1);
-                        if (record != nullptr && seq >= 0 &&
-                            static_cast<std::size_t>(seq) < record->history.size()) {
-                          record->history[static_cast<std::size_t>(seq)].changes.push_back(
-                              sync::FieldChange{row.text_at(2), row.text_at(3), row.text_at(4)});
-                        }
-                      });
+  return db.query(
+      "SELECT bug_id, seq, field_name, removed, added FROM history_changes "
+      "ORDER BY bug_id, seq, position",
+      [&](const Statement& row) {
+        auto* record = owner(row.int_at(0));
+        const std::int64_t seq = row.int_at(1);
+        if (record != nullptr && seq >= 0 &&
+            static_cast<std::size_t>(seq) < record->history.size()) {
+          record->history[static_cast<std::size_t>(seq)].changes.push_back(
+              sync::FieldChange{row.text_at(2), row.text_at(3), row.text_at(4)});
+        }
+      });
 }
 
 }  // namespace

@@ -9,27 +9,7 @@ namespace bzjira::adapters::store {
 namespace {
 
 // Jira labels cannot contain white space, so a line feed cannot be part of one.
-std::string join_labels(const std::vector<std::string>& labels) {
-  std::string out;
-  for (const std::string& label : labels) {
-    out += (out.empty() ? "" : "\n") + label;
-  }
-  return out;
-}
-
-std::vector<std::string> split_labels(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const std::size_t end = text.find('\n', start);
-    const std::size_t stop = end == std::string::npos ? text.size() : end;
-    if (stop > start) {
-      out.push_back(text.substr(start, stop - start));
-    }
-    start = stop + 1;
-  }
-  return out;
-}
+constexpr char k_label_separator = '\n';
 
 sync::StatusCategory category_of(std::int64_t value) {
   switch (value) {
@@ -54,47 +34,32 @@ std::int64_t category_number(sync::StatusCategory category) {
   return 0;
 }
 
-std::optional<std::int64_t> opt_epoch(const std::optional<sync::Instant>& t) {
-  return t ? std::optional<std::int64_t>(to_epoch(*t)) : std::nullopt;
-}
-
 }  // namespace
 
 sync::Result<std::vector<sync::MirroredIssue>> SqliteStore::mirror_states() {
   using States = std::vector<sync::MirroredIssue>;
   return guarded(path(), "read the mirrored issues' states", [&]() -> sync::Result<States> {
-    auto stmt = m_db.prepare(
+    return m_db.collect<States>(
         "SELECT issue_key, issue_id, summary, labels, due, status, category, resolution, "
-        "deadline, updated FROM mirror_state ORDER BY issue_key");
-    if (!stmt.ok()) {
-      return stmt.error();
-    }
-    States out;
-    while (true) {
-      auto row = stmt->step();
-      if (!row.ok()) {
-        return row.error();
-      }
-      if (!*row) {
-        return out;
-      }
-      sync::MirroredIssue issue;
-      issue.key = stmt->text_at(0);
-      issue.id = stmt->text_at(1);
-      issue.summary = stmt->text_at(2);
-      issue.labels = split_labels(stmt->text_at(3));
-      issue.due = sync::parse_date(stmt->text_at(4));  // NULL reads as "": no date
-      issue.status = stmt->text_at(5);
-      issue.category = category_of(stmt->int_at(6));
-      issue.resolution = stmt->text_at(7);
-      if (const auto deadline = stmt->opt_int_at(8)) {
-        issue.deadline = from_epoch(*deadline);
-      }
-      if (const auto updated = stmt->opt_int_at(9)) {
-        issue.updated = from_epoch(*updated);
-      }
-      out.push_back(std::move(issue));
-    }
+        "deadline, updated FROM mirror_state ORDER BY issue_key",
+        [&](const Statement& row, States& out) {
+          sync::MirroredIssue issue;
+          issue.key = row.text_at(0);
+          issue.id = row.text_at(1);
+          issue.summary = row.text_at(2);
+          issue.labels = split_on(row.text_at(3), k_label_separator);
+          issue.due = sync::parse_date(row.text_at(4));  // NULL reads as "": no date
+          issue.status = row.text_at(5);
+          issue.category = category_of(row.int_at(6));
+          issue.resolution = row.text_at(7);
+          if (const auto deadline = row.opt_int_at(8)) {
+            issue.deadline = from_epoch(*deadline);
+          }
+          if (const auto updated = row.opt_int_at(9)) {
+            issue.updated = from_epoch(*updated);
+          }
+          out.push_back(std::move(issue));
+        });
   });
 }
 
@@ -124,7 +89,7 @@ sync::Status SqliteStore::save_mirror_states(const std::vector<sync::MirroredIss
       stmt->bind_text(1, issue.key)
           .bind_text(2, issue.id)
           .bind_text(3, issue.summary)
-          .bind_text(4, join_labels(issue.labels))
+          .bind_text(4, join_on(issue.labels, k_label_separator))
           .bind_text(5, issue.due ? sync::format_date(*issue.due) : std::string())
           .bind_text(6, issue.status)
           .bind_int(7, category_number(issue.category))

@@ -2,12 +2,6 @@
 // order given, writes still never sent twice, and one rate-limit answer holding back every worker.
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -20,10 +14,12 @@
 
 #include "adapters/http/http_client.h"
 #include "adapters/log/log.h"
+#include "tests/adapters/http_server.h"
 
 using namespace bzjira::adapters::http;
 using bzjira::sync::ErrorKind;
 using bzjira::sync::make_error;
+using bzjira::test::TinyServer;
 
 namespace {
 
@@ -31,99 +27,14 @@ constexpr auto k_give_up = std::chrono::seconds(5);  // a broken pool fails inst
 
 // A local HTTP server that holds every request for a moment and counts how many it holds at once.
 // Each answer's body is the request's path, so results can be matched to requests.
-class CountingServer {
+class CountingServer : public TinyServer {
  public:
-  explicit CountingServer(std::chrono::milliseconds hold) : m_hold(hold) {
-    m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    ::setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::listen(m_fd, 64);
-    socklen_t len = sizeof addr;
-    ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    m_port = ntohs(addr.sin_port);
-    m_thread = std::thread([this] { run(); });
-  }
-  ~CountingServer() {
-    m_stop = true;
-    m_thread.join();
-    for (auto& t : m_connections) {
-      t.join();
-    }
-    ::close(m_fd);
-  }
-  CountingServer(const CountingServer&) = delete;
-  CountingServer& operator=(const CountingServer&) = delete;
-
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(m_port) + path;
-  }
-  int max_in_flight() const { return m_max; }
-  int served() const { return m_served; }
-
- private:
-  bool readable(int fd) const {
-    while (!m_stop) {
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 20) > 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  void run() {
-    while (readable(m_fd)) {
-      const int conn = ::accept(m_fd, nullptr, nullptr);
-      if (conn >= 0) {
-        m_connections.emplace_back([this, conn] {
-          serve(conn);
-          ::close(conn);
-        });
-      }
-    }
-  }
-
-  // GET requests only (no body): read to the blank line, hold, answer, close.
-  void serve(int conn) {
-    std::string data;
-    char buf[4096];
-    while (data.find("\r\n\r\n") == std::string::npos) {
-      if (!readable(conn)) {
-        return;
-      }
-      const ssize_t n = ::recv(conn, buf, sizeof buf, 0);
-      if (n <= 0) {
-        return;
-      }
-      data.append(buf, static_cast<std::size_t>(n));
-    }
-    const std::size_t start = data.find(' ') + 1;
-    const std::string path = data.substr(start, data.find(' ', start) - start);
-    const int now = ++m_in_flight;
-    int seen = m_max.load();
-    while (now > seen && !m_max.compare_exchange_weak(seen, now)) {
-    }
-    std::this_thread::sleep_for(m_hold);
-    --m_in_flight;
-    ++m_served;
-    const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(path.size()) +
-                              "\r\nConnection: close\r\n\r\n" + path;
-    ::send(conn, reply.data(), reply.size(), MSG_NOSIGNAL);
-  }
-
-  std::chrono::milliseconds m_hold;
-  int m_fd = -1;
-  int m_port = 0;
-  std::atomic<bool> m_stop{false};
-  std::atomic<int> m_in_flight{0};
-  std::atomic<int> m_max{0};
-  std::atomic<int> m_served{0};
-  std::vector<std::thread> m_connections;
-  std::thread m_thread;
+  explicit CountingServer(std::chrono::milliseconds hold)
+      : TinyServer(
+            [](const std::string& request) {
+              return TinyServer::answer(200, TinyServer::request_path(request));
+            },
+            hold) {}
 };
 
 bzjira::sync::HttpSettings settings_with(int concurrency) {
@@ -296,7 +207,7 @@ TEST_CASE("a 429 with Retry-After makes the other workers wait before their next
   CHECK(other_waited);
 }
 
-TEST_CASE("a write whose outcome is unknown is not resent by send_all; the others still succeed",
+TEST_CASE("a write whose outcome is unknown is not resent by send_all, the others still succeed",
           "[http]") {
   auto transport = std::make_shared<ScriptedTransport>([](const Request& r) {
     if (r.method == "POST") {

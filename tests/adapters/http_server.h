@@ -1,6 +1,6 @@
-// A tiny scripted HTTP/1.1 server on 127.0.0.1 for the transport tests, on plain POSIX sockets so
-// the tests need no cpprest. Each connection is served by its own thread; a connection stays open
-// after an answer unless the answer says "Connection: close".
+// A tiny scripted HTTP/1.1 server on 127.0.0.1 for the transport and pool tests, on plain POSIX
+// sockets so the tests need no cpprest. Each connection is served by its own thread; a connection
+// stays open after an answer unless the answer says "Connection: close".
 #pragma once
 
 #include <arpa/inet.h>
@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <chrono>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -24,20 +26,13 @@ class TinyServer {
   // `answers`: raw HTTP responses, one per request in order (the last one repeats); an empty
   // answer drops the connection without answering; no answers at all = never answer (the
   // connection is held open until the client or the server gives up).
-  explicit TinyServer(std::vector<std::string> answers) : m_answers(std::move(answers)) {
-    m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    ::setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    ::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::listen(m_fd, 16);
-    socklen_t len = sizeof addr;
-    ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    m_port = ntohs(addr.sin_port);
-    m_thread = std::thread([this] { run(); });
+  explicit TinyServer(std::vector<std::string> answers) : m_answers(std::move(answers)) { start(); }
+  // `respond` makes each answer from the raw request; each request is held `hold` before it is
+  // answered, so that requests sent together are in flight together (see max_in_flight).
+  TinyServer(std::function<std::string(const std::string& request)> respond,
+             std::chrono::milliseconds hold)
+      : m_respond(std::move(respond)), m_hold(hold) {
+    start();
   }
   ~TinyServer() {
     m_stop = true;
@@ -58,6 +53,9 @@ class TinyServer {
     std::lock_guard lock(m_mutex);
     return m_requests;
   }
+  // The most requests held (received, not yet answered) at one time, and how many were answered.
+  int max_in_flight() const { return m_max_in_flight; }
+  int served() const { return m_served; }
 
   static std::string answer(int status, const std::string& body,
                             const std::string& extra_headers = "Connection: close\r\n") {
@@ -65,8 +63,29 @@ class TinyServer {
            " X\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers +
            "\r\n" + body;
   }
+  // The request target of a raw request ("/rest/bug?id=1" of "GET /rest/bug?id=1 HTTP/1.1").
+  static std::string request_path(const std::string& request) {
+    const std::size_t start = request.find(' ') + 1;
+    return request.substr(start, request.find(' ', start) - start);
+  }
 
  private:
+  void start() {
+    m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    ::setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    ::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::listen(m_fd, 16);
+    socklen_t len = sizeof addr;
+    ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    m_port = ntohs(addr.sin_port);
+    m_thread = std::thread([this] { run(); });
+  }
+
   bool wait_readable(int fd) const {
     while (!m_stop) {
       pollfd p{fd, POLLIN, 0};
@@ -108,23 +127,32 @@ class TinyServer {
         data.append(buf, static_cast<std::size_t>(n));
         header_end = data.find("\r\n\r\n");
       }
+      const std::string request = data.substr(0, wanted);
       std::size_t index = 0;
       {
         std::lock_guard lock(m_mutex);
-        m_requests.push_back(data.substr(0, wanted));
+        m_requests.push_back(request);
         index = m_requests.size() - 1;
       }
       data.erase(0, wanted);
-      if (m_answers.empty()) {
+      if (!m_respond && m_answers.empty()) {
         // Never answer: hold the connection until the client gives up (or the server stops).
         while (wait_readable(conn) && ::recv(conn, buf, sizeof buf, 0) > 0) {
         }
         return;
       }
-      const std::string& reply = m_answers[std::min(index, m_answers.size() - 1)];
+      const int now = ++m_in_flight;
+      int seen = m_max_in_flight.load();
+      while (now > seen && !m_max_in_flight.compare_exchange_weak(seen, now)) {
+      }
+      std::this_thread::sleep_for(m_hold);
+      --m_in_flight;
+      const std::string reply =
+          m_respond ? m_respond(request) : m_answers[std::min(index, m_answers.size() - 1)];
       if (reply.empty()) {
         return;  // drop the connection unanswered
       }
+      ++m_served;  // before sending: a client that has its answer sees it counted
       ::send(conn, reply.data(), reply.size(), MSG_NOSIGNAL);
       if (reply.find("Connection: close") != std::string::npos) {
         return;
@@ -142,11 +170,16 @@ class TinyServer {
   }
 
   std::vector<std::string> m_answers;
+  std::function<std::string(const std::string& request)> m_respond;  // set: answers come from it
+  std::chrono::milliseconds m_hold{0};
   int m_fd = -1;
   int m_port = 0;
   std::atomic<bool> m_stop{false};
   mutable std::mutex m_mutex;
   std::vector<std::string> m_requests;
+  std::atomic<int> m_in_flight{0};
+  std::atomic<int> m_max_in_flight{0};
+  std::atomic<int> m_served{0};
   std::vector<std::thread> m_connections;  // only touched by m_thread until it is joined
   std::thread m_thread;
 };

@@ -8,6 +8,8 @@
 
 #include "tests/e2e/sim_fixture.h"
 
+using bzjira::e2e::k_demo_now;
+using bzjira::e2e::promtool_missing;
 using bzjira::e2e::read_all;
 using bzjira::e2e::run_program;
 using bzjira::e2e::shell_quote;
@@ -15,22 +17,6 @@ using bzjira::e2e::Sim;
 using nlohmann::json;
 
 namespace {
-
-constexpr const char* k_now = "2026-11-26T12:00:00Z";
-
-bool have_promtool() { return std::system("command -v promtool >/dev/null 2>&1") == 0; }
-
-// promtool comes with Debian's "prometheus" package (deploy/install-deps.sh --test).
-void require_promtool() {
-  if (!have_promtool() && ::geteuid() == 0) {
-    (void)std::system(
-        "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus "
-        ">/dev/null 2>&1");
-  }
-  if (!have_promtool()) {
-    FAIL("promtool is missing: install the Debian package 'prometheus'");
-  }
-}
 
 std::vector<std::string> sample_lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -62,7 +48,7 @@ std::string readme_block(const std::string& fence) {
 }  // namespace
 
 TEST_CASE("two mappings' metrics files in one directory share no series", "[e2e][sync]") {
-  require_promtool();
+  REQUIRE(promtool_missing() == "");
   Sim sim;
   const auto dir = sim.dir().path() / "textfile";
   std::filesystem::create_directories(dir);
@@ -74,7 +60,7 @@ TEST_CASE("two mappings' metrics files in one directory share no series", "[e2e]
     const auto metrics = (dir / ("bzjira-" + name + ".prom")).string();
     const auto r = bzjira::e2e::run_bzjira_env(
         bzjira::e2e::k_demo_env,
-        {"sync", "-c", mapping, "--now", k_now, "--state",
+        {"sync", "-c", mapping, "--now", k_demo_now, "--state",
          (sim.dir().path() / (name + ".db")).string(), "--metrics-file", metrics});
     REQUIRE(r.code == 0);
     const auto checked =
@@ -105,7 +91,7 @@ TEST_CASE("the metric samples deploy/README.md shows are those of the demo's fir
           "[e2e][sync]") {
   Sim sim;
   const auto metrics = (sim.dir().path() / "bzjira.prom").string();
-  REQUIRE(sim.sync(sim.mapping(), k_now, {"--metrics-file", metrics}).code == 0);
+  REQUIRE(sim.sync(sim.mapping(), k_demo_now, {"--metrics-file", metrics}).code == 0);
   const std::string text = read_all(metrics);
   const auto shown = sample_lines(readme_block("```"));
   REQUIRE(shown.size() >= 3);
@@ -116,7 +102,7 @@ TEST_CASE("the metric samples deploy/README.md shows are those of the demo's fir
 }
 
 TEST_CASE("the alert rules deploy/README.md suggests pass promtool check rules", "[e2e][sync]") {
-  require_promtool();
+  REQUIRE(promtool_missing() == "");
   bzjira::e2e::TempDir dir;
   const auto rules = dir.file("bzjira-rules.yml", readme_block("```yaml"));
   const auto checked = run_program("promtool", {"check", "rules", rules});

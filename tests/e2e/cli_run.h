@@ -101,6 +101,24 @@ inline std::vector<std::string> demo_audit(std::vector<std::string> extra) {
   return args;
 }
 
+inline bool have_promtool() { return std::system("command -v promtool >/dev/null 2>&1") == 0; }
+
+// "" when promtool is on PATH, else what to install. promtool comes with Debian's "prometheus"
+// package: as root it is installed first (deploy/install-deps.sh --test lists it). For
+// REQUIRE(promtool_missing() == ""), which prints the advice when it fails.
+inline std::string promtool_missing() {
+  if (!have_promtool() && ::geteuid() == 0) {
+    (void)std::system(
+        "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus "
+        ">/dev/null 2>&1");
+  }
+  if (!have_promtool()) {
+    return "promtool is missing: install the Debian package 'prometheus' "
+           "(deploy/install-deps.sh --test)";
+  }
+  return "";
+}
+
 inline int count_lines(const std::string& s) {
   int n = 0;
   for (const char c : s) {

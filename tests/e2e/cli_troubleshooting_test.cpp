@@ -18,13 +18,12 @@
 
 using bzjira::e2e::Env;
 using bzjira::e2e::k_demo_env;
+using bzjira::e2e::k_demo_now;
 using bzjira::e2e::run_bzjira_env;
 using bzjira::e2e::Sim;
 using nlohmann::json;
 
 namespace {
-
-constexpr const char* k_now = "2026-11-26T12:00:00Z";
 
 struct Row {
   std::string quote;  // the first cell's code span
@@ -100,7 +99,7 @@ struct Produced {
 
 // `bzjira sync` of `mapping` with its own state file in the simulator's directory.
 bzjira::e2e::RunResult sync(const Sim& sim, const std::string& mapping, const std::string& state,
-                            const std::string& now = k_now, const Env& env = k_demo_env) {
+                            const std::string& now = k_demo_now, const Env& env = k_demo_env) {
   return run_bzjira_env(
       env, {"sync", "-c", mapping, "--now", now, "--state", (sim.dir().path() / state).string()});
 }
@@ -143,7 +142,7 @@ std::vector<Produced> provoke_everything() {
 
   Env no_token = k_demo_env;
   no_token.pop_back();  // BZJIRA_JIRA_TOKEN
-  produced.push_back({"a missing secret", sync(sim, mapping, "a.db", k_now, no_token)});
+  produced.push_back({"a missing secret", sync(sim, mapping, "a.db", k_demo_now, no_token)});
 
   const auto typo = sim.mapping([](json& m) { m["jira"]["projct"] = "CAINC"; }, "typo.json");
   produced.push_back({"a typo in the mapping", sync(sim, typo, "a.db")});
@@ -186,7 +185,7 @@ std::vector<Produced> provoke_everything() {
 
   Env wrong_key = k_demo_env;
   wrong_key.front().second = "not-the-demo-key";
-  produced.push_back({"a wrong API key", sync(sim, mapping, "k.db", k_now, wrong_key)});
+  produced.push_back({"a wrong API key", sync(sim, mapping, "k.db", k_demo_now, wrong_key)});
 
   // A close transition the workflow does not have: the CA answers bug 2061240's question and
   // needinfo, so their issues are to be closed.

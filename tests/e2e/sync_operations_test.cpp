@@ -13,13 +13,13 @@
 #include "tests/e2e/sim_fixture.h"
 
 using bzjira::e2e::k_demo_env;
+using bzjira::e2e::k_demo_now;
+using bzjira::e2e::promtool_missing;
 using bzjira::e2e::run_bzjira_env;
 using bzjira::e2e::Sim;
 using nlohmann::json;
 
 namespace {
-
-constexpr const char* k_now = "2026-11-26T12:00:00Z";
 
 // The value of one sample line "name{labels} value" (or "name value"). The `mapping` label every
 // sample carries is left out of `series`.
@@ -39,34 +39,17 @@ double sample(const std::string& text, const std::string& series) {
   return 0;
 }
 
-bool have_promtool() { return std::system("command -v promtool >/dev/null 2>&1") == 0; }
-
-// promtool comes with Debian's "prometheus" package; as root the test installs it, else it fails
-// saying what to install (deploy/install-deps.sh --test lists it).
-void require_promtool() {
-  if (!have_promtool() && ::geteuid() == 0) {
-    (void)std::system(
-        "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus "
-        ">/dev/null 2>&1");
-  }
-  if (!have_promtool()) {
-    FAIL(
-        "promtool is missing: install the Debian package 'prometheus' "
-        "(deploy/install-deps.sh --test)");
-  }
-}
-
 }  // namespace
 
 TEST_CASE("sync --metrics-file writes Prometheus metrics that promtool accepts", "[e2e][sync]") {
-  require_promtool();
+  REQUIRE(promtool_missing() == "");
   Sim sim;
   const auto mapping = sim.mapping();
   const auto metrics = (sim.dir().path() / "metrics" / "bzjira.prom").string();
   std::filesystem::create_directories(std::filesystem::path(metrics).parent_path());
   const auto before = std::chrono::system_clock::now();
-  REQUIRE(sim.sync(mapping, k_now, {"--metrics-file", metrics}).code == 0);
-  REQUIRE(sim.sync(mapping, k_now, {"--metrics-file", metrics}).code == 0);
+  REQUIRE(sim.sync(mapping, k_demo_now, {"--metrics-file", metrics}).code == 0);
+  REQUIRE(sim.sync(mapping, k_demo_now, {"--metrics-file", metrics}).code == 0);
   const auto after = std::chrono::system_clock::now();
 
   const auto checked = bzjira::e2e::run_program(
@@ -120,7 +103,7 @@ TEST_CASE("sync --metrics-file writes Prometheus metrics that promtool accepts",
 TEST_CASE("sync with --log-format json writes one JSON object per line on stderr", "[e2e][sync]") {
   Sim sim;
   const auto mapping = sim.mapping();
-  const auto r = sim.sync(mapping, k_now, {"--log-format", "json"});
+  const auto r = sim.sync(mapping, k_demo_now, {"--log-format", "json"});
   REQUIRE(r.code == 0);
   std::istringstream lines(r.err);
   std::string line;
@@ -173,8 +156,8 @@ TEST_CASE("secrets appear in no output, text or JSON, not even in errors about t
   for (const char* format : {"text", "json"}) {
     INFO(format);
     const auto r =
-        run_bzjira_env(k_demo_env, {"sync", "-c", mapping, "--now", k_now, "--state", sim.state(),
-                                    "--log-format", format, "--log-level", "debug"});
+        run_bzjira_env(k_demo_env, {"sync", "-c", mapping, "--now", k_demo_now, "--state",
+                                    sim.state(), "--log-format", format, "--log-level", "debug"});
     INFO(r.out << r.err);
     CHECK(r.code == 3);
     CHECK(r.out.find("Bugzilla unreachable") != std::string::npos);
@@ -194,14 +177,14 @@ TEST_CASE("a missing secret or a broken mapping stops sync with 2 before any req
   Sim sim;
   const auto mapping = sim.mapping();
   bzjira::e2e::Env without_token = {k_demo_env[0], k_demo_env[1]};
-  const auto r = run_bzjira_env(without_token,
-                                {"sync", "-c", mapping, "--now", k_now, "--state", sim.state()});
+  const auto r = run_bzjira_env(
+      without_token, {"sync", "-c", mapping, "--now", k_demo_now, "--state", sim.state()});
   CHECK(r.code == 2);
   CHECK(r.err.find("BZJIRA_JIRA_TOKEN") != std::string::npos);
   CHECK(r.err.find("demo-ca-key") == std::string::npos);
 
   const auto broken = sim.mapping([](json& m) { m["jira"]["colour"] = "blue"; }, "broken.json");
-  const auto b = sim.sync(broken, k_now);
+  const auto b = sim.sync(broken, k_demo_now);
   CHECK(b.code == 2);
   CHECK(b.err.find("$.jira.colour") != std::string::npos);
 
@@ -218,7 +201,7 @@ TEST_CASE("a create whose outcome is unknown exits 1, waits for Jira's search, t
   // Jira's first request (the search) goes through; the bulk create gets a 500, after which
   // nobody knows whether Jira created the issues (the simulator did not).
   sim.jira("POST", "/__sim/faults", {{"next", {"none", "http500"}}});
-  const auto failed = sim.sync(mapping, k_now, {"--metrics-file", metrics});
+  const auto failed = sim.sync(mapping, k_demo_now, {"--metrics-file", metrics});
   INFO(failed.out << failed.err);
   CHECK(failed.code == 1);
   CHECK(failed.out.find("failed 6") != std::string::npos);
@@ -256,7 +239,7 @@ TEST_CASE("on a terminal, sync tells what each phase is doing", "[e2e][sync]") {
   }
   for (const std::string& a : {std::string(BZJIRA_BINARY_DIR) + "/bzjira", std::string("sync"),
                                std::string("-c"), sim.mapping(), std::string("--now"),
-                               std::string(k_now), std::string("--state"), sim.state()}) {
+                               std::string(k_demo_now), std::string("--state"), sim.state()}) {
     command += " " + bzjira::e2e::shell_quote(a);
   }
   const auto r = bzjira::e2e::run_program("script", {"-qec", command, "/dev/null"});
@@ -267,6 +250,6 @@ TEST_CASE("on a terminal, sync tells what each phase is doing", "[e2e][sync]") {
     CHECK(r.out.find(phase) != std::string::npos);
   }
   // Without a terminal (every other test) there is no progress line.
-  const auto quiet = sim.sync(sim.mapping(), k_now);
+  const auto quiet = sim.sync(sim.mapping(), k_demo_now);
   CHECK(quiet.err.find("Jira: searching") == std::string::npos);
 }
