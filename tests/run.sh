@@ -25,6 +25,15 @@ else
   head -40 /tmp/bzjira-format.log; failed+=("format")
 fi
 
+# catch_discover_tests splits names on ';' and Catch2 reads '[' as a tag: such a test would be
+# registered under a broken name and silently run nothing.
+step "test names"
+if grep -rnE 'TEST_CASE\("[^"]*[];[]' tests/; then
+  echo "test names must not contain ';', '[' or ']'"; failed+=("test names")
+else
+  echo "test names ok"
+fi
+
 step "boundary (sync/ is standard C++ only)"
 if ./tests/check_boundary.sh; then echo "boundary ok"; else failed+=("boundary"); fi
 

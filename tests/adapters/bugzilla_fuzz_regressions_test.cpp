@@ -83,8 +83,10 @@ TEST_CASE("A dataset whose times sit at the last second of year 9999 saves and r
         sys_days{year{9999} / December / 31} + hours{23} + minutes{59} + seconds{59});
 }
 
-TEST_CASE("The close-marker search does not rescan the whiteboard for every '[' (was quadratic)",
-          "[bugzilla]") {
+TEST_CASE(
+    "The close-marker search does not rescan the whiteboard for every opening bracket (was "
+    "quadratic)",
+    "[bugzilla]") {
   // 100,000 '[' then "[close on 2026-10-09]": every '[' shares the same ']', and only the last
   // one opens a marker. The quadratic search took minutes on a 1 MB whiteboard.
   const std::string whiteboard =

@@ -168,7 +168,7 @@ TEST_CASE("10,000-deep nesting is refused before parsing", "[bugzilla]") {
   CHECK(text->bugs[0].summary.size() == 10000);
 }
 
-TEST_CASE("huge strings parse; bodies above 256 MiB are refused", "[bugzilla]") {
+TEST_CASE("huge strings parse, bodies above 256 MiB are refused", "[bugzilla]") {
   const std::string big(20 * 1024 * 1024, 'a');
   auto list = bz::parse_bug_list(one_bug("\"id\":1,\"summary\":\"" + big + "\"," + k_time));
   REQUIRE(list.ok());

@@ -239,7 +239,7 @@ TEST_CASE("real error answers map to kinds with Bugzilla's code and message", "[
   CHECK(route->service_code == 100);
 }
 
-TEST_CASE("real success answers are not errors; writes give the new id", "[bugzilla]") {
+TEST_CASE("real success answers are not errors, writes give the new id", "[bugzilla]") {
   for (const char* name :
        {"bugzilla-5.2/get_bug.json", "bugzilla-5.2/get_comments.json",
         "bugzilla-5.2/get_history.json", "bugzilla-5.2/ca_clear_needinfo.json",

@@ -42,7 +42,7 @@ TEST_CASE("line feeds inside a span become hardBreak nodes and no text node is e
   CHECK(adf["content"][0]["content"] == expected);
 }
 
-TEST_CASE("a web link span carries a link mark; any other href stays visible text", "[jira]") {
+TEST_CASE("a web link span carries a link mark, any other href stays visible text", "[jira]") {
   const RichText doc = {Block{BlockKind::paragraph,
                               {Span{"bug 1", "https://bugzilla.mozilla.org/show_bug.cgi?id=1"},
                                Span{" js", "javascript:alert(1)"}}}};

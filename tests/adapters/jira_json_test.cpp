@@ -139,7 +139,7 @@ TEST_CASE("a search page is parsed with status category, resolution, dates and d
   CHECK_FALSE(page->is_last);
 }
 
-TEST_CASE("the spec's search example parses; fields of unexpected types read as absent", "[jira]") {
+TEST_CASE("the spec's search example parses, fields of unexpected types read as absent", "[jira]") {
   const std::string body = examples()["GET /rest/api/3/search/jql 200"].dump();
   auto page = parse_search_page(body, "");
   REQUIRE(page.ok());

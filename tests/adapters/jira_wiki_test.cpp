@@ -48,8 +48,9 @@ TEST_CASE("line feeds and ordinary text are kept", "[jira]") {
   CHECK(escape_wiki("one\ntwo\n\nthree " + rtl) == "one\ntwo\n\nthree " + rtl);
 }
 
-TEST_CASE("blocks are separated by a blank line; quotes use {quote}; links use [text|url]",
-          "[jira]") {
+TEST_CASE(
+    "blocks are separated by a blank line, quotes use {quote}, links use text|url in brackets",
+    "[jira]") {
   const RichText doc = {
       Block{BlockKind::paragraph,
             {Span{"See ", ""}, Span{"bug [1]", "https://b.test/show_bug.cgi?id=1|x"}}},

@@ -140,7 +140,7 @@ TEST_CASE("Request targets over 8 KiB get a plain-text 414", "[sim][bugzilla]") 
   CHECK(raw(s.url(), "GET", target).status == 200);
 }
 
-TEST_CASE("Posting a comment needs a login, text, at most 65,535 characters; it stamps the clock",
+TEST_CASE("Posting a comment needs a login, text, at most 65,535 characters, it stamps the clock",
           "[sim][bugzilla]") {
   auto s = start_sim(small_dataset_path(), "bmo", "2026-10-01T12:00:00Z");
   const std::vector<std::pair<std::string, std::string>> auth = {{"X-BUGZILLA-API-KEY", k_ca_key}};

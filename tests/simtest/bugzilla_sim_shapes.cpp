@@ -153,7 +153,7 @@ TEST_CASE("Upstream: searches return exactly the included fields, as the 5.2 sam
 }
 
 TEST_CASE(
-    "Upstream: posting a comment answers 201 with the new id; clearing needinfo answers "
+    "Upstream: posting a comment answers 201 with the new id, clearing needinfo answers "
     "the change",
     "[sim][bugzilla]") {
   auto s = start_sim(small_dataset_path(), "upstream");

@@ -120,7 +120,7 @@ TEST_CASE("100 KB of text is cut to 32,767 characters with a note saying how muc
                            : displayed(comment["body"].get<std::string>())) == expected);
 }
 
-TEST_CASE("summaries lose line breaks and are cut to 254 characters; bad UTF-8 is replaced",
+TEST_CASE("summaries lose line breaks and are cut to 254 characters, bad UTF-8 is replaced",
           "[jira][sim]") {
   const std::string flavor = GENERATE(as<std::string>{}, "cloud", "datacenter");
   JiraWorld w(flavor);

@@ -90,7 +90,7 @@ TEST_CASE("sim: field validation gives Jira's messages", "[sim][jira]") {
   CHECK(missing.body["errors"]["summary"] == "You must specify a summary of the issue.");
 }
 
-TEST_CASE("sim: v3 rich text must be a valid ADF document; v2 takes strings", "[sim][jira]") {
+TEST_CASE("sim: v3 rich text must be a valid ADF document, v2 takes strings", "[sim][jira]") {
   JiraWorld w("cloud");
   const std::string adf_error =
       "Operation value must be an Atlassian Document (see the Atlassian Document Format)";
@@ -143,7 +143,7 @@ TEST_CASE("sim: bulk create reports failures by element and refuses more than 50
   CHECK(call(w, "POST", "/rest/api/3/issue/bulk", {{"issueUpdates", many}}).status == 400);
 }
 
-TEST_CASE("sim: the Done transition's screen carries a required resolution; others refuse it",
+TEST_CASE("sim: the Done transition's screen carries a required resolution, others refuse it",
           "[sim][jira]") {
   JiraWorld w("cloud");
   call(w, "POST", "/rest/api/3/issue", {{"fields", fields("t")}});

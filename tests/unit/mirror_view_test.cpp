@@ -83,7 +83,7 @@ TEST_CASE("the search scope names the project and the deadline field", "[core][j
   CHECK(jira_search_scope(m) != without);
 }
 
-TEST_CASE("fresh search results replace the stored state of their key; the rest is kept",
+TEST_CASE("fresh search results replace the stored state of their key, the rest is kept",
           "[core][jira]") {
   std::vector<MirroredIssue> stored = {issue("CAINC-2", "old two"), issue("CAINC-10", "ten"),
                                        issue("CAINC-1", "one")};

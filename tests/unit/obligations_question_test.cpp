@@ -49,7 +49,7 @@ TEST_CASE("Two questions followed by one CA reply are both satisfied by that rep
   CHECK(keys_of(open) == std::vector<std::string>{"bzu-100-1003"});
 }
 
-TEST_CASE("A reply at exactly the deadline is met; one second later is missed", "[rules]") {
+TEST_CASE("A reply at exactly the deadline is met, one second later is missed", "[rules]") {
   struct Case {
     const char* reply_at;
     WindowStatus status;
@@ -107,7 +107,7 @@ TEST_CASE("Comments from an ignored account neither start nor satisfy a window",
   CHECK(q.late_seconds == Seconds{5 * 86400});
 }
 
-TEST_CASE("A CA account off the CA's domain answers; a look-alike account on it asks", "[rules]") {
+TEST_CASE("A CA account off the CA's domain answers, a look-alike account on it asks", "[rules]") {
   const BugMaker bug =
       BugMaker(104, "2026-01-01T00:00:00Z", "alice@mozilla.com")
           .comment(1400, 0, "alice@mozilla.com", "2026-01-01T00:00:00Z")
@@ -168,7 +168,7 @@ TEST_CASE("A private comment still starts and satisfies windows, and is marked p
   CHECK_FALSE(first.start_comment_private);
 }
 
-TEST_CASE("A needinfo on a CA account is owed; one on someone else creates nothing", "[rules]") {
+TEST_CASE("A needinfo on a CA account is owed, one on someone else creates nothing", "[rules]") {
   BugMaker maker = BugMaker(107, "2026-01-01T00:00:00Z", "ca@example.com");
   maker.comment(1700, 0, "ca@example.com", "2026-01-01T00:00:00Z")
       .needinfo(55, "bwilson@mozilla.com", "CA@example.com", "2026-01-10T08:00:00Z")

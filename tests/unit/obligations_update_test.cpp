@@ -202,7 +202,7 @@ TEST_CASE("A closure summary needs the needinfo on the closure account to count"
   }
 }
 
-TEST_CASE("A [close on] marker ends the cadence and the final-call comment does not restart it",
+TEST_CASE("A close-on marker ends the cadence and the final-call comment does not restart it",
           "[rules]") {
   BugMaker maker(230, "2026-03-01T00:00:00Z", "ca@example.com");
   maker.comment(2300, 0, "ca@example.com", "2026-03-01T00:00:00Z")

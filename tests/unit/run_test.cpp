@@ -145,7 +145,7 @@ TEST_CASE("a Next update date on the whiteboard moves the due date and says why"
         "Due date moved from 2025-03-28 to 2025-04-10: whiteboard Next update 2025-04-10");
 }
 
-TEST_CASE("a dismissal in Jira is respected; a manual close is reopened unless turned off",
+TEST_CASE("a dismissal in Jira is respected, a manual close is reopened unless turned off",
           "[core][run]") {
   RunWorld w;
   REQUIRE(w.run().exit_code == 0);
