@@ -54,7 +54,9 @@ AuditReport build_audit(const std::vector<BugRecord>& records, const Mapping& ma
 // Markdown: per bug "## Bug <id>: <summary>", one line per missed or overdue window, the deadline's
 // UTC date first ("- 2024-04-30: failed to respond within 7 days since 2024-04-23 (comment 12 by
 // x@y); answered 2024-05-02 by ca@example.com, 2d 1h late"), then that bug's totals.
-// CSV (sync/audit_render.cpp): a header row, one row per window, RFC 4180 quoting, CRLF line ends.
+// CSV (sync/audit_render.cpp): a header row, one row per window, RFC 4180 quoting, CRLF line ends;
+// free text starting with = + - @ tab or CR gets a leading apostrophe (no formulas in
+// spreadsheets).
 std::string render_audit_text(const AuditReport& report);
 std::string render_audit_markdown(const AuditReport& report);
 std::string render_audit_csv(const AuditReport& report);

@@ -1,5 +1,6 @@
 // The audit's renderings for people and spreadsheets (declared in sync/audit.h).
 #include <algorithm>
+#include <string_view>
 
 #include "sync/audit.h"
 
@@ -108,6 +109,17 @@ std::string csv_field(const std::string& value) {
   return out + "\"";
 }
 
+// Free text from Bugzilla (summaries, logins, reasons) in a spreadsheet: a cell starting with
+// '=', '+', '-', '@', tab or CR would be read as a formula (CSV injection). A leading apostrophe
+// makes it text; numbers and times are never passed here.
+std::string csv_text(const std::string& value) {
+  if (!value.empty() &&
+      std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos) {
+    return csv_field("'" + value);
+  }
+  return csv_field(value);
+}
+
 }  // namespace
 
 std::string render_audit_text(const AuditReport& report) {
@@ -189,7 +201,8 @@ std::string render_audit_csv(const AuditReport& report) {
           w.start_comment_private ? "true" : "false",
           w.rule};
       for (std::size_t i = 0; i < fields.size(); ++i) {
-        out += (i == 0 ? "" : ",") + csv_field(fields[i]);
+        const bool text = i == 1 || i == 10 || i == 13 || i == 16;  // summary, logins, reason
+        out += (i == 0 ? "" : ",") + (text ? csv_text(fields[i]) : csv_field(fields[i]));
       }
       out += "\r\n";
     }

@@ -169,6 +169,19 @@ TEST_CASE("The CSV audit has a header and quotes fields per RFC 4180", "[rules]"
   CHECK(lines == 5);
 }
 
+TEST_CASE("CSV text that a spreadsheet would run as a formula is made inert", "[rules]") {
+  BugRecord record = audit_bug();
+  record.bug.summary = "=HYPERLINK(\"https://evil.example\",\"x\")";
+  const std::string csv = render_audit_csv(
+      build_audit({record}, audit_mapping(), at("2024-05-05T00:00:00Z"), AuditOptions{}));
+  // The summary keeps its text behind an apostrophe (and RFC 4180 quoting for its quotes).
+  CHECK(contains(csv, "\r\n7,\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"x\"\")\",bzq-7-712,"));
+  CHECK_FALSE(contains(csv, ",=HYPERLINK"));
+  CHECK_FALSE(contains(csv, ",\"=HYPERLINK"));
+  // Numbers keep their sign: a window met early has a negative late_seconds.
+  CHECK(contains(csv, ",-"));
+}
+
 TEST_CASE("The text audit shows one row per window and the totals", "[rules]") {
   const std::string text = render_audit_text(
       build_audit({audit_bug()}, audit_mapping(), at("2024-05-05T00:00:00Z"), AuditOptions{}));
