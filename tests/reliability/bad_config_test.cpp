@@ -41,18 +41,11 @@ std::string broken_text(const Json& c, const World& world) {
   return m.dump(2);
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 }  // namespace
 
 TEST_CASE("issue 7: every broken mapping is refused with its message, exit 2 and no request",
           "[e2e][config]") {
-  WorldOptions options;
-  options.dataset = data_file("two_bugs.json");
-  options.clock = k_now;
-  World world(options);
+  World world(world_options(data_file("two_bugs.json"), k_now));
   const Json corpus = Json::parse(read_file(data_file("bad_mappings.json")));
   REQUIRE(corpus["cases"].size() >= 30);
   TempDir dir("bad-config");
@@ -94,10 +87,7 @@ TEST_CASE("issue 7: every broken mapping is refused with its message, exit 2 and
 
 TEST_CASE("issue 7: a missing file, a huge file or a missing secret is refused without a request",
           "[e2e][config]") {
-  WorldOptions options;
-  options.dataset = data_file("two_bugs.json");
-  options.clock = k_now;
-  World world(options);
+  World world(world_options(data_file("two_bugs.json"), k_now));
   TempDir dir("bad-config");
   const std::string missing = dir.file("no-such-mapping.json");
   RunResult r = world.bzjira({"sync", "-c", missing, "--state", dir.file("s.db"), "--now", k_now});

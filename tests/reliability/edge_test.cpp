@@ -51,10 +51,6 @@ std::string last_comment(const Json& issue) {
   return comments.empty() ? "" : comments.back().value("body_text", "");
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 }  // namespace
 
 TEST_CASE("issue 7: a question posted at the watermark second is not missed", "[e2e]") {

@@ -208,20 +208,13 @@ std::vector<Json> issues_of(World& world, std::int64_t bug) {
   return out;
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 }  // namespace
 
 TEST_CASE("issue 7: hostile Bugzilla text reaches Jira as inert text within Jira's limits",
           "[e2e]") {
   TempDir dir("hostile");
   write_file(dir.file("hostile.json"), hostile_dataset().dump());
-  WorldOptions options;
-  options.dataset = dir.file("hostile.json");
-  options.clock = k_now;
-  World world(options);
+  World world(world_options(dir.file("hostile.json"), k_now));
   world.set_clock(k_now);
   const RunResult r = world.sync(k_now);
   INFO(r.out.substr(0, 4000) << r.err.substr(0, 4000));
@@ -322,10 +315,7 @@ TEST_CASE("issue 7: invalid UTF-8 from Bugzilla becomes U+FFFD in Jira, other bu
           "[e2e]") {
   TempDir dir("hostile");
   write_file(dir.file("hostile.json"), hostile_dataset().dump());
-  WorldOptions options;
-  options.dataset = dir.file("hostile.json");
-  options.clock = k_now;
-  World world(options);
+  World world(world_options(dir.file("hostile.json"), k_now));
   // Bytes no JSON encoder produces, put into Bugzilla's answers on the way.
   auto kill_switch = std::make_shared<KillSwitch>();
   CountingProxy bugzilla(world.bugzilla_port(), kill_switch, [](std::string& body) {

@@ -23,6 +23,10 @@ std::string data_file(const std::string& name) {
   return std::string(BZJIRA_SOURCE_DIR) + "/tests/reliability/data/" + name;
 }
 
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;

@@ -17,6 +17,9 @@ std::string bzjira_binary();
 std::string sim_binary();
 std::string data_file(const std::string& name);  // tests/reliability/data/<name>
 
+// Whether `needle` occurs in `haystack` (for checks on outputs and texts).
+bool contains(const std::string& haystack, const std::string& needle);
+
 std::string read_file(const std::filesystem::path& path);  // "" when unreadable
 void write_file(const std::filesystem::path& path, const std::string& content);
 

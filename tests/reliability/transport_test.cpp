@@ -14,18 +14,11 @@ namespace {
 
 constexpr const char* k_now = "2026-10-05T12:00:00Z";
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 }  // namespace
 
 TEST_CASE("issue 7: a self-signed TLS Bugzilla is refused unless its CA bundle is configured",
           "[e2e]") {
-  WorldOptions options;
-  options.dataset = data_file("two_bugs.json");
-  options.clock = k_now;
-  World world(options);
+  World world(world_options(data_file("two_bugs.json"), k_now));
   TlsTunnel tls(world.bugzilla_port());
   world.point_at(tls.url(), world.jira_url());
 
@@ -71,10 +64,7 @@ TEST_CASE("issue 7: a self-signed TLS Bugzilla is refused unless its CA bundle i
 }
 
 TEST_CASE("issue 7: plain http to a non-loopback host is refused before any connection", "[e2e]") {
-  WorldOptions options;
-  options.dataset = data_file("two_bugs.json");
-  options.clock = k_now;
-  World world(options);
+  World world(world_options(data_file("two_bugs.json"), k_now));
   struct Case {
     const char* side;
     const char* url;

@@ -9,6 +9,13 @@
 
 namespace bzjira::reliability {
 
+WorldOptions world_options(const std::string& dataset, const std::string& clock) {
+  WorldOptions o;
+  o.dataset = dataset;
+  o.clock = clock;
+  return o;
+}
+
 Json default_mapping(const std::string& bugzilla_url, const std::string& jira_url,
                      int request_timeout_seconds) {
   const Json http = {{"connect_timeout_seconds", 1},

@@ -99,6 +99,9 @@ class World {
   Env m_env;
 };
 
+// Options for a world serving `dataset` (a file path) with Bugzilla's clock at `clock`.
+WorldOptions world_options(const std::string& dataset, const std::string& clock);
+
 // The mapping every world starts from: Example CA on the given URLs, CA account ca@example.org,
 // the given request timeout (1 s to connect), 4 attempts, one request at a time, replies enabled
 // (marker #bugzilla).
