@@ -1,21 +1,16 @@
 #include "sync/executor.h"
 
-#include <algorithm>
-#include <cctype>
 #include <optional>
 #include <set>
 #include <utility>
 
-#include "sync/obligations.h"
+#include "sync/executor_impl.h"
 #include "sync/trail.h"
 
 namespace bzjira::sync {
-
+namespace detail {
 namespace {
 
-// How far before a reply's send time to look for it on Bugzilla: covers clock skew between this
-// host and Bugzilla's database.
-constexpr Seconds k_reply_lookback{60};
 // How far before an interrupted comment's mark to look for it on Jira: Jira stamps comments with
 // its own clock, which may differ from this host's.
 constexpr Seconds k_trail_lookback{3600};
@@ -24,112 +19,7 @@ bool has_fields(const IssueUpdate& u) {
   return u.summary || u.description || u.due || u.deadline || u.labels;
 }
 
-bool iequals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-// One execution: the ports, the report, and what is learned on the way (whoami, reply records).
-class Executor {
- public:
-  Executor(IssueTracker& tracker, BugSource& bugs, StateStore& store, const Mapping& mapping,
-           const std::string& run_id, Instant now)
-      : m_tracker(tracker),
-        m_bugs(bugs),
-        m_store(store),
-        m_mapping(mapping),
-        m_run_id(run_id),
-        m_now(now),
-        m_trail(store) {}
-
-  // Reads what earlier runs left half done (sync/trail.h) and restores the remote links of
-  // issues whose create answered but whose link was never confirmed.
-  void start();
-  // Forgets the comment marks of earlier runs whose action was not planned again.
-  void wrap_up();
-  void creates(const std::vector<const Action*>& actions);
-  // Whether `a` is a reply an earlier run already tried to post (it is recorded before the post;
-  // it may be on Bugzilla, with or without its Jira note): finishing it is recovery, done before
-  // this run's own actions.
-  bool posted_earlier(const Action& a);
-  void apply(const Action& a);
-  ExecutionReport take() { return std::move(m_report); }
-
- private:
-  struct Pending {
-    const Action* action;
-    std::int64_t journal_id;
-  };
-
-  std::optional<std::int64_t> journal(const Action& a, const std::string& target) {
-    JournalEntry e;
-    e.run_id = m_run_id;
-    e.action = to_string(a.type);
-    e.obligation_key = a.obligation_key;
-    e.target = target;
-    e.state = JournalState::sent;
-    e.reason = a.reason;
-    e.at = m_now;
-    auto id = m_store.record(e);
-    if (!id) {
-      fail(a, target, id.error());
-      return std::nullopt;
-    }
-    return *id;
-  }
-
-  void fail(const Action& a, const std::string& target, const Error& error) {
-    Error e = error;
-    e.message = std::string(to_string(a.type)) + " " + target + " (bug " +
-                std::to_string(a.bug_id) + "): " + error.message;
-    m_report.lines.push_back("FAILED " + e.message);
-    m_report.errors.push_back(std::move(e));
-    ++m_report.failed;
-  }
-
-  // Finishes a journaled action: done, or failed with the first error.
-  bool finish(const Action& a, std::int64_t id, const Status& outcome, const std::string& detail) {
-    if (outcome.ok()) {
-      (void)m_store.update(id, JournalState::done, detail);
-      return true;
-    }
-    (void)m_store.update(id, JournalState::failed, outcome.error().message);
-    fail(a, a.issue_key, outcome.error());
-    return false;
-  }
-
-  // Adds `body` to `key` at most once across runs: when an earlier run marked `step` and died,
-  // Jira's comments are read first and a comment that landed is not added again.
-  Status comment_once(const std::string& step, const std::string& key, const RichText& body);
-  // Clears the mark of `step` when `outcome` is ok (the whole action is done).
-  void end_step(const std::string& step, const Status& outcome);
-
-  void update(const Action& a);
-  void add_comment(const Action& a);
-  void close(const Action& a);
-  void reopen(const Action& a);
-  void post_reply(const Action& a);
-
-  // Reply helpers.
-  Result<std::optional<Comment>> find_posted(BugId bug, Instant since, const std::string& hash);
-  void acknowledge(ReplyRecord& record, const std::optional<int>& count);
-  bool posted_by_bzjira(const std::string& login);
-
-  IssueTracker& m_tracker;
-  BugSource& m_bugs;
-  StateStore& m_store;
-  const Mapping& m_mapping;
-  const std::string& m_run_id;
-  Instant m_now;
-  ExecutionReport m_report;
-  std::optional<std::map<std::string, ReplyRecord>> m_replies;
-  std::optional<std::string> m_whoami;  // "" when the server cannot say
-  Trail m_trail;
-  bool m_trail_loaded = false;
-  std::set<std::string> m_steps;  // comment steps this run attempted
-};
+}  // namespace
 
 void Executor::start() {
   if (Status s = m_trail.load(); !s) {
@@ -326,20 +216,6 @@ void Executor::creates(const std::vector<const Action*>& actions) {
   }
 }
 
-bool Executor::posted_earlier(const Action& a) {
-  if (a.type != ActionType::post_reply) {
-    return false;
-  }
-  if (!m_replies) {
-    auto loaded = m_store.replies();
-    if (!loaded) {
-      return false;  // post_reply reports the error
-    }
-    m_replies = std::move(*loaded);
-  }
-  return m_replies->count(a.jira_comment_id) != 0;  // recorded before an earlier post
-}
-
 void Executor::apply(const Action& a) {
   switch (a.type) {
     case ActionType::create_issue:
@@ -448,133 +324,7 @@ void Executor::reopen(const Action& a) {
   }
 }
 
-bool Executor::posted_by_bzjira(const std::string& login) {
-  if (!m_whoami) {
-    auto who = m_bugs.whoami();
-    m_whoami = who ? *who : "";
-  }
-  if (!m_whoami->empty()) {
-    return iequals(login, *m_whoami);
-  }
-  return account_in(login, m_mapping.bugzilla.ca_accounts);
-}
-
-Result<std::optional<Comment>> Executor::find_posted(BugId bug, Instant since,
-                                                     const std::string& hash) {
-  auto found = m_bugs.comments({bug}, since - k_reply_lookback);
-  if (!found) {
-    return found.error();
-  }
-  auto it = found->find(bug);
-  if (it == found->end()) {
-    return std::optional<Comment>{};
-  }
-  for (const Comment& c : it->second) {
-    if (reply_text_hash(c.text) == hash && posted_by_bzjira(c.creator)) {
-      return std::optional<Comment>{c};
-    }
-  }
-  return std::optional<Comment>{};
-}
-
-void Executor::acknowledge(ReplyRecord& record, const std::optional<int>& count) {
-  Block note{BlockKind::paragraph, {}};
-  if (count) {
-    note.spans.push_back(Span{"Posted to Bugzilla as ", {}});
-    note.spans.push_back(
-        Span{"comment " + std::to_string(*count), comment_url(m_mapping, record.bug_id, *count)});
-  } else {
-    note.spans.push_back(Span{"Posted to Bugzilla as comment id " +
-                                  std::to_string(*record.bugzilla_comment_id) + " on bug " +
-                                  std::to_string(record.bug_id),
-                              bug_url(m_mapping, record.bug_id)});
-  }
-  const std::string step = "reply_note " + record.jira_comment_id;
-  if (Status s = comment_once(step, record.issue_key, {note}); !s) {
-    Action a;
-    a.type = ActionType::post_reply;
-    a.bug_id = record.bug_id;
-    fail(a, record.issue_key, s.error());
-    return;
-  }
-  record.jira_acknowledged = true;
-  end_step(step, m_store.put_reply(record));
-}
-
-void Executor::post_reply(const Action& a) {
-  if (!m_replies) {
-    auto loaded = m_store.replies();
-    if (!loaded) {
-      fail(a, a.issue_key, loaded.error());
-      return;
-    }
-    m_replies = std::move(*loaded);
-  }
-  auto& replies = *m_replies;
-  const std::string hash = reply_text_hash(a.reply_markdown);
-  auto it = replies.find(a.jira_comment_id);
-  if (it != replies.end() && it->second.bugzilla_comment_id) {
-    if (!it->second.jira_acknowledged) {
-      acknowledge(it->second, std::nullopt);
-    }
-    return;
-  }
-  const auto id = journal(a, "bug " + std::to_string(a.bug_id));
-  if (!id) {
-    return;
-  }
-  ReplyRecord record{a.jira_comment_id, a.issue_key, a.bug_id, hash, std::nullopt, false, m_now};
-  std::optional<int> count;
-  bool recovered = false;
-  if (it != replies.end()) {
-    // A run died after sending: look before posting again.
-    auto found = find_posted(a.bug_id, it->second.sent_at, hash);
-    if (!found) {
-      finish(a, *id, found.error(), "");
-      return;
-    }
-    if (*found) {
-      record = it->second;
-      record.bugzilla_comment_id = (*found)->id;
-      count = (*found)->count;
-      recovered = true;
-    }
-  }
-  if (!record.bugzilla_comment_id) {
-    if (Status s = m_store.put_reply(record); !s) {  // never post without a record
-      finish(a, *id, s, "");
-      return;
-    }
-    replies[record.jira_comment_id] = record;
-    auto posted = m_bugs.post_comment(a.bug_id, a.reply_markdown);
-    if (!posted) {
-      finish(a, *id, posted.error(), "");
-      return;
-    }
-    record.bugzilla_comment_id = *posted;
-    ++m_report.replies_posted;
-    // The count people know ("comment 5") is not in post_comment's answer.
-    if (auto back = find_posted(a.bug_id, m_now, hash); back && *back && (*back)->id == *posted) {
-      count = (*back)->count;
-    }
-  }
-  (void)m_store.put_reply(record);
-  replies[record.jira_comment_id] = record;
-  m_report.lines.push_back(
-      std::string(recovered ? "confirmed earlier post of " : "posted ") + a.issue_key +
-      " comment " + a.jira_comment_id + " to bug " + std::to_string(a.bug_id) + " as comment " +
-      (count ? std::to_string(*count) : "id " + std::to_string(*record.bugzilla_comment_id)));
-  acknowledge(replies[record.jira_comment_id], count);
-  Status flags = ok_status();
-  for (FlagId flag : a.clear_flags) {
-    if (Status s = m_bugs.clear_flag(a.bug_id, flag); !s && flags) {
-      flags = s;
-    }
-  }
-  finish(a, *id, flags, "bugzilla comment " + std::to_string(*record.bugzilla_comment_id));
-}
-
-}  // namespace
+}  // namespace detail
 
 ExecutionReport execute(const Plan& plan, IssueTracker& tracker, BugSource& bugs, StateStore& store,
                         const Mapping& mapping, const std::string& run_id, Instant now,
@@ -582,7 +332,7 @@ ExecutionReport execute(const Plan& plan, IssueTracker& tracker, BugSource& bugs
   if (dry_run) {
     return dry_run_report(plan);
   }
-  Executor executor(tracker, bugs, store, mapping, run_id, now);
+  detail::Executor executor(tracker, bugs, store, mapping, run_id, now);
   executor.start();
   std::vector<const Action*> creates;
   for (const Action& a : plan.actions) {

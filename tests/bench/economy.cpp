@@ -29,17 +29,28 @@ long comment_batch_capacity(const ApiLimits& limits, bool with_since) {
   return room < 0 ? 1 : 1 + room / per_id;
 }
 
-RequestFloor cold_floor(long bugs, long open_bugs, long issues_to_create, const ApiLimits& limits) {
+namespace {
+
+// A sync that pages a search, reads the comments of `read_bugs` (whole: bzjira reads a changed
+// bug's comments without new_since) and creates `new_issues` issues with their remote links.
+RequestFloor sync_floor(long searched_bugs, long read_bugs, const std::string& which,
+                        long new_issues, const ApiLimits& limits) {
   RequestFloor f;
-  const long pages = search_pages(bugs, limits);
-  const long comment_batches = batches(open_bugs, comment_batch_capacity(limits, false));
-  const long bulk = batches(issues_to_create, limits.jira_bulk_create);
+  const long pages = search_pages(searched_bugs, limits);
+  const long comment_batches = batches(read_bugs, comment_batch_capacity(limits, false));
+  const long bulk = batches(new_issues, limits.jira_bulk_create);
   f.bugzilla = 1 + pages + comment_batches;
-  f.jira = 1 + bulk + issues_to_create;
+  f.jira = 1 + bulk + new_issues;
   f.how = "Bugzilla: 1 time + " + n(pages) + " search page(s) + " + n(comment_batches) +
-          " comment batch(es) of the " + n(open_bugs) + " open bugs; Jira: 1 search + " + n(bulk) +
-          " bulk create(s) + " + n(issues_to_create) + " remote links";
+          " comment batch(es) of the " + n(read_bugs) + " " + which + " bugs; Jira: 1 search + " +
+          n(bulk) + " bulk create(s) + " + n(new_issues) + " remote links";
   return f;
+}
+
+}  // namespace
+
+RequestFloor cold_floor(long bugs, long open_bugs, long issues_to_create, const ApiLimits& limits) {
+  return sync_floor(bugs, open_bugs, "open", issues_to_create, limits);
 }
 
 RequestFloor steady_floor(const ApiLimits& limits) {
@@ -60,16 +71,7 @@ RequestFloor first_after_writes_floor(long rewritten_issues, const ApiLimits& li
 }
 
 RequestFloor incremental_floor(long changed_bugs, long new_issues, const ApiLimits& limits) {
-  RequestFloor f;
-  const long pages = search_pages(changed_bugs, limits);
-  const long comment_batches = batches(changed_bugs, comment_batch_capacity(limits, true));
-  const long bulk = batches(new_issues, limits.jira_bulk_create);
-  f.bugzilla = 1 + pages + comment_batches;
-  f.jira = 1 + bulk + new_issues;
-  f.how = "Bugzilla: 1 time + " + n(pages) + " search page(s) + " + n(comment_batches) +
-          " comment batch(es) of the " + n(changed_bugs) + " changed bugs; Jira: 1 search + " +
-          n(bulk) + " bulk create(s) + " + n(new_issues) + " remote links";
-  return f;
+  return sync_floor(changed_bugs, changed_bugs, "changed", new_issues, limits);
 }
 
 RequestFloor audit_live_floor(long bugs, const ApiLimits& limits) {

@@ -95,20 +95,26 @@ Json figures_json(const ScenarioFigures& f) {
       {"notes", f.notes}};
 }
 
+// Every run's figures of scenario `name` in one size.
+std::vector<ScenarioFigures> runs_named(const SizeResult& size, const std::string& name) {
+  std::vector<ScenarioFigures> runs;
+  for (const auto& run : size.runs) {
+    for (const ScenarioFigures& f : run) {
+      if (f.name == name) {
+        runs.push_back(f);
+      }
+    }
+  }
+  return runs;
+}
+
 const ScenarioFigures* find_median(const std::vector<SizeResult>& sizes, int bugs, int comments,
                                    const std::string& scenario, ScenarioFigures& storage) {
   for (const SizeResult& s : sizes) {
     if (s.spec.bugs != bugs || s.spec.comments_per_bug != comments) {
       continue;
     }
-    std::vector<ScenarioFigures> runs;
-    for (const auto& run : s.runs) {
-      for (const ScenarioFigures& f : run) {
-        if (f.name == scenario) {
-          runs.push_back(f);
-        }
-      }
-    }
+    const std::vector<ScenarioFigures> runs = runs_named(s, scenario);
     if (!runs.empty()) {
       storage = median_figures(runs);
       return &storage;
@@ -227,15 +233,7 @@ void print_size(std::ostream& out, const SizeResult& size) {
                 "cpu s", "rss MB", "sim cpu");
   out << line;
   for (const std::string& name : names) {
-    std::vector<ScenarioFigures> runs;
-    for (const auto& run : size.runs) {
-      for (const ScenarioFigures& f : run) {
-        if (f.name == name) {
-          runs.push_back(f);
-        }
-      }
-    }
-    const ScenarioFigures m = median_figures(runs);
+    const ScenarioFigures m = median_figures(runs_named(size, name));
     std::snprintf(
         line, sizeof line, "%-21s %6ld %6ld %6ld %6ld %6s %9s %9s %8.2f %8.2f %8.1f %8.2f\n",
         name.c_str(), m.bugzilla.total, m.jira.total, m.requests(), m.floor.total(),
@@ -246,15 +244,7 @@ void print_size(std::ostream& out, const SizeResult& size) {
     out << line;
   }
   for (const std::string& name : names) {
-    std::vector<ScenarioFigures> runs;
-    for (const auto& run : size.runs) {
-      for (const ScenarioFigures& f : run) {
-        if (f.name == name) {
-          runs.push_back(f);
-        }
-      }
-    }
-    const ScenarioFigures m = median_figures(runs);
+    const ScenarioFigures m = median_figures(runs_named(size, name));
     out << "  " << name << ": bound by " << bound(m) << "\n    minimum: " << m.floor.how << "\n";
     std::string routes;
     for (const auto* counts : {&m.bugzilla, &m.jira}) {
