@@ -149,7 +149,8 @@ void append_summary(std::string& out, const Context& ctx) {
     out += "<p class=\"gap\">This audit is large (more than " +
            std::to_string(k_full_detail_limit) +
            " windows and comments), so its pictures are drawn in compact detail: bars carry no "
-           "tooltip, and a comment's tooltip lists all comments of its author. "
+           "tooltip, a met window's answer is the CA comment above it, comments are listed by "
+           "kind of author, and the table of windows per bug is left out. "
            "<code>--since</code>/<code>--until</code> give full detail for a period; the JSON "
            "and CSV formats list every window.</p>\n";
   }
@@ -245,15 +246,17 @@ void append_bug(std::string& out, const Context& ctx, const sync::BugAudit& bug,
   in.detail = ctx.detail;
   append_timeline(out, in);
   out += "</figure>\n";
+  if (ctx.detail == Detail::compact) {
+    out += "</section>\n";  // the summary's row has this bug's counts
+    return;
+  }
   const sync::AuditSummary& s = bug.totals;
   out += "<p class=\"tot\">Windows: " + std::to_string(s.windows) +
          ", met: " + std::to_string(s.met) + ", missed: " + std::to_string(s.missed) +
          ", overdue: " + std::to_string(s.overdue) + ", open: " + std::to_string(s.open) +
          ", void: " + std::to_string(s.void_count) +
          ", worst lateness: " + sync::format_duration(s.worst_late) + ".</p>\n";
-  if (ctx.detail == Detail::full) {
-    append_window_table(out, ctx, bug);
-  }
+  append_window_table(out, ctx, bug);
   out += "</section>\n";
 }
 

@@ -67,6 +67,13 @@ constexpr const char* k_audit_css =
     ".c,.c path{fill:none;stroke:#1f2328;stroke-width:5;stroke-linecap:round}"
     ".ca,.ca path{stroke:#0969da;stroke-width:6;stroke-linecap:square}"
     ".bot,.bot path{stroke:#818b98;stroke-width:3}"
+    // Compact detail: bars are thick lines in mid tones (3:1 on white), ends marked in black.
+    ".wc .b,.wc .l{fill:none;stroke-width:8}"
+    ".wc .e{stroke:#1f2328;stroke-width:1.5}"
+    ".wc.met .b{stroke:#1f883d}.wc.missed .b{stroke:#cf222e}.wc.overdue .b{stroke:#82071e}"
+    ".wc.missed .l{stroke:url(#hatch-missed)}.wc.overdue .l{stroke:url(#hatch-overdue)}"
+    ".wc.open .b{stroke:#9a6700;stroke-dasharray:4 2}"
+    ".wc.void .b,.wc.withdrawn .b{stroke:#818b98;stroke-dasharray:2 2}"
     ".bar-late{fill:url(#hatch-missed);stroke:#cf222e}"
     ".bar-over{fill:url(#hatch-overdue);stroke:#82071e}"
     ".bar-due{fill:none;stroke:#818b98;stroke-dasharray:2 2}"

@@ -132,6 +132,22 @@ std::vector<Lane> pack_lanes(const sync::BugAudit& bug, const Axis& axis, sync::
   return lanes;
 }
 
+Bar bar_of(const sync::Obligation& w, const Axis& axis, const Lane& lane, int row,
+           sync::Instant now) {
+  Bar b;
+  b.x0 = axis.x(w.start);
+  b.xd = std::max(axis.x(w.deadline), b.x0 + 1.5);
+  b.y = lane.top + 3 + row * k_row_height + (k_row_height - k_bar_height) / 2;
+  if (const auto end = window_end(w, now)) {
+    b.x_end = axis.x(*end);
+  }
+  return b;
+}
+
+bool is_late(const sync::Obligation& w) {
+  return w.status == sync::WindowStatus::missed || w.status == sync::WindowStatus::overdue;
+}
+
 const char* lane_label(sync::ObligationKind kind) {
   switch (kind) {
     case sync::ObligationKind::question:

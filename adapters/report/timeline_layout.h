@@ -45,6 +45,20 @@ Axis bug_axis(const sync::BugAudit& bug, const sync::BugRecord* record, sync::In
 // overdue window, nothing for an open one (its bar ends at the deadline).
 std::optional<sync::Instant> window_end(const sync::Obligation& w, sync::Instant now);
 
+// One window's bar in SVG units: start, deadline, top edge, and where its end is marked.
+struct Bar {
+  double x0 = 0;
+  double xd = 0;  // at least 1.5 right of x0, so a zero-length window still shows
+  double y = 0;
+  std::optional<double> x_end;  // the answer, the end, or now (overdue); none while open
+};
+
+struct Lane;
+Bar bar_of(const sync::Obligation& w, const Axis& axis, const Lane& lane, int row,
+           sync::Instant now);
+
+bool is_late(const sync::Obligation& w);  // missed or overdue
+
 struct Lane {
   sync::ObligationKind kind = sync::ObligationKind::question;
   std::vector<std::size_t> windows;  // indexes into BugAudit::windows, by start

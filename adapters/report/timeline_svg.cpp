@@ -1,9 +1,9 @@
 #include "adapters/report/timeline_svg.h"
 
-#include <map>
 #include <vector>
 
 #include "adapters/report/html_text.h"
+#include "adapters/report/timeline_compact.h"
 #include "adapters/report/timeline_layout.h"
 #include "sync/obligations.h"
 
@@ -14,7 +14,6 @@ namespace {
 using sync::Obligation;
 using sync::WindowStatus;
 
-constexpr double k_comment_y = 24;  // the comment markers' lane: y 16 to 32
 constexpr double k_lanes_top = 34;
 constexpr std::size_t k_excerpt_chars = 100;
 
@@ -72,74 +71,48 @@ std::string ending(const Obligation& w, sync::Instant now) {
 
 void num(std::string& out, double v) { append_number(out, v); }
 
-// Geometry of one window's bar.
-struct Bar {
-  double x0 = 0, xd = 0, y = 0;  // start, deadline, top edge
-  std::optional<double> x_end;   // the answer, end, or now
-};
-
-Bar bar_of(const Obligation& w, const Axis& axis, const Lane& lane, int row, sync::Instant now) {
-  Bar b;
-  b.x0 = axis.x(w.start);
-  b.xd = std::max(axis.x(w.deadline), b.x0 + 1.5);
-  b.y = lane.top + 3 + row * k_row_height + (k_row_height - k_bar_height) / 2;
-  if (const auto end = window_end(w, now)) {
-    b.x_end = axis.x(*end);
-  }
-  return b;
-}
-
-bool is_late(const Obligation& w) {
-  return w.status == WindowStatus::missed || w.status == WindowStatus::overdue;
-}
-
-// The path data of a window's marks: bar (b), late part (l), end mark (e), ticks (t: SHOULD
-// dates; n: Next-update deadlines). Appended so compact mode can merge windows.
+// The path data of a window's marks: bar (b, an outlined rectangle), late part (l), end mark
+// (e), ticks (t: SHOULD dates; n: Next-update deadlines).
 struct Marks {
   std::string b, l, e, t, n;
 };
 
-void add_marks(Marks& m, const Obligation& w, const Bar& bar, const Axis& axis) {
-  const auto rect = [](std::string& d, double x0, double x1, double y) {
-    d += 'M';
-    num(d, x0);
-    d += ' ';
-    num(d, y);
-    d += 'h';
-    num(d, x1 - x0);
-    d += "v8h";
-    num(d, x0 - x1);
-    d += 'z';
-  };
-  rect(m.b, bar.x0, bar.xd, bar.y);
+void move_to(std::string& d, double x, double y) {
+  d += 'M';
+  num(d, x);
+  d += ' ';
+  num(d, y);
+}
+
+void add_rect(std::string& d, double x0, double x1, double y) {
+  move_to(d, x0, y);
+  d += 'h';
+  num(d, x1 - x0);
+  d += "v8h";
+  num(d, x0 - x1);
+  d += 'z';
+}
+
+Marks marks_of(const Obligation& w, const Bar& bar, const Axis& axis) {
+  Marks m;
+  add_rect(m.b, bar.x0, bar.xd, bar.y);
   if (is_late(w) && bar.x_end && *bar.x_end > bar.xd) {
-    rect(m.l, bar.xd, *bar.x_end, bar.y);
+    add_rect(m.l, bar.xd, *bar.x_end, bar.y);
   }
   if (bar.x_end) {
-    m.e += 'M';
-    num(m.e, *bar.x_end);
-    m.e += ' ';
-    num(m.e, bar.y - 2);
-    if (w.status == WindowStatus::overdue) {
-      m.e += "l3 6-3 6";  // an arrowhead: still running at "now"
-    } else {
-      m.e += "v12";
-    }
+    move_to(m.e, *bar.x_end, bar.y - 2);
+    // Overdue: an arrowhead, still running at "now"; otherwise a stroke across the bar.
+    m.e += w.status == WindowStatus::overdue ? "l3 6-3 6" : "v12";
   }
   if (w.should_by && axis.contains(*w.should_by)) {
-    m.t += 'M';
-    num(m.t, axis.x(*w.should_by));
-    m.t += ' ';
-    num(m.t, bar.y - 3);
+    move_to(m.t, axis.x(*w.should_by), bar.y - 3);
     m.t += "v14";
   }
   if (w.deadline_from_next_update) {
-    m.n += 'M';
-    num(m.n, bar.xd - 3.5);
-    m.n += ' ';
-    num(m.n, bar.y - 5.5);
+    move_to(m.n, bar.xd - 3.5, bar.y - 5.5);
     m.n += "h7l-3.5 5z";
   }
+  return m;
 }
 
 void append_paths(std::string& out, const Marks& m) {
@@ -159,68 +132,30 @@ void append_paths(std::string& out, const Marks& m) {
 void append_windows(std::string& out, const TimelineInput& in, const Axis& axis,
                     const std::vector<Lane>& lanes) {
   const sync::BugAudit& bug = *in.bug;
-  std::map<std::string, Marks> merged;  // compact: by status
   for (const Lane& lane : lanes) {
     for (std::size_t k = 0; k < lane.windows.size(); ++k) {
       const Obligation& w = bug.windows[lane.windows[k]];
-      const Bar bar = bar_of(w, axis, lane, lane.row[k], in.now);
-      if (in.detail == Detail::compact) {
-        add_marks(merged[sync::to_string(w.status)], w, bar, axis);
-        continue;
-      }
-      Marks m;
-      add_marks(m, w, bar, axis);
       out += "<g class=\"w ";
       out += sync::to_string(w.status);
       out += "\" role=\"img\"><title>";
       append_escaped(out, window_sentence(w, *in.zone, in.now));
       out += "</title>";
-      append_paths(out, m);
+      append_paths(out, marks_of(w, bar_of(w, axis, lane, lane.row[k], in.now), axis));
       out += "</g>";
     }
   }
-  for (const auto& [status, m] : merged) {
-    out += "<g class=\"wc " + status + "\">";
-    append_paths(out, m);
-    out += "</g>";
-  }
 }
 
-// Comment markers: the CA's as squares, bots' (ignored accounts) small and grey, everyone
-// else's round. Only comments inside the range and not after `now`.
+// Comment markers, one per comment with its <title>: the CA's as squares, bots' (ignored
+// accounts) small and grey, everyone else's round. Only comments inside the range and not after
+// `now`.
 void append_comments(std::string& out, const TimelineInput& in, const Axis& axis) {
   if (in.record == nullptr) {
     return;
   }
   const auto& accounts = in.mapping->bugzilla;
-  const auto marker_class = [&](const std::string& login) {
-    if (sync::account_in(login, accounts.ignored_accounts)) {
-      return "c bot";
-    }
-    return sync::account_in(login, accounts.ca_accounts) ? "c ca" : "c";
-  };
-  struct Group {
-    std::string cls, d, numbers;
-  };
-  std::map<std::string, Group> by_author;  // compact
-  std::vector<std::string> order;
   for (const sync::Comment& c : in.record->comments) {
     if (c.time > in.now || !axis.contains(c.time)) {
-      continue;
-    }
-    std::string d = "M";
-    num(d, axis.x(c.time));
-    d += ' ';
-    num(d, k_comment_y);
-    d += "h0";
-    if (in.detail == Detail::compact) {
-      auto [it, fresh] = by_author.try_emplace(c.creator);
-      if (fresh) {
-        it->second.cls = marker_class(c.creator);
-        order.push_back(c.creator);
-      }
-      it->second.d += d;
-      it->second.numbers += (it->second.numbers.empty() ? "" : ", ") + std::to_string(c.count);
       continue;
     }
     std::string title = "Comment " + std::to_string(c.count) + " by " + c.creator + ", " +
@@ -230,17 +165,14 @@ void append_comments(std::string& out, const TimelineInput& in, const Axis& axis
     } else if (const std::string excerpt = one_line(c.text, k_excerpt_chars); !excerpt.empty()) {
       title += ": \u201c" + excerpt + "\u201d";
     }
-    out += "<path class=\"";
-    out += marker_class(c.creator);
-    out += "\" role=\"img\" d=\"" + d + "\"><title>";
+    out += sync::account_in(c.creator, accounts.ignored_accounts) ? "<path class=\"c bot\""
+           : sync::account_in(c.creator, accounts.ca_accounts)    ? "<path class=\"c ca\""
+                                                                  : "<path class=\"c\"";
+    out += " role=\"img\" d=\"M";
+    num(out, axis.x(c.time));
+    out += " 24h0\"><title>";
     append_escaped(out, title);
     out += "</title></path>";
-  }
-  for (const std::string& author : order) {
-    const Group& g = by_author[author];
-    out += "<g class=\"" + g.cls + "\" role=\"img\"><title>";
-    append_escaped(out, "Comments by " + author + ": " + g.numbers);
-    out += "</title><path d=\"" + g.d + "\"/></g>";
   }
 }
 
@@ -267,14 +199,15 @@ void append_frame(std::string& out, const Axis& axis, const std::vector<Lane>& l
     num(out, k_plot_left - k_plot_right);
     out += 'z';
   }
-  out += "\"/><text class=\"ll\" x=\"4\" y=\"28\">Comments</text>";
+  out += "\"/><text class=\"ll\" x=\"4\"><tspan y=\"28\">Comments</tspan>";
   for (const Lane& lane : lanes) {
-    out += "<text class=\"ll\" x=\"4\" y=\"";
+    out += "<tspan x=\"4\" y=\"";
     num(out, lane.top + std::min(lane.height() / 2 + 4, 16.0));
     out += "\">";
     out += lane_label(lane.kind);
-    out += "</text>";
+    out += "</tspan>";
   }
+  out += "</text>";
   // Month gridlines and labels.
   std::string grid;
   std::string labels;
@@ -288,9 +221,9 @@ void append_frame(std::string& out, const Axis& axis, const std::vector<Lane>& l
     }
   }
   if (first_label > k_plot_left + 75) {
-    labels += "<text class=\"ml\" x=\"";
+    labels += "<tspan x=\"";
     num(labels, k_plot_left + 2);
-    labels += "\" y=\"11\">" + format_day(axis.from()) + "</text>";
+    labels += "\">" + format_day(axis.from()) + "</tspan>";
   }
   for (const MonthTick& tick : ticks) {
     grid += 'M';
@@ -298,15 +231,17 @@ void append_frame(std::string& out, const Axis& axis, const std::vector<Lane>& l
     grid += " 14V";
     num(grid, bottom);
     if (!tick.label.empty()) {
-      labels += "<text class=\"ml\" x=\"";
+      labels += "<tspan x=\"";
       num(labels, tick.x + 2);
-      labels += "\" y=\"11\">" + tick.label + "</text>";
+      labels += "\">" + tick.label + "</tspan>";
     }
   }
   if (!grid.empty()) {
     out += "<path class=\"grid\" d=\"" + grid + "\"/>";
   }
-  out += labels;
+  if (!labels.empty()) {
+    out += "<text class=\"ml\" y=\"11\">" + labels + "</text>";
+  }
 }
 
 }  // namespace
@@ -336,28 +271,29 @@ void append_timeline(std::string& out, const TimelineInput& in) {
   const double lanes_bottom =
       lanes.empty() ? k_lanes_top : lanes.back().top + lanes.back().height();
   const double height = lanes_bottom + 16;
-  const std::string id = "b" + std::to_string(bug.bug_id);
 
-  out += "<svg class=\"tl\" id=\"" + id + "-svg\" viewBox=\"0 0 ";
+  // The first <title> and <desc> children name and describe the picture (SVG-AAM).
+  out += "<svg class=\"tl\" viewBox=\"0 0 ";
   num(out, k_width);
   out += ' ';
   num(out, height);
-  out += "\" role=\"graphics-document\" aria-labelledby=\"" + id + "-t\" aria-describedby=\"" + id +
-         "-d\"><title id=\"" + id + "-t\">Timeline of bug " + std::to_string(bug.bug_id) +
-         "</title><desc id=\"" + id + "-d\">";
+  out += "\"><title>Timeline of bug " + std::to_string(bug.bug_id) + "</title><desc>";
   const sync::AuditSummary& s = bug.totals;
   append_escaped(out, "From " + format_day(axis.from()) + " to " + format_day(axis.to()) + ": " +
-                          std::to_string(s.windows) + " obligation windows, " +
+                          std::to_string(s.windows) + " obligation windows (" +
                           std::to_string(s.met) + " met, " + std::to_string(s.missed) +
                           " missed, " + std::to_string(s.overdue) + " overdue, " +
                           std::to_string(s.open) + " open, " + std::to_string(s.void_count) +
-                          " void. One lane per kind of obligation; each window is a bar from "
-                          "its start to its deadline, its end marked where it was answered; "
-                          "comments are marked along the top.");
+                          " void), a bar each from start to deadline.");
   out += "</desc>";
   append_frame(out, axis, lanes, lanes_bottom);
-  append_windows(out, in, axis, lanes);
-  append_comments(out, in, axis);
+  if (in.detail == Detail::compact) {
+    append_windows_compact(out, bug, axis, lanes, in.now);
+    append_comments_compact(out, in, axis);
+  } else {
+    append_windows(out, in, axis, lanes);
+    append_comments(out, in, axis);
+  }
   if (axis.contains(in.now)) {
     out += "<path class=\"now\" d=\"M";
     num(out, axis.x(in.now));
