@@ -140,7 +140,7 @@ void append_summary(std::string& out, const Context& ctx) {
   out += "<h3>How to read the timelines</h3>\n";
   append_legend(out);
   out +=
-      "<p class=\"meta\">Each bug's picture has one lane per kind of obligation. A window is a "
+      "<p class=\"meta screen\">Each bug's picture has one lane per kind of obligation. A window is a "
       "bar from the moment the obligation arose to its deadline; the mark on it is where the "
       "CA answered (or the bug was resolved, or the request withdrawn). Hover over a bar or a "
       "comment for its details; the lines under each picture are the incident report's "

@@ -30,7 +30,7 @@ constexpr const char* k_base_css =
     ".bad{color:#a40e26;font-weight:600}"
     ".warn{color:#7d4e00;font-weight:600}"
     ".ok{color:#116329}"
-    "code{font:12px ui-monospace,'DejaVu Sans Mono',monospace;background:#f6f8fa;padding:0 3px}"
+    "code{font:.9em ui-monospace,'DejaVu Sans Mono',monospace;background:#f6f8fa;padding:0 3px}"
     "footer{margin-top:2em;color:#454c54;font-size:.9em;border-top:1px solid #d1d9e0}";
 
 constexpr const char* k_audit_css =
@@ -87,7 +87,13 @@ constexpr const char* k_audit_css =
     ".gap{border:2px solid #9a6700;padding:4px 8px}"
     "@page{margin:12mm}"
     "@media print{"
-    "body{max-width:none;padding:0;font-size:10.5px}"
+    "body{max-width:none;padding:0;font-size:10px}"
+    ".kpi{font-size:1em;gap:2px 14px}.kpi b{font-size:1.2em}"
+    "table.sum{font-size:.9em}table.sum td.s{max-width:none;min-width:0}"
+    "th,td{padding:2px 5px}"
+    "svg.mc{height:84px}"
+    "ul.legend{gap:0 14px}svg.sw{width:44px;height:15px}"
+    ".screen{display:none}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "section.bug{break-before:page}"
     "section.bug.first{break-before:auto}"
