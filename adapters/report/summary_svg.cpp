@@ -71,11 +71,11 @@ void append_month_chart(std::string& out, const std::vector<MonthFigure>& months
     total_late += m.missed + m.overdue;
     peak = std::max(peak, m.due);
   }
-  const double left = 40, right = 986, base = 118, top = 22;
+  const double left = 40, right = 986, base = 92, top = 20;
   const double slot = months.empty() ? 0 : (right - left) / static_cast<double>(months.size());
   const double bar = std::min(slot * 0.6, 44.0);
   out +=
-      "<svg class=\"mc\" viewBox=\"0 0 1000 150\" role=\"graphics-document\" "
+      "<svg class=\"mc\" viewBox=\"0 0 1000 122\" role=\"graphics-document\" "
       "aria-labelledby=\"mc-t\" aria-describedby=\"mc-d\"><title id=\"mc-t\">Missed deadlines "
       "per month</title><desc id=\"mc-d\">";
   std::string desc = months.empty()
@@ -88,9 +88,9 @@ void append_month_chart(std::string& out, const std::vector<MonthFigure>& months
             std::to_string(m.due) + ";";
   }
   append_escaped(out, desc);
-  out += "</desc><path class=\"grid\" d=\"M40 118H986M40 22H986\"/>";
-  text(out, "ax", 4, 26, std::to_string(peak));
-  text(out, "ax", 4, 121, "0");
+  out += "</desc><path class=\"grid\" d=\"M40 92H986M40 20H986\"/>";
+  text(out, "ax", 4, 24, std::to_string(peak));
+  text(out, "ax", 4, 95, "0");
   const std::size_t label_every = slot >= 50 ? 1 : slot >= 17 ? 3 : 12;
   const double unit = (base - top) / peak;
   for (std::size_t i = 0; i < months.size(); ++i) {
@@ -119,7 +119,7 @@ void append_month_chart(std::string& out, const std::vector<MonthFigure>& months
     }
     out += "</g>";
     if (i % label_every == 0) {
-      text(out, "cnt ax", cx, 133, month_label(m.month));
+      text(out, "cnt ax", cx, 108, month_label(m.month));
     }
   }
   out += "</svg>";
