@@ -24,6 +24,7 @@ struct Context {
   std::unordered_map<sync::BugId, const sync::BugRecord*> records;
   std::string bugzilla;  // link base, may be empty
   Detail detail = Detail::full;
+  mutable AuthorClasses authors;  // a cache: filled as the timelines are drawn
 };
 
 // Text from Bugzilla in HTML text: escaped, and isolated so right-to-left text cannot reorder
@@ -140,7 +141,8 @@ void append_summary(std::string& out, const Context& ctx) {
   out += "<h3>How to read the timelines</h3>\n";
   append_legend(out);
   out +=
-      "<p class=\"meta screen\">Each bug's picture has one lane per kind of obligation. A window is a "
+      "<p class=\"meta screen\">Each bug's picture has one lane per kind of obligation. A window "
+      "is a "
       "bar from the moment the obligation arose to its deadline; the mark on it is where the "
       "CA answered (or the bug was resolved, or the request withdrawn). Hover over a bar or a "
       "comment for its details; the lines under each picture are the incident report's "
@@ -238,7 +240,7 @@ void append_bug(std::string& out, const Context& ctx, const sync::BugAudit& bug,
   TimelineInput in;
   in.bug = &bug;
   in.record = record;
-  in.mapping = &ctx.mapping;
+  in.authors = &ctx.authors;
   in.zone = &ctx.zone;
   in.now = ctx.audit.now;
   in.since = ctx.options.since;
@@ -277,7 +279,10 @@ std::string render_audit_html(const sync::AuditReport& audit,
                               const std::vector<sync::BugRecord>& records,
                               const sync::Mapping& mapping, const sync::Zone& zone,
                               const AuditPageOptions& options) {
-  Context ctx{audit, mapping, zone, options, {}, link_base(mapping.bugzilla.url), Detail::full};
+  Context ctx{audit,        mapping,
+              zone,         options,
+              {},           link_base(mapping.bugzilla.url),
+              Detail::full, AuthorClasses(mapping.bugzilla)};
   for (const sync::BugRecord& r : records) {
     ctx.records.emplace(r.bug.id, &r);
   }

@@ -121,7 +121,6 @@ void append_comments_compact(std::string& out, const TimelineInput& in, const Ax
   if (in.record == nullptr) {
     return;
   }
-  const auto& accounts = in.mapping->bugzilla;
   struct Group {
     Segments dots;
     int count = 0;
@@ -132,9 +131,7 @@ void append_comments_compact(std::string& out, const TimelineInput& in, const Ax
     if (c.time > in.now || !axis.contains(c.time)) {
       continue;
     }
-    const char* cls = sync::account_in(c.creator, accounts.ignored_accounts) ? "c bot"
-                      : sync::account_in(c.creator, accounts.ca_accounts)    ? "c ca"
-                                                                             : "c";
+    const char* cls = in.authors->marker_class(c.creator);
     Group& g = groups[cls];
     g.dots.dot(axis.x(c.time), 24);
     ++g.count;

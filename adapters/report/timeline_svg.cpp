@@ -153,7 +153,6 @@ void append_comments(std::string& out, const TimelineInput& in, const Axis& axis
   if (in.record == nullptr) {
     return;
   }
-  const auto& accounts = in.mapping->bugzilla;
   for (const sync::Comment& c : in.record->comments) {
     if (c.time > in.now || !axis.contains(c.time)) {
       continue;
@@ -165,10 +164,9 @@ void append_comments(std::string& out, const TimelineInput& in, const Axis& axis
     } else if (const std::string excerpt = one_line(c.text, k_excerpt_chars); !excerpt.empty()) {
       title += ": \u201c" + excerpt + "\u201d";
     }
-    out += sync::account_in(c.creator, accounts.ignored_accounts) ? "<path class=\"c bot\""
-           : sync::account_in(c.creator, accounts.ca_accounts)    ? "<path class=\"c ca\""
-                                                                  : "<path class=\"c\"";
-    out += " role=\"img\" d=\"M";
+    out += "<path class=\"";
+    out += in.authors->marker_class(c.creator);
+    out += "\" role=\"img\" d=\"M";
     num(out, axis.x(c.time));
     out += " 24h0\"><title>";
     append_escaped(out, title);
@@ -245,6 +243,18 @@ void append_frame(std::string& out, const Axis& axis, const std::vector<Lane>& l
 }
 
 }  // namespace
+
+const char* AuthorClasses::marker_class(const std::string& login) {
+  const auto [it, fresh] = m_cache.try_emplace(login, "c");
+  if (fresh) {
+    if (sync::account_in(login, m_settings->ignored_accounts)) {
+      it->second = "c bot";
+    } else if (sync::account_in(login, m_settings->ca_accounts)) {
+      it->second = "c ca";
+    }
+  }
+  return it->second;
+}
 
 std::string window_sentence(const Obligation& w, const sync::Zone& zone, sync::Instant now) {
   std::string s = std::string(kind_name(w.kind)) + " window from " + format_utc_minute(w.start) +

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "sync/audit.h"
 #include "sync/mapping.h"
@@ -20,11 +21,24 @@ namespace bzjira::adapters::report {
 // comments of one author share one <title> listing their numbers.
 enum class Detail { full, compact };
 
+// Who wrote a comment, as its marker shows: the CA, a bot (an ignored account) or anyone else.
+// sync::account_in decides, once per login: a report reads the same few logins thousands of times.
+class AuthorClasses {
+ public:
+  explicit AuthorClasses(const sync::BugzillaSettings& settings) : m_settings(&settings) {}
+  // "c ca", "c bot" or "c": the marker's class attribute.
+  const char* marker_class(const std::string& login);
+
+ private:
+  const sync::BugzillaSettings* m_settings;
+  std::unordered_map<std::string, const char*> m_cache;
+};
+
 struct TimelineInput {
   const sync::BugAudit* bug = nullptr;
   const sync::BugRecord* record = nullptr;  // may be null: no comment markers then
-  const sync::Mapping* mapping = nullptr;
-  const sync::Zone* zone = nullptr;  // the mapping's zone, for local deadlines in titles
+  AuthorClasses* authors = nullptr;         // shared by the report's timelines
+  const sync::Zone* zone = nullptr;         // the mapping's zone, for local deadlines in titles
   sync::Instant now{};
   std::optional<sync::Date> since;
   std::optional<sync::Date> until;
