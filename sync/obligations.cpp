@@ -205,6 +205,7 @@ void add_question_windows(const ObligationContext& ctx, std::vector<Obligation>&
                    "bzq-" + std::to_string(bug) + "-" + std::to_string(c.id), bug, c.time, rule);
     set_start_comment(o, c);
     o.deadline = c.time + Days{ctx.policy.response_days};
+    o.days = ctx.policy.response_days;
     std::optional<Satisfaction> sat;
     if (ctx.next_ca[i] != k_none) {
       sat = satisfaction_from(*ctx.comments[ctx.next_ca[i]]);
@@ -220,6 +221,7 @@ bool is_needinfo(const Flag& flag) { return to_lower_ascii(flag.name) == "needin
 void push_needinfo(const ObligationContext& ctx, Obligation o, std::optional<Instant> cleared,
                    std::vector<Obligation>& out) {
   o.deadline = o.start + Days{ctx.policy.response_days};
+  o.days = ctx.policy.response_days;
   std::optional<Satisfaction> sat;
   if (const Comment* reply = ctx.first_ca_after(o.start)) {
     sat = satisfaction_from(*reply);
@@ -363,6 +365,7 @@ void add_full_report_window(const ObligationContext& ctx, std::vector<Obligation
                             ctx.rule_prefix + ": post the full incident report within " +
                                 days_text(ctx.policy.full_report_days));
   o.deadline = bug.creation_time + Days{ctx.policy.full_report_days};
+  o.days = ctx.policy.full_report_days;
   o.start_author = bug.creator;
   std::optional<Satisfaction> sat;
   // The description counts too: a CA may file the bug with the full report in it.

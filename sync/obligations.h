@@ -39,8 +39,11 @@ struct Obligation {
   std::string start_author;  // comment author, or the flag's setter
   std::optional<FlagId> flag_id;
   bool start_comment_private = false;
-  std::string start_text;  // the comment's text (callers decide whether they may copy it)
+  std::string start_text;       // the comment's text (callers decide whether they may copy it)
+  bool start_reopened = false;  // update window opened by the bug's reopening (no comment)
   bool deadline_from_next_update = false;
+  std::optional<Date> next_update;  // the whiteboard date the deadline comes from, when it does
+  int days = 0;  // N of the rule "within N days" that set the deadline; 0 for a Next update date
 
   // How it ended (all empty while open).
   std::optional<Instant> satisfied_at;

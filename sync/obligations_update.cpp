@@ -156,6 +156,10 @@ class CadenceBuilder {
       o.should_by = o.start + Days{p.revocation_should_days};
       o.deadline_from_next_update = next_update && *next_update < must;
       o.deadline = o.deadline_from_next_update ? *next_update : must;
+      o.days = o.deadline_from_next_update ? 0 : p.revocation_must_days;
+      if (o.deadline_from_next_update) {
+        o.next_update = wb.next_update;
+      }
       o.rule = m_ctx.rule_prefix + ": revocation-delay reports SHOULD be updated every " +
                std::to_string(p.revocation_should_days) + " days and MUST be updated every " +
                std::to_string(p.revocation_must_days) + " days" +
@@ -163,10 +167,12 @@ class CadenceBuilder {
     } else if (next_update) {
       o.deadline_from_next_update = true;
       o.deadline = *next_update;
+      o.next_update = wb.next_update;
       o.rule = m_ctx.rule_prefix + ": update open reports on or before the Next update date " +
                format_date(*wb.next_update);
     } else {
       o.deadline = o.start + Days{p.update_days};
+      o.days = p.update_days;
       o.rule = m_ctx.rule_prefix + ": update open reports within " + std::to_string(p.update_days) +
                " days";
     }

@@ -37,13 +37,18 @@ void add_audit_options(po::options_description& desc) {
       ("format", po::value<std::string>()->value_name("FORMAT")->default_value("text"),
        "text, markdown (an incident report's timeline), json (one object per window), csv, or "
        "html (one self-contained page: a summary and a timeline picture per bug)")  //
+      ("timeline-only",
+       "with --format markdown: print only the timeline's lines, one per missed deadline, ready "
+       "to paste under an incident report's \"Timeline\" heading (default: off, the whole "
+       "report)")  //
       ("output,o", po::value<std::string>()->value_name("FILE"),
        "write the report to FILE (default: standard output)");
 }
 
-std::string render(const std::string& format, const sync::AuditReport& report) {
+std::string render(const std::string& format, bool timeline_only, const sync::AuditReport& report) {
   if (format == "markdown") {
-    return sync::render_audit_markdown(report);
+    return timeline_only ? sync::render_audit_timeline(report)
+                         : sync::render_audit_markdown(report);
   }
   if (format == "json") {
     return render_audit_json(report);
@@ -102,6 +107,10 @@ int run_audit(const po::variables_map& vm, Io& io) {
         io, k_name,
         "unknown --format '" + format + "': expected text, markdown, json, csv or html");
   }
+  const bool timeline_only = vm.count("timeline-only") != 0;
+  if (timeline_only && format != "markdown") {
+    return usage_error(io, k_name, "--timeline-only needs --format markdown");
+  }
   const auto now = now_option(vm, io);
   if (!now) {
     return usage_error(io, k_name, now.error().message);
@@ -143,7 +152,7 @@ int run_audit(const po::variables_map& vm, Io& io) {
   if (format == "html") {
     return write_html(io, vm, *records, *mapping, report, options, dataset_path);
   }
-  return write_report(io, vm, render(format, report));
+  return write_report(io, vm, render(format, timeline_only, report));
 }
 
 }  // namespace
@@ -156,9 +165,10 @@ Command audit_command() {
   c.details =
       "For each bug in the mapping's scope: every question, needinfo, update and full-report\n"
       "window from the first comment to now (or to the bug's resolution), its deadline, when and\n"
-      "by whom it was satisfied, and how early or late. The Markdown format lists the late "
-      "windows\n"
-      "the way an incident report's Timeline does. Windows are kept by their start date with\n"
+      "by whom it was satisfied, and how early or late. The Markdown format has one line per\n"
+      "missed deadline (the late windows one CA answer ended, or still open), the way an\n"
+      "incident report's Timeline does; --timeline-only prints those lines alone. Dates are\n"
+      "UTC. Windows are kept by their start date with\n"
       "--since/--until. Without --from-file the mapping's Bugzilla is read live: the bugs in\n"
       "scope, all their comments and each bug's history.\n\n"
       "Example (the bundled demo):\n"

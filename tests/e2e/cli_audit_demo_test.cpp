@@ -270,16 +270,59 @@ TEST_CASE("demo: the totals show open, overdue and missed windows", "[e2e][cli]"
   CHECK(text.out.find("missed: 6, overdue: 3, open: 3") != std::string::npos);
 }
 
-TEST_CASE("demo: the Markdown timeline lists the late windows like an incident report",
+TEST_CASE("demo: the Markdown timeline has one line per lapse like an incident report",
           "[e2e][cli]") {
   const auto r = run_bzjira(demo_audit({"--format", "markdown"}));
   CHECK(r.code == 0);
-  CHECK(r.out.find("- 2026-10-29: failed to respond within 7 days since 2026-10-22 (comment 3 by "
-                   "p.nguyen@community.test)") != std::string::npos);
+  CHECK(r.out.find("All dates and times are UTC.") != std::string::npos);
+  // Bug 2061240: comment 3 (10-22 18:30, due 10-29 18:30) and the update owed since comment 2
+  // (10-21 10:00, due 10-28 10:00) were both answered by comment 6 on 10-30 11:00: one lapse.
+  CHECK(r.out.find("- 2026-10-30: failed to respond within 7 days since 2026-10-22 (comment 3 by "
+                   "p.nguyen@community.test; weekly update; answered by "
+                   "compliance@example-ca.test in comment 6, 16h 30m late)\n") !=
+        std::string::npos);
+  // Bug 2061355: comment 15 (11-12 16:40, due 11-19 16:40) and the update due by the Next update
+  // date 2026-11-19 are still open at 11-26 12:00: one open lapse, 6d 19h 20m overdue.
   CHECK(r.out.find("- 2026-11-19: failed to respond within 7 days since 2026-11-12 (comment 15 by "
-                   "m.keller@community.test)") != std::string::npos);
+                   "m.keller@community.test; update due by the Next update date 2026-11-19; still "
+                   "unanswered, 6d 19h overdue)\n") != std::string::npos);
   // A met window is not part of the timeline.
   CHECK(r.out.find("since 2026-10-24") == std::string::npos);
+}
+
+TEST_CASE("demo: --timeline-only prints just the lines, in time order across the bugs",
+          "[e2e][cli]") {
+  const auto r = run_bzjira(demo_audit({"--format", "markdown", "--timeline-only"}));
+  CHECK(r.code == 0);
+  CHECK(r.out.rfind("- 2026-", 0) == 0);
+  CHECK(r.out.find('#') == std::string::npos);
+  CHECK(r.out.find("\n- 2026-10-30: bug 2061240: failed to respond within 7 days since "
+                   "2026-10-22") != std::string::npos);
+  std::string previous;
+  for (std::size_t pos = 0; pos < r.out.size();) {
+    const std::size_t eol = r.out.find('\n', pos);
+    REQUIRE(eol != std::string::npos);
+    const std::string date = r.out.substr(pos + 2, 10);
+    CHECK(r.out.compare(pos, 2, "- ") == 0);
+    CHECK(previous <= date);
+    previous = date;
+    pos = eol + 1;
+  }
+  const auto text = run_bzjira(demo_audit({"--timeline-only"}));
+  CHECK(text.code == 2);
+}
+
+TEST_CASE("demo: json names the lapse each late window belongs to", "[e2e][cli]") {
+  const json windows = audit_json();
+  // Answered together by comment 6 of bug 2061240.
+  CHECK(window(windows, 2061240, "question", "2026-10-22T18:30:00Z").at("lapse") == "2061240#c6");
+  CHECK(window(windows, 2061240, "update", "2026-10-21T10:00:00Z").at("lapse") == "2061240#c6");
+  // Still open together on bug 2061355.
+  CHECK(window(windows, 2061355, "question", "2026-11-12T16:40:00Z").at("lapse") == "2061355#open");
+  CHECK(window(windows, 2061355, "update", "2026-11-05T10:00:00Z").at("lapse") == "2061355#open");
+  // Met and open windows belong to none.
+  CHECK(window(windows, 2061240, "question", "2026-10-24T09:10:00Z").at("lapse").is_null());
+  CHECK(window(windows, 2061240, "update", "2026-11-12T15:20:00Z").at("lapse").is_null());
 }
 
 TEST_CASE("demo: csv has a header and one row per window", "[e2e][cli]") {
