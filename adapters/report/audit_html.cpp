@@ -57,6 +57,7 @@ void append_figure_cells(std::string& out, const Figures& f) {
   append_count(out, s.overdue, "bad");
   append_count(out, s.open, "warn");
   append_cell(out, std::to_string(s.void_count));
+  append_count(out, s.lapses, "bad");
   append_cell(out, s.worst_late.count() > 0 ? sync::format_duration(s.worst_late) : "\u2013");
   append_cell(out, duration_or_dash(f.median_late));
   append_cell(out, f.on_time ? percent(*f.on_time) : "\u2013");
@@ -95,6 +96,7 @@ void append_kpis(std::string& out, const Context& ctx, const Figures& total) {
   };
   out += "<p class=\"kpi\">";
   kpi(static_cast<int>(ctx.audit.bugs.size()), ctx.audit.bugs.size() == 1 ? "bug" : "bugs", false);
+  kpi(s.lapses, s.lapses == 1 ? "missed deadline (lapse)" : "missed deadlines (lapses)", true);
   kpi(s.windows, "windows", false);
   kpi(s.met, "met", false);
   kpi(s.missed, "missed", true);
@@ -114,12 +116,15 @@ void append_summary(std::string& out, const Context& ctx) {
       "<section id=\"summary\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">Summary</h2>\n";
   append_kpis(out, ctx, total);
   out +=
-      "<table class=\"sum\"><caption>Per bug: obligation windows by outcome. Lateness counts "
-      "the missed and overdue windows; on time = met \u00f7 (met + missed + overdue).</caption>"
+      "<table class=\"sum\"><caption>Per bug: obligation windows by outcome, and the lapses: "
+      "missed deadlines as an incident report counts them (one silence of the CA, however many "
+      "windows it ran over). Lateness counts the missed and overdue windows; on time = met "
+      "\u00f7 (met + missed + overdue).</caption>"
       "<thead><tr><th scope=\"col\" class=\"t\">Bug</th><th scope=\"col\" class=\"t\">Summary"
       "</th><th scope=\"col\">Windows</th><th scope=\"col\">Met</th><th scope=\"col\">Missed"
       "</th><th scope=\"col\">Overdue</th><th scope=\"col\">Open</th><th scope=\"col\">Void"
-      "</th><th scope=\"col\">Worst lateness</th><th scope=\"col\">Median lateness</th>"
+      "</th><th scope=\"col\">Lapses</th><th scope=\"col\">Worst lateness</th><th "
+      "scope=\"col\">Median lateness</th>"
       "<th scope=\"col\">On time</th></tr></thead>\n<tbody>\n";
   for (const sync::BugAudit& bug : ctx.audit.bugs) {
     const std::string id = std::to_string(bug.bug_id);
@@ -135,9 +140,9 @@ void append_summary(std::string& out, const Context& ctx) {
   out += "<h3>Missed deadlines per month</h3>\n<figure>";
   append_month_chart(out, missed_by_month(ctx.audit));
   out +=
-      "<figcaption>By the month of the deadline (UTC). Bars: missed (hatched) and still overdue "
-      "(cross-hatched); dashed outline: the windows with a known outcome due that month."
-      "</figcaption></figure>\n";
+      "<figcaption>Lapses by the month of their first missed deadline (UTC): answered late or "
+      "ended (hatched) and still open (cross-hatched); under each month, the windows late of "
+      "those due with a known outcome.</figcaption></figure>\n";
   out += "<h3>How to read the timelines</h3>\n";
   append_legend(out);
   out +=
@@ -150,9 +155,10 @@ void append_summary(std::string& out, const Context& ctx) {
   if (ctx.detail == Detail::compact) {
     out += "<p class=\"gap\">This audit is large (more than " +
            std::to_string(k_full_detail_limit) +
-           " windows and comments), so its pictures are drawn in compact detail: bars carry no "
-           "tooltip, a met window's answer is the CA comment above it, comments are listed by "
-           "kind of author, and the table of windows per bug is left out. "
+           " windows and comments), so its pictures are drawn in compact detail: bars and "
+           "comments carry no tooltip (comments are counted by kind of author), a met window's "
+           "answer is the CA comment above it, lapses are unnumbered dots, and the table of "
+           "windows per bug is left out. "
            "<code>--since</code>/<code>--until</code> give full detail for a period; the JSON "
            "and CSV formats list every window.</p>\n";
   }
@@ -225,6 +231,23 @@ void append_window_table(std::string& out, const Context& ctx, const sync::BugAu
   out += "</tbody></table></details>\n";
 }
 
+// The incident report's Timeline: the lines `audit --format markdown` prints for this bug, one per
+// lapse in time order, numbered as the lapse marks in the picture.
+void append_lapse_lines(std::string& out, const sync::BugAudit& bug) {
+  out += "<h3>Timeline</h3>\n";
+  if (bug.lapses.empty()) {
+    out += "<p>No late responses.</p>\n";
+    return;
+  }
+  out += "<ol class=\"lapses\">";
+  for (const sync::Lapse& lapse : bug.lapses) {
+    out += "<li>";
+    append_escaped(out, sync::render_lapse_line(bug, lapse));
+    out += "</li>\n";
+  }
+  out += "</ol>\n";
+}
+
 void append_bug(std::string& out, const Context& ctx, const sync::BugAudit& bug, bool first) {
   const std::string id = std::to_string(bug.bug_id);
   const auto found = ctx.records.find(bug.bug_id);
@@ -248,6 +271,7 @@ void append_bug(std::string& out, const Context& ctx, const sync::BugAudit& bug,
   in.detail = ctx.detail;
   append_timeline(out, in);
   out += "</figure>\n";
+  append_lapse_lines(out, bug);
   if (ctx.detail == Detail::compact) {
     out += "</section>\n";  // the summary's row has this bug's counts
     return;
@@ -257,6 +281,7 @@ void append_bug(std::string& out, const Context& ctx, const sync::BugAudit& bug,
          ", met: " + std::to_string(s.met) + ", missed: " + std::to_string(s.missed) +
          ", overdue: " + std::to_string(s.overdue) + ", open: " + std::to_string(s.open) +
          ", void: " + std::to_string(s.void_count) +
+         "; missed deadlines (lapses): " + std::to_string(s.lapses) +
          ", worst lateness: " + sync::format_duration(s.worst_late) + ".</p>\n";
   append_window_table(out, ctx, bug);
   out += "</section>\n";

@@ -76,8 +76,13 @@ std::vector<MonthFigure> missed_by_month(const sync::AuditReport& report) {
       MonthFigure& m = months[d.year() / d.month()];
       m.month = d.year() / d.month();
       ++m.due;
-      m.missed += w.status == sync::WindowStatus::missed ? 1 : 0;
-      m.overdue += w.status == sync::WindowStatus::overdue ? 1 : 0;
+      m.late += late(w) ? 1 : 0;
+    }
+    for (const sync::Lapse& lapse : bug.lapses) {
+      const sync::Date d = sync::utc_date(lapse.first_deadline);
+      MonthFigure& m = months[d.year() / d.month()];
+      m.month = d.year() / d.month();
+      (lapse.end == sync::LapseEnd::open ? m.lapses_open : m.lapses_closed) += 1;
     }
   }
   std::vector<MonthFigure> out;

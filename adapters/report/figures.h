@@ -26,9 +26,12 @@ Figures report_figures(const sync::AuditReport& report);
 
 struct MonthFigure {
   std::chrono::year_month month;
-  int missed = 0;   // deadline in this month (UTC), answered late or ended late
-  int overdue = 0;  // deadline in this month, still unanswered
-  int due = 0;      // every window with a known outcome whose deadline is in this month
+  // Missed deadlines as a CA counts them (sync::Lapse), by the month of their first missed
+  // deadline (UTC): closed (answered late, or ended) and still open.
+  int lapses_closed = 0;
+  int lapses_open = 0;
+  int late = 0;  // windows missed or overdue whose deadline is in this month
+  int due = 0;   // every window with a known outcome whose deadline is in this month
 };
 
 // Every month from the first to the last deadline with a known outcome, empty months included.

@@ -65,11 +65,11 @@ void append_pattern_defs(std::string& out) {
 }
 
 void append_month_chart(std::string& out, const std::vector<MonthFigure>& months) {
-  int total_late = 0;
-  int peak = 1;  // the most windows due in one month: the chart's full height
+  int total = 0;
+  int peak = 1;  // the most lapses in one month: the chart's full height
   for (const MonthFigure& m : months) {
-    total_late += m.missed + m.overdue;
-    peak = std::max(peak, m.due);
+    total += m.lapses_closed + m.lapses_open;
+    peak = std::max(peak, m.lapses_closed + m.lapses_open);
   }
   const double left = 40, right = 986, base = 92, top = 20;
   const double slot = months.empty() ? 0 : (right - left) / static_cast<double>(months.size());
@@ -78,14 +78,13 @@ void append_month_chart(std::string& out, const std::vector<MonthFigure>& months
       "<svg class=\"mc\" viewBox=\"0 0 1000 122\" role=\"graphics-document\" "
       "aria-labelledby=\"mc-t\" aria-describedby=\"mc-d\"><title id=\"mc-t\">Missed deadlines "
       "per month</title><desc id=\"mc-d\">";
-  std::string desc = months.empty()
-                         ? "No deadline with a known outcome in this audit."
-                         : std::to_string(total_late) + " missed or overdue deadlines from " +
-                               month_label(months.front().month) + " to " +
-                               month_label(months.back().month) + ":";
+  std::string desc = months.empty() ? "No deadline with a known outcome in this audit."
+                                    : std::to_string(total) + " missed deadlines (lapses) from " +
+                                          month_label(months.front().month) + " to " +
+                                          month_label(months.back().month) + ":";
   for (const MonthFigure& m : months) {
-    desc += " " + month_label(m.month) + " " + std::to_string(m.missed + m.overdue) + " of " +
-            std::to_string(m.due) + ";";
+    desc += " " + month_label(m.month) + " " + std::to_string(m.lapses_closed + m.lapses_open) +
+            " (" + std::to_string(m.late) + " of " + std::to_string(m.due) + " windows late);";
   }
   append_escaped(out, desc);
   out += "</desc><path class=\"grid\" d=\"M40 92H986M40 20H986\"/>";
@@ -95,31 +94,32 @@ void append_month_chart(std::string& out, const std::vector<MonthFigure>& months
   const double unit = (base - top) / peak;
   for (std::size_t i = 0; i < months.size(); ++i) {
     const MonthFigure& m = months[i];
-    const int late = m.missed + m.overdue;
+    const int lapses = m.lapses_closed + m.lapses_open;
     const double cx = left + slot * (static_cast<double>(i) + 0.5);
     out += "<g role=\"img\"><title>";
-    append_escaped(out, month_id(m.month) + ": " + std::to_string(late) + " deadlines missed (" +
-                            std::to_string(m.missed) + " answered or ended late, " +
-                            std::to_string(m.overdue) + " still overdue) of " +
-                            std::to_string(m.due) + " windows due with a known outcome");
+    append_escaped(out, month_id(m.month) + ": " + std::to_string(lapses) + " missed deadlines (" +
+                            std::to_string(m.lapses_closed) + " answered late or ended, " +
+                            std::to_string(m.lapses_open) + " still open); " +
+                            std::to_string(m.late) + " of " + std::to_string(m.due) +
+                            " windows due with a known outcome were late");
     out += "</title>";
-    if (m.due > 0) {
-      rect(out, "bar-due", cx - bar / 2, base - unit * m.due, bar, unit * m.due);
+    if (m.lapses_closed > 0) {
+      rect(out, "bar-late", cx - bar / 2, base - unit * m.lapses_closed, bar,
+           unit * m.lapses_closed);
     }
-    if (m.missed > 0) {
-      rect(out, "bar-late", cx - bar / 2, base - unit * m.missed, bar, unit * m.missed);
+    if (m.lapses_open > 0) {
+      rect(out, "bar-over", cx - bar / 2, base - unit * lapses, bar, unit * m.lapses_open);
     }
-    if (m.overdue > 0) {
-      rect(out, "bar-over", cx - bar / 2, base - unit * late, bar, unit * m.overdue);
-    }
-    if (slot >= 17 || late > 0) {
-      text(out, "cnt", cx, base - unit * m.due - 4,
-           slot >= 50 ? std::to_string(late) + " of " + std::to_string(m.due)
-                      : std::to_string(late));
+    if (slot >= 17 || lapses > 0) {
+      text(out, "cnt", cx, base - unit * lapses - 4, std::to_string(lapses));
     }
     out += "</g>";
     if (i % label_every == 0) {
       text(out, "cnt ax", cx, 108, month_label(m.month));
+      if (slot >= 90) {
+        text(out, "cnt ax sm", cx, 120,
+             std::to_string(m.late) + " of " + std::to_string(m.due) + " windows late");
+      }
     }
   }
   out += "</svg>";
@@ -168,7 +168,9 @@ void append_legend(std::string& out) {
       {"<path class=\"n\" d=\"M4.5 3h7l-3.5 5z\"/>",
        "deadline set by the whiteboard's Next update date"},
       {"<path class=\"t\" d=\"M8 1v14\"/>", "revocation-delay SHOULD date"},
-      {"<path class=\"now\" d=\"M8 0v16\"/>", "now: the time of the audit"}};
+      {"<path class=\"now\" d=\"M8 0v16\"/>", "now: the time of the audit"},
+      {"<g class=\"lp\"><circle cx=\"8\" cy=\"8\" r=\"6\"/><text x=\"8\" y=\"11\">1</text></g>",
+       "a lapse (missed deadline), numbered as the Timeline's lines"}};
   for (const auto& [shape, label] : marks) {
     out += "<li><svg class=\"sw\" viewBox=\"0 0 48 16\" aria-hidden=\"true\">";
     out += shape;

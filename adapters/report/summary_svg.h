@@ -13,9 +13,9 @@ namespace bzjira::adapters::report {
 // fills late parts with; first in <body>.
 void append_pattern_defs(std::string& out);
 
-// Bars per month (deadline month, UTC): the windows with a known outcome that fell due (dashed
-// outline) and, inside, the missed (hatched) and still overdue (cross-hatched) ones; "3 of 14"
-// above each.
+// Bars per month: the missed deadlines (lapses) whose first missed deadline fell in it (UTC),
+// closed hatched and still open cross-hatched, their count above, and under the month how many
+// windows were late of those due with a known outcome.
 void append_month_chart(std::string& out, const std::vector<MonthFigure>& months);
 
 // What each colour, outline, pattern and mark of a timeline means: a list, each item with a

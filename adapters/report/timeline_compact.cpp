@@ -124,7 +124,6 @@ void append_comments_compact(std::string& out, const TimelineInput& in, const Ax
   struct Group {
     Segments dots;
     int count = 0;
-    std::vector<std::string> authors;  // in order of their first comment here
   };
   std::map<std::string, Group> groups;  // by marker class
   for (const sync::Comment& c : in.record->comments) {
@@ -135,9 +134,6 @@ void append_comments_compact(std::string& out, const TimelineInput& in, const Ax
     Group& g = groups[cls];
     g.dots.dot(axis.x(c.time), 24);
     ++g.count;
-    if (std::find(g.authors.begin(), g.authors.end(), c.creator) == g.authors.end()) {
-      g.authors.push_back(c.creator);
-    }
   }
   const std::pair<const char*, const char*> labels[] = {
       {"c ca", "Comments by the CA"}, {"c", "Comments by others"}, {"c bot", "Comments by bots"}};
@@ -147,10 +143,7 @@ void append_comments_compact(std::string& out, const TimelineInput& in, const Ax
       continue;
     }
     Group& g = it->second;
-    std::string title = std::string(label) + " (" + std::to_string(g.count) + "): ";
-    for (std::size_t i = 0; i < g.authors.size(); ++i) {
-      title += (i == 0 ? "" : ", ") + g.authors[i];
-    }
+    const std::string title = std::string(label) + ": " + std::to_string(g.count);
     out += "<g class=\"";
     out += cls;
     out += "\" role=\"img\"><title>";

@@ -2,7 +2,8 @@
 // to give every window and comment its own element: the bars of one status share a path written
 // with relative moves, the end marks are kept where an outcome is not "met" (a met window's answer
 // is the CA comment marker above it), and the comments of one kind of author (CA, others, bots)
-// share one <title> with their count and authors.
+// share one path and one <title> with their count (the lapse lines name who spoke when it
+// mattered).
 #pragma once
 
 #include <string>

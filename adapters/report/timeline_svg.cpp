@@ -1,5 +1,6 @@
 #include "adapters/report/timeline_svg.h"
 
+#include <cmath>
 #include <vector>
 
 #include "adapters/report/html_text.h"
@@ -174,6 +175,45 @@ void append_comments(std::string& out, const TimelineInput& in, const Axis& axis
   }
 }
 
+// One numbered mark per lapse at the instant its Timeline line leads with (the late answer, or
+// the first missed deadline of one still open), numbered as the lines under the picture, the line
+// itself as its <title>. Compact detail: a dot each.
+void append_lapse_marks(std::string& out, const TimelineInput& in, const Axis& axis, double y) {
+  const sync::BugAudit& bug = *in.bug;
+  if (in.detail == Detail::compact) {
+    // Unnumbered dots, one path: the numbered list under the picture says which is which.
+    if (!bug.lapses.empty()) {
+      out += "<path class=\"lpc\" d=\"";
+      for (const sync::Lapse& lapse : bug.lapses) {
+        out += 'M';
+        num(out, std::round(axis.x(lapse.at)));
+        out += ' ';
+        num(out, y);
+        out += "h0";
+      }
+      out += "\"/>";
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < bug.lapses.size(); ++i) {
+    const sync::Lapse& lapse = bug.lapses[i];
+    const std::string number = std::to_string(i + 1);
+    out += "<g class=\"lp\" role=\"img\"><title>";
+    append_escaped(out, "Lapse " + number + ": " + sync::render_lapse_line(bug, lapse));
+    out += "</title>";
+    const double x = axis.x(lapse.at);
+    out += "<circle cx=\"";
+    num(out, x);
+    out += "\" cy=\"";
+    num(out, y);
+    out += "\" r=\"6\"/><text x=\"";
+    num(out, x);
+    out += "\" y=\"";
+    num(out, y + 3);
+    out += "\">" + number + "</text></g>";
+  }
+}
+
 void append_frame(std::string& out, const Axis& axis, const std::vector<Lane>& lanes,
                   double bottom) {
   // Lanes: a light band each, named on the left.
@@ -280,7 +320,10 @@ void append_timeline(std::string& out, const TimelineInput& in) {
   const std::vector<Lane> lanes = pack_lanes(bug, axis, in.now, k_lanes_top);
   const double lanes_bottom =
       lanes.empty() ? k_lanes_top : lanes.back().top + lanes.back().height();
-  const double height = lanes_bottom + 16;
+  // Below the lanes: a row of numbered lapse marks (when the bug has lapses), then "now".
+  const double lapse_row = lanes_bottom + 10;
+  const double now_label = lanes_bottom + (bug.lapses.empty() ? 13 : 29);
+  const double height = now_label + 3;
 
   // The first <title> and <desc> children name and describe the picture (SVG-AAM).
   out += "<svg class=\"tl\" viewBox=\"0 0 ";
@@ -304,15 +347,16 @@ void append_timeline(std::string& out, const TimelineInput& in) {
     append_windows(out, in, axis, lanes);
     append_comments(out, in, axis);
   }
+  append_lapse_marks(out, in, axis, lapse_row);
   if (axis.contains(in.now)) {
     out += "<path class=\"now\" d=\"M";
     num(out, axis.x(in.now));
     out += " 14V";
-    num(out, lanes_bottom + 4);
+    num(out, now_label - 9);
     out += "\"/><text class=\"nl\" x=\"";
     num(out, axis.x(in.now));
     out += "\" y=\"";
-    num(out, lanes_bottom + 13);
+    num(out, now_label);
     out += "\">now</text>";
   }
   out += "</svg>";

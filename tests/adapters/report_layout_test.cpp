@@ -187,7 +187,7 @@ TEST_CASE("percentages are rounded down so a missed deadline never reads 100 per
   CHECK(percent(0.0) == "0%");
 }
 
-TEST_CASE("missed deadlines are counted by the month of the deadline, empty months included",
+TEST_CASE("lapses are counted by the month of their first missed deadline, empty months included",
           "[report]") {
   AuditReport report;
   BugAudit a;
@@ -195,25 +195,44 @@ TEST_CASE("missed deadlines are counted by the month of the deadline, empty mont
                              "2026-08-04T00:00:00Z", "2026-08-06T00:00:00Z", 2 * 86400));
   a.windows.push_back(window(ObligationKind::question, WindowStatus::met, "2026-08-20T00:00:00Z",
                              "2026-08-27T00:00:00Z", "2026-08-21T00:00:00Z"));
+  bzjira::sync::Lapse answered;
+  answered.first_deadline = at("2026-08-04T00:00:00Z");
+  answered.at = at("2026-08-06T00:00:00Z");
+  answered.end = bzjira::sync::LapseEnd::answered;
+  a.lapses = {answered};
   BugAudit b;
   // A deadline at 23:30 UTC on Oct 31 is October's.
   b.windows.push_back(window(ObligationKind::question, WindowStatus::overdue,
                              "2026-10-24T23:30:00Z", "2026-10-31T23:30:00Z"));
+  b.windows.push_back(window(ObligationKind::update, WindowStatus::overdue, "2026-10-25T00:00:00Z",
+                             "2026-11-01T00:00:00Z"));
   b.windows.push_back(window(ObligationKind::question, WindowStatus::void_, "2026-09-01T00:00:00Z",
                              "2026-09-08T00:00:00Z"));
   b.windows.push_back(window(ObligationKind::update, WindowStatus::open, "2026-11-20T00:00:00Z",
                              "2026-11-27T00:00:00Z"));
+  // Both overdue windows are one open lapse, counted in the month of its first deadline.
+  bzjira::sync::Lapse open;
+  open.first_deadline = at("2026-10-31T23:30:00Z");
+  open.at = at("2026-10-31T23:30:00Z");
+  open.end = bzjira::sync::LapseEnd::open;
+  b.lapses = {open};
   report.bugs = {a, b};
   const auto months = missed_by_month(report);
-  REQUIRE(months.size() == 3);
+  REQUIRE(months.size() == 4);
   using std::chrono::year;
   CHECK(months[0].month == year{2026} / std::chrono::August);
-  CHECK(months[0].missed == 1);
-  CHECK(months[0].overdue == 0);
+  CHECK(months[0].lapses_closed == 1);
+  CHECK(months[0].lapses_open == 0);
+  CHECK(months[0].late == 1);
   CHECK(months[0].due == 2);
   CHECK(months[1].month == year{2026} / std::chrono::September);
   CHECK(months[1].due == 0);  // the void window owed nothing
+  CHECK(months[1].lapses_closed + months[1].lapses_open == 0);
   CHECK(months[2].month == year{2026} / std::chrono::October);
-  CHECK(months[2].overdue == 1);
-  CHECK(months[2].due == 1);
+  CHECK(months[2].lapses_open == 1);
+  CHECK(months[2].late == 1);
+  CHECK(months[3].month == year{2026} / std::chrono::November);
+  CHECK(months[3].late == 1);  // the second overdue window, due Nov 1
+  CHECK(months[3].lapses_open == 0);
+  CHECK(months[3].due == 1);  // the open window is not due yet
 }

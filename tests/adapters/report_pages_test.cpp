@@ -8,6 +8,7 @@
 #include <string>
 
 #include "adapters/report/audit_html.h"
+#include "adapters/report/html_text.h"
 #include "adapters/report/status_html.h"
 
 using namespace bzjira::adapters::report;
@@ -95,6 +96,9 @@ struct Fixture {
     one.totals.met = 1;
     one.totals.missed = 1;
     one.totals.overdue = 1;
+    // The core groups the late windows into lapses (sync/audit.h): one answered, one open.
+    one.lapses = core::audit_lapses(one);
+    one.totals.lapses = static_cast<int>(one.lapses.size());
 
     core::BugAudit two;
     two.bug_id = 200;
@@ -113,6 +117,7 @@ struct Fixture {
     report.totals.missed = 1;
     report.totals.overdue = 1;
     report.totals.open = 1;
+    report.totals.lapses = 2;
 
     core::BugRecord r1;
     r1.bug.id = 100;
@@ -169,6 +174,30 @@ TEST_CASE("each bug's picture has one window bar per window of the audit", "[rep
   // One comment marker per comment, each with its number and author in its title.
   CHECK(count(section(html, 100), "<path class=\"c") == 4);
   CHECK(section(html, 100).find("<title>Comment 2 by ca@example.com, 2026-08-03 00:00 UTC") !=
+        std::string::npos);
+}
+
+TEST_CASE("under each picture the incident report's lines, one per lapse, as markdown prints them",
+          "[report]") {
+  const Fixture f;
+  const std::string html = f.page();
+  const core::BugAudit& one = f.report.bugs[0];
+  REQUIRE(one.lapses.size() == 2);
+  const std::string bug = section(html, 100);
+  CHECK(count(bug, "<ol class=\"lapses\">") == 1);
+  CHECK(count(bug, "<li>") == 2);
+  for (const core::Lapse& lapse : one.lapses) {
+    CHECK(bug.find("<li>" + escaped(core::render_lapse_line(one, lapse)) + "</li>") !=
+          std::string::npos);
+  }
+  // Numbered marks in the picture, the line as their title.
+  CHECK(count(bug, "<g class=\"lp\"") == 2);
+  CHECK(bug.find("<title>Lapse 2: ") != std::string::npos);
+  CHECK(section(html, 200).find("<h3>Timeline</h3>\n<p>No late responses.</p>") !=
+        std::string::npos);
+  CHECK(count(section(html, 200), "<g class=\"lp\"") == 0);
+  // The summary counts them.
+  CHECK(html.find("<span class=\"bad\"><b>2</b> missed deadlines (lapses)</span>") !=
         std::string::npos);
 }
 
@@ -242,15 +271,20 @@ TEST_CASE("the table of windows lists every window with its key", "[report]") {
   CHECK(bug.find(">bzq-2026-11-01</td>") != std::string::npos);
 }
 
-TEST_CASE("compact detail merges bars by status and comments by kind of author", "[report]") {
+TEST_CASE("compact detail merges bars by status and counts comments by kind of author",
+          "[report]") {
   const Fixture f;
   const std::string html = f.page(Detail::compact);
   CHECK(count(html, "<g class=\"w ") == 0);
   CHECK(count(section(html, 100), "<g class=\"wc ") == 3);
   CHECK(html.find("<details>") == std::string::npos);
   CHECK(html.find("Comment 1 by") == std::string::npos);
-  CHECK(section(html, 100).find("<title>Comments by the CA (2): ca@example.com</title>") !=
-        std::string::npos);
+  CHECK(section(html, 100).find("<title>Comments by the CA: 2</title>") != std::string::npos);
+  CHECK(section(html, 100).find("<title>Comments by others: 2</title>") != std::string::npos);
+  // Lapses: the numbered lines stay, the marks are dots in one path.
+  CHECK(count(section(html, 100), "<li>") == 2);
+  CHECK(count(section(html, 100), "<path class=\"lpc\"") == 1);
+  CHECK(count(section(html, 100), "<g class=\"lp\"") == 0);
   CHECK(lower(html).find("<script") == std::string::npos);
   CHECK(html.find("compact detail") != std::string::npos);
 }

@@ -37,6 +37,7 @@ export const allowed = {
   th: ["scope", "class", "colspan"],
   td: common,
   ul: common,
+  ol: common,
   li: [],
   figure: [],
   figcaption: [],
@@ -50,6 +51,7 @@ export const allowed = {
   path: svgShape,
   text: ["class", "x", "y"],
   tspan: ["x", "y"],
+  circle: ["cx", "cy", "r"],
   desc: ["id"],
 };
 
