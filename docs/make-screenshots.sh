@@ -3,9 +3,10 @@
 # deploy/demo/example-ca.dataset.json at the demo's fixed time), with headless Chromium:
 #   docs/report-demo.png   the top of `bzjira audit --format html`: the summary and the first bugs
 #   docs/status-demo.png   `bzjira status --format html`
+#   docs/report-dense.png  a dense year (tests/report/dense_dataset.mjs: one bug, 204 windows)
 # Never edit the pictures by hand: change the renderer (adapters/report) or the demo, then run
 #   docs/make-screenshots.sh [BZJIRA_BINARY]      (default: build/dev/bzjira)
-# Needs Debian's chromium (deploy/install-deps.sh --test).
+# Needs Debian's chromium and node (deploy/install-deps.sh --test).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bzjira=${1:-$root/build/dev/bzjira}
@@ -21,6 +22,10 @@ demo=(-c mappings/demo.json --from-file deploy/demo/example-ca.dataset.json
       --now 2026-11-26T12:00:00Z --format html)
 "$bzjira" audit "${demo[@]}" -o "$work/report.html"
 "$bzjira" status "${demo[@]}" --state "$work/none.db" -o "$work/status.html"
+node tests/report/dense_dataset.mjs "$work/dense-year.dataset.json"
+cp mappings/demo.json "$work/demo.json"
+(cd "$work" && "$bzjira" audit -c demo.json --from-file dense-year.dataset.json \
+  --now 2026-11-26T12:00:00Z --format html -o dense.html)
 
 # The flags this machine needs (no sandbox as root, nothing in the background on a closed network).
 shoot() {  # PAGE OUT WIDTH HEIGHT
@@ -36,3 +41,4 @@ shoot() {  # PAGE OUT WIDTH HEIGHT
 }
 shoot report.html report-demo.png 1400 1750
 shoot status.html status-demo.png 1400 560
+shoot dense.html report-dense.png 1400 1250

@@ -6,7 +6,9 @@
 //   - each bug has its timeline SVG with the number of window bars worked out by hand from the
 //     demo data (demo_expected.json), in the DOM Chromium dumps and in the one it parses;
 //   - printed to PDF (Letter and A4) it takes one page per bug or fewer;
-//   - the parsed DOM holds only what the template writes (template.mjs).
+//   - the parsed DOM holds only what the template writes (template.mjs);
+//   - a dense year (dense_dataset.mjs, over 200 windows) is readable at 1400 px: bars at least
+//     5 px wide, none overlapping another in its row.
 // Self-tests first prove each check can fail: a page that fetches and logs an error, a blank
 // picture, a PDF of known pages, a DOM with a foreign element.
 // Usage: node check_demo_report.mjs BZJIRA SOURCE_DIR WORK_DIR [--keep]
@@ -17,6 +19,7 @@ import { pathToFileURL } from "node:url";
 import {
   Browser, chromiumPath, decodePng, elements, hasClass, inkStats, pdfPages, readJson, runChromium,
 } from "./browser.mjs";
+import { denseBugId, denseDataset } from "./dense_dataset.mjs";
 import { templateProblems } from "./template.mjs";
 
 const [bzjira, source, work] = process.argv.slice(2);
@@ -187,6 +190,46 @@ try {
   const a4Pages = pdfPages(Buffer.from(a4.data, "base64"));
   check(a4Pages <= bugs, `print (A4): ${a4Pages} pages for ${bugs} bugs`);
   console.log(`print (A4): ${a4Pages} pages for ${bugs} bugs`);
+
+  // --- A dense year: a bug with more than 200 windows, readable at 1400 px. Every bar at least
+  // 5 px wide, no two bars of one row overlapping, the picture as wide as the page.
+  const densePath = join(work, "dense.json");
+  writeFileSync(densePath, JSON.stringify(denseDataset()));
+  const denseArgs = ["-c", join(source, "mappings/demo.json"), "--from-file", densePath, "--now", expected.now];
+  const denseWindows = JSON.parse(bzjiraRun(["audit", ...denseArgs, "--format", "json"])).length;
+  check(denseWindows >= 200, `the dense dataset has ${denseWindows} windows, not 200 or more`);
+  const denseReport = join(work, "dense-report.html");
+  bzjiraRun(["audit", ...denseArgs, "--format", "html", "-o", denseReport]);
+  await browser.load(pathToFileURL(denseReport).href, { width: 1400 });
+  const { root } = await browser.page("DOM.getDocument", { depth: 0 });
+  const box = async (nodeId) => {
+    const { model } = await browser.page("DOM.getBoxModel", { nodeId });
+    const xs = model.border.filter((_, i) => i % 2 === 0), ys = model.border.filter((_, i) => i % 2 === 1);
+    return { left: Math.min(...xs), right: Math.max(...xs), top: Math.min(...ys), bottom: Math.max(...ys) };
+  };
+  const svg = await browser.page("DOM.querySelector", { nodeId: root.nodeId, selector: `#bug-${denseBugId} svg.tl` });
+  const svgBox = await box(svg.nodeId);
+  check(svgBox.right - svgBox.left >= 1300, `the dense picture is ${svgBox.right - svgBox.left} px wide at 1400`);
+  const { nodeIds } = await browser.page("DOM.querySelectorAll", { nodeId: root.nodeId, selector: `#bug-${denseBugId} g.w > path.b` });
+  check(nodeIds.length === denseWindows, `the dense picture has ${nodeIds.length} bars for ${denseWindows} windows`);
+  const bars = [];
+  for (const id of nodeIds) {
+    bars.push(await box(id));
+  }
+  const narrow = bars.filter((b) => b.right - b.left < 5);
+  check(narrow.length === 0, `${narrow.length} bars of the dense picture are narrower than 5 px`);
+  let overlaps = 0;
+  for (let i = 0; i < bars.length; ++i) {
+    for (let j = i + 1; j < bars.length; ++j) {
+      const a = bars[i], b = bars[j];
+      const sameRow = Math.abs(a.top - b.top) < 1;
+      if (sameRow && Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1) {
+        ++overlaps;
+      }
+    }
+  }
+  check(overlaps === 0, `${overlaps} pairs of bars overlap in one row of the dense picture`);
+  console.log(`dense year: ${denseWindows} windows, ${bars.length} bars, narrowest ${Math.min(...bars.map((b) => b.right - b.left)).toFixed(1)} px, no overlap: ${overlaps === 0}`);
 
   const status = await browser.load(statusUrl);
   check(JSON.stringify(status.requests) === JSON.stringify([statusUrl]),
