@@ -6,7 +6,8 @@
 //   - each bug has its timeline SVG with the number of window bars worked out by hand from the
 //     demo data (demo_expected.json), in the DOM Chromium dumps and in the one it parses;
 //   - printed to PDF (Letter and A4) it takes one page per bug or fewer;
-//   - the parsed DOM holds only what the template writes (template.mjs);
+//   - the parsed DOM holds only what the template writes (template.mjs), with one h1 and no
+//     skipped heading level, and every text meets WCAG AA contrast (contrast.mjs);
 //   - a dense year (dense_dataset.mjs, over 200 windows) is readable at 1400 px: bars at least
 //     5 px wide, none overlapping another in its row.
 // Self-tests first prove each check can fail: a page that fetches and logs an error, a blank
@@ -19,6 +20,7 @@ import { pathToFileURL } from "node:url";
 import {
   Browser, chromiumPath, decodePng, elements, hasClass, inkStats, pdfPages, readJson, runChromium,
 } from "./browser.mjs";
+import { contrastProblems } from "./contrast.mjs";
 import { denseBugId, denseDataset } from "./dense_dataset.mjs";
 import { templateProblems } from "./template.mjs";
 
@@ -131,6 +133,12 @@ try {
   await browser.load(pathToFileURL(blank).href);
   const blankInk = inkStats(decodePng(await browser.screenshot({ fullPage: false })));
   check(blankInk.inkShare < 0.001 && blankInk.colours <= 2, `self-test: a blank page is not seen as blank (${JSON.stringify(blankInk)})`);
+  const lowContrast = join(work, "low-contrast.html");
+  writeFileSync(lowContrast, '<!DOCTYPE html><html><body><p style="color:#aaa">faint</p><p>fine</p></body></html>');
+  await browser.load(pathToFileURL(lowContrast).href);
+  const faint = await contrastProblems(browser);
+  check(faint.checked === 2 && faint.problems.length === 1 && faint.problems[0].includes("faint"),
+    `self-test: #aaa on white was not the one contrast problem: ${JSON.stringify(faint)}`);
   check(barsInDump('<section id="bug-1"><svg class="tl"><g class="w met"></g><g class="w missed"></g></svg></section>')["1"].bars === 2,
     "self-test: the dump reader does not count bars");
 
@@ -182,6 +190,11 @@ try {
     }
   }
   checkBars("parsed DOM", parsed);
+  const reportContrast = await contrastProblems(browser);
+  for (const p of reportContrast.problems) {
+    fail(`report contrast: ${p}`);
+  }
+  console.log(`contrast: ${reportContrast.checked} texts of the report checked`);
   const headings = [...elements(dom)].filter((e) => /^h[1-6]$/.test(e.name)).map((e) => e.name);
   check(headings[0] === "h1" && headings.filter((h) => h === "h1").length === 1, "the page must have one h1, first");
   check(headings.every((h, i) => i === 0 || Number(h[1]) <= Number(headings[i - 1][1]) + 1),
@@ -238,6 +251,10 @@ try {
   const statusDom = await browser.dom();
   for (const p of templateProblems(statusDom, { bugzilla: "http://127.0.0.1:8080", jira: "http://127.0.0.1:8081" })) {
     fail(`status: ${p}`);
+  }
+  const statusContrast = await contrastProblems(browser);
+  for (const p of statusContrast.problems) {
+    fail(`status contrast: ${p}`);
   }
   const rows = [...elements(statusDom)].filter((e) => e.name === "tr" && ["overdue", "soon", "ahead"].some((c) => hasClass(e, c)));
   check(rows.length === expected.open_obligations, `status: ${rows.length} rows, expected ${expected.open_obligations}`);
