@@ -201,3 +201,55 @@ TEST_CASE("The CSV audit names each window's lapse in its last column", "[audit]
   CHECK(contains(csv, "IRG 3.2: update open reports within 7 days,7#c7\r\n"));
   CHECK(contains(csv, "IRG 3.2: respond to comments within 7 days,7#c7\r\n"));
 }
+
+TEST_CASE("Lapse lines name a reopening, a needinfo cleared late and a withdrawn one", "[audit]") {
+  // Resolved 04-03, reopened 04-10 by bwilson; the CA posts on 04-19 (the reopening's update was
+  // due 04-17: 2d late); bwilson asks for information on 04-20 00:00 (due 04-27 00:00) and the CA
+  // clears the flag on 04-28 12:00 without a comment (1d 12h late); the update owed since 04-19 is
+  // still open at 04-28 13:00 (due 04-26 00:00: 2d 13h overdue).
+  BugMaker maker(60, "2026-04-01T00:00:00Z", "ca@example.com");
+  maker.comment(600, 0, "ca@example.com", "2026-04-01T00:00:00Z")
+      .comment(601, 1, "ca@example.com", "2026-04-19T00:00:00Z")
+      .change("2026-04-03T00:00:00Z", "bwilson@mozilla.com", "status", "ASSIGNED", "RESOLVED")
+      .change("2026-04-10T00:00:00Z", "bwilson@mozilla.com", "status", "RESOLVED", "REOPENED")
+      .change("2026-04-20T00:00:00Z", "bwilson@mozilla.com", "flagtypes.name", "",
+              "needinfo?(ca@example.com)")
+      .change("2026-04-28T12:00:00Z", "ca@example.com", "flagtypes.name",
+              "needinfo?(ca@example.com)", "");
+  maker.record().bug.status = "REOPENED";
+  const BugAudit bug = audit_of(maker, "2026-04-28T13:00:00Z");
+  REQUIRE(bug.lapses.size() == 3);
+  CHECK(render_lapse_line(bug, bug.lapses[0]) ==
+        "2026-04-19: failed to post an update within 7 days since 2026-04-10 (bug reopened by "
+        "bwilson@mozilla.com; answered by ca@example.com in comment 1, 2d late)");
+  CHECK(render_lapse_line(bug, bug.lapses[1]) ==
+        "2026-04-26: failed to post an update within 7 days since 2026-04-19 (comment 1 by "
+        "ca@example.com; still unanswered, 2d 13h overdue)");
+  CHECK(bug.lapses[2].id == "60@2026-04-28T12:00:00Z");
+  CHECK(bug.lapses[2].lead == LapseLead::needinfo);
+  CHECK(render_lapse_line(bug, bug.lapses[2]) ==
+        "2026-04-28: failed to respond to a needinfo request within 7 days since 2026-04-20 "
+        "(requested by bwilson@mozilla.com; needinfo cleared by ca@example.com on 2026-04-28, 1d "
+        "12h late)");
+
+  // A needinfo withdrawn by a bot a day after its deadline: missed, unanswered.
+  BugMaker withdrawn(61, "2026-01-01T00:00:00Z", "ca@example.com");
+  withdrawn.comment(610, 0, "ca@example.com", "2026-01-01T00:00:00Z")
+      .comment(611, 1, "ca@example.com", "2026-01-05T00:00:00Z")
+      .comment(612, 2, "ca@example.com", "2026-01-09T00:00:00Z")
+      .change("2026-01-10T08:00:00Z", "bwilson@mozilla.com", "flagtypes.name", "",
+              "needinfo?(ca@example.com)")
+      .change("2026-01-18T08:00:00Z", "bot@example.org", "flagtypes.name",
+              "needinfo?(ca@example.com)", "");
+  const BugAudit other = audit_of(withdrawn, "2026-01-15T00:00:00Z");
+  CHECK(other.lapses.empty());  // nothing late yet
+  const BugAudit later = audit_of(withdrawn, "2026-01-20T00:00:00Z");
+  // The needinfo's lapse (ended 01-18 08:00) and the open update (due 01-16 00:00).
+  REQUIRE(later.lapses.size() == 2);
+  CHECK(later.lapses[0].id == "61#open");
+  CHECK(later.lapses[1].end == LapseEnd::ended);
+  CHECK(render_lapse_line(later, later.lapses[1]) ==
+        "2026-01-17: failed to respond to a needinfo request within 7 days since 2026-01-10 "
+        "(requested by bwilson@mozilla.com; unanswered when needinfo withdrawn: cleared by "
+        "bot@example.org on 2026-01-18, 1d late)");
+}
