@@ -139,3 +139,37 @@ TEST_CASE("invalid UTF-8 in a login does not break the JSON", "[cli]") {
   const json o = json::parse(text)[0];
   CHECK(o.at("start_author").get<std::string>().find("user@example.test") != std::string::npos);
 }
+
+TEST_CASE("each window names its lapse, shared by the windows one late answer ended", "[cli]") {
+  // Two windows answered late by comment 9 (one lapse, "42#c9" after Bugzilla's comment anchor)
+  // and a met one (no lapse).
+  const auto window = [](const char* key, ObligationKind kind, const char* start,
+                         const char* deadline) {
+    Obligation w;
+    w.key = key;
+    w.kind = kind;
+    w.bug_id = 42;
+    w.start = at(start);
+    w.deadline = at(deadline);
+    w.satisfied_at = at("2026-11-20T00:00:00Z");
+    w.satisfied_by = "ca@example.test";
+    w.satisfied_comment_id = 9009;
+    w.satisfied_comment_count = 9;
+    w.late_seconds = *w.satisfied_at - w.deadline;
+    w.status = w.late_seconds.count() > 0 ? WindowStatus::missed : WindowStatus::met;
+    return w;
+  };
+  AuditReport report = report_with(
+      {window("bzu-42-1", ObligationKind::update, "2026-11-01T00:00:00Z", "2026-11-08T00:00:00Z"),
+       window("bzq-42-5", ObligationKind::question, "2026-11-05T00:00:00Z", "2026-11-12T00:00:00Z"),
+       window("bzq-42-8", ObligationKind::question, "2026-11-19T00:00:00Z",
+              "2026-11-26T00:00:00Z")});
+  BugAudit& bug = report.bugs.front();
+  bug.lapses = audit_lapses(bug);
+  bug.window_lapse = {0, 0, -1};
+  const json doc = json::parse(render_audit_json(report));
+  REQUIRE(doc.size() == 3);
+  CHECK(doc[0].at("lapse") == "42#c9");
+  CHECK(doc[1].at("lapse") == "42#c9");
+  CHECK(doc[2].at("lapse").is_null());
+}

@@ -129,8 +129,8 @@ ScenarioFigures BenchSession::sync(const std::string& name) {
 ScenarioFigures BenchSession::cold_sync() {
   m_issues = m_facts.open_obligations();
   ScenarioFigures f = sync("cold_sync");
-  f.floor =
-      cold_floor(m_facts.bugs, static_cast<long>(m_facts.open_ids.size()), m_issues, m_limits);
+  f.floor = cold_floor(m_facts.bugs, static_cast<long>(m_facts.open_ids.size()),
+                       m_facts.with_next_update, m_issues, m_limits);
   return f;
 }
 
