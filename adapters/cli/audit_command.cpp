@@ -2,7 +2,9 @@
 // from Bugzilla or from a dataset file.
 #include <algorithm>
 #include <fstream>
+#include <functional>
 
+#include "adapters/cli/audit_build.h"
 #include "adapters/cli/command.h"
 #include "adapters/cli/inputs.h"
 #include "adapters/cli/output_json.h"
@@ -49,16 +51,18 @@ std::string render(const std::string& format, const sync::AuditReport& report) {
   return sync::render_audit_text(report);
 }
 
-int write_report(Io& io, const po::variables_map& vm, const std::string& text) {
+// `write` renders the report into the stream it is given.
+int write_report(Io& io, const po::variables_map& vm,
+                 const std::function<void(std::ostream&)>& write) {
   if (vm.count("output") == 0) {
-    io.out << text;
+    write(io.out);
     io.out.flush();
     return io.out ? k_exit_ok
                   : fail(io, k_name, "could not write to standard output", k_exit_usage);
   }
   const auto& path = vm["output"].as<std::string>();
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << text;
+  write(file);
   file.close();
   if (!file) {
     return fail(io, k_name, "could not write the report to '" + path + "'", k_exit_usage);
@@ -94,7 +98,7 @@ int run_audit(const po::variables_map& vm, Io& io) {
     return k_exit_usage;
   }
   int code = k_exit_ok;
-  const auto records = read_records(io, k_name, vm, *mapping, HistoryFor::every_bug, code);
+  auto records = read_records(io, k_name, vm, *mapping, HistoryFor::every_bug, code);
   if (!records) {
     return code;
   }
@@ -109,8 +113,12 @@ int run_audit(const po::variables_map& vm, Io& io) {
              "' is in the scope of mapping '" + mapping->name +
              "' (product, component, summary prefix, assignee, whiteboard)");
   }
-  const sync::AuditReport report = sync::build_audit(*records, *mapping, *now, options);
-  return write_report(io, vm, render(format, report));
+  const sync::AuditReport report =
+      build_audit_releasing(std::move(*records), *mapping, *now, options);
+  if (format == "json") {
+    return write_report(io, vm, [&](std::ostream& out) { write_audit_json(out, report); });
+  }
+  return write_report(io, vm, [&](std::ostream& out) { out << render(format, report); });
 }
 
 }  // namespace
