@@ -8,6 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates tzdata openssl curl
   libcpprest-dev libssl-dev zlib1g-dev libboost-program-options-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev catch2 libsqlite3-dev sqlite3 libhowardhinnant-date-dev
+  libsimdjson-dev
 )
 if [ "${1:-}" = "--test" ]; then
   # The checks of tests/run.sh: formatting, fuzzing (clang-14 + libFuzzer runtime), promtool for the

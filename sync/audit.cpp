@@ -54,7 +54,9 @@ void count(AuditSummary& s, const Obligation& w) {
   }
 }
 
-void add(AuditSummary& total, const AuditSummary& part) {
+}  // namespace
+
+void add_summary(AuditSummary& total, const AuditSummary& part) {
   total.windows += part.windows;
   total.met += part.met;
   total.missed += part.missed;
@@ -65,7 +67,6 @@ void add(AuditSummary& total, const AuditSummary& part) {
   total.worst_late = std::max(total.worst_late, part.worst_late);
 }
 
-}  // namespace
 
 AuditReport build_audit(const std::vector<BugRecord>& records, const Mapping& mapping, Instant now,
                         const AuditOptions& options) {
@@ -98,7 +99,7 @@ AuditReport build_audit(const std::vector<BugRecord>& records, const Mapping& ma
     audit.totals.lapses = static_cast<int>(audit.lapses.size());
     // A bug with no window in the requested period has nothing to say in this audit.
     if (!audit.windows.empty()) {
-      add(report.totals, audit.totals);
+      add_summary(report.totals, audit.totals);
       report.bugs.push_back(std::move(audit));
     }
   }

@@ -95,6 +95,9 @@ bool in_scope(const Bug& bug, const BugScope& scope);
 
 // Windows are computed with obligation_windows() and the mapping's policy and accounts; a bug with
 // no window in the since/until period is left out. Bugs sorted by id.
+// Adds one summary's counts to another (worst_late: the larger).
+void add_summary(AuditSummary& total, const AuditSummary& part);
+
 AuditReport build_audit(const std::vector<BugRecord>& records, const Mapping& mapping, Instant now,
                         const AuditOptions& options);
 

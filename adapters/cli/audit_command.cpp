@@ -2,7 +2,9 @@
 // from Bugzilla or from a dataset file.
 #include <algorithm>
 #include <fstream>
+#include <functional>
 
+#include "adapters/cli/audit_build.h"
 #include "adapters/cli/command.h"
 #include "adapters/cli/inputs.h"
 #include "adapters/cli/metrics.h"
@@ -50,25 +52,24 @@ std::string render(const std::string& format, bool timeline_only, const sync::Au
     return timeline_only ? sync::render_audit_timeline(report)
                          : sync::render_audit_markdown(report);
   }
-  if (format == "json") {
-    return render_audit_json(report);
-  }
   if (format == "csv") {
     return sync::render_audit_csv(report);
   }
   return sync::render_audit_text(report);
 }
 
-int write_report(Io& io, const po::variables_map& vm, const std::string& text) {
+// `write` renders the report into the stream it is given.
+int write_report(Io& io, const po::variables_map& vm,
+                 const std::function<void(std::ostream&)>& write) {
   if (vm.count("output") == 0) {
-    io.out << text;
+    write(io.out);
     io.out.flush();
     return io.out ? k_exit_ok
                   : fail(io, k_name, "could not write to standard output", k_exit_usage);
   }
   const auto& path = vm["output"].as<std::string>();
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << text;
+  write(file);
   file.close();
   if (!file) {
     return fail(io, k_name, "could not write the report to '" + path + "'", k_exit_usage);
@@ -92,7 +93,7 @@ int write_html(Io& io, const po::variables_map& vm, const std::vector<sync::BugR
   page.source = source;
   const std::string html = report::render_audit_html(report, records, mapping, **zone, page);
   if (vm.count("output") == 0) {
-    return write_report(io, vm, html);
+    return write_report(io, vm, [&](std::ostream& out) { out << html; });
   }
   if (auto written = write_file_atomically(vm["output"].as<std::string>(), html, 0644); !written) {
     return fail(io, k_name, written.error().message, k_exit_usage);
@@ -133,7 +134,7 @@ int run_audit(const po::variables_map& vm, Io& io) {
     return k_exit_usage;
   }
   int code = k_exit_ok;
-  const auto records = read_records(io, k_name, vm, *mapping, HistoryFor::every_bug, code);
+  auto records = read_records(io, k_name, vm, *mapping, HistoryFor::every_bug, code);
   if (!records) {
     return code;
   }
@@ -148,11 +149,18 @@ int run_audit(const po::variables_map& vm, Io& io) {
              "' is in the scope of mapping '" + mapping->name +
              "' (product, component, summary prefix, assignee, whiteboard)");
   }
-  const sync::AuditReport report = sync::build_audit(*records, *mapping, *now, options);
   if (format == "html") {
+    // The page draws comment markers, so it needs the records after the report is built.
+    const sync::AuditReport report = sync::build_audit(*records, *mapping, *now, options);
     return write_html(io, vm, *records, *mapping, report, options, dataset_path);
   }
-  return write_report(io, vm, render(format, timeline_only, report));
+  const sync::AuditReport report =
+      build_audit_releasing(std::move(*records), *mapping, *now, options);
+  if (format == "json") {
+    return write_report(io, vm, [&](std::ostream& out) { write_audit_json(out, report); });
+  }
+  return write_report(io, vm,
+                      [&](std::ostream& out) { out << render(format, timeline_only, report); });
 }
 
 }  // namespace
