@@ -18,6 +18,7 @@ constexpr std::array<std::string_view, 5> k_sections = {"summary", "impact", "ti
 constexpr std::array<std::string_view, 3> k_update_headings = {"status update", "update",
                                                                "weekly update"};
 constexpr std::size_t k_max_signature_chars = 80;
+constexpr std::size_t k_max_signature_words = 10;
 
 bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
@@ -44,6 +45,16 @@ std::string normalize(std::string_view s) {
     }
   }
   return out;
+}
+
+std::size_t words(std::string_view s) {
+  std::size_t n = 0;
+  bool in_word = false;
+  for (char c : s) {
+    n += !in_word && !is_space(c) ? 1 : 0;
+    in_word = !is_space(c);
+  }
+  return n;
 }
 
 bool starts_with(std::string_view s, std::string_view prefix) {
@@ -201,7 +212,10 @@ bool signed_with(std::string_view text, std::string_view ca_name) {
   const std::size_t first = lines.size() > 4 ? lines.size() - 3 : 1;
   for (std::size_t i = first; i < lines.size(); ++i) {
     const std::string_view line = lines[i];
-    if (line.size() > k_max_signature_chars || is_structure(line) || line.back() == '?') {
+    // A sentence is no signature: "Example CA said the same in 2025." or a question.
+    const char last = line.back();
+    if (line.size() > k_max_signature_chars || is_structure(line) || last == '?' || last == '.' ||
+        last == '!' || last == ':' || words(line) > k_max_signature_words) {
       continue;
     }
     const std::string lower = normalize(line);
@@ -243,7 +257,8 @@ bool addresses(std::string_view text, std::string_view ca_name) {
       break;
     }
   }
-  return rest == "," || rest == ":" || rest == "!" || rest == ", ";
+  // "Example CA," and "Example CA, please ..." speak to the CA; "Example CA has ..." about it.
+  return starts_with(rest, ",") || rest == ":" || rest == "!";
 }
 
 bool says_automated(std::string_view text) {

@@ -29,14 +29,16 @@ bool is_incident_report(std::string_view text);
 bool is_status_update(std::string_view text);
 
 // True when one of the comment's last three lines of its own (not quoted, not the first line,
-// not a list item, table row or heading) is at most 80 characters, names `ca_name` as a whole
-// phrase (case-insensitive), is no question and does not thank or ask ("thank", "please"): a
-// signature such as "Jane Doe, Example CA" or "Example CA Compliance Team".
+// not a list item, table row or heading) is at most 80 characters and 10 words, names `ca_name`
+// as a whole phrase (case-insensitive), does not end like a sentence ('.', '?', '!', ':') and
+// does not thank or ask ("thank", "please"): a signature such as "Jane Doe, Example CA" or
+// "Example CA Compliance Team", not "Example CA said the same in 2025.".
 bool signed_with(std::string_view text, std::string_view ca_name);
 
-// True when the comment opens by addressing the CA: its first line of its own is "<ca_name>," or
-// a greeting ("Hi", "Hello", "Dear", "Hey", "Greetings") followed by the name, maybe "team" or
-// "folks" around it ("Hi Example CA team,"). Someone speaking TO the CA, not for it.
+// True when the comment opens by addressing the CA: its first line of its own starts with
+// "<ca_name>," ("Example CA, please confirm ...") or is "<ca_name>:" or "<ca_name>!", maybe after a
+// greeting ("Hi", "Hello", "Dear", "Hey", "Greetings") and with "team" or "folks" after the name
+// ("Hi Example CA team,"). Someone speaking TO the CA, not for it.
 bool addresses(std::string_view text, std::string_view ca_name);
 
 // True when the text says it is automated: "this is an automated message", "automatically

@@ -71,6 +71,11 @@ TEST_CASE("thanks, questions and the first line are not signatures", "[core][ini
   CHECK_FALSE(signed_with("Looks fine.\nDoes Example CA issue EV certificates?", "Example CA"));
   CHECK_FALSE(signed_with("One line only, Example CA", "Example CA"));
   CHECK_FALSE(signed_with("Items:\n- Example CA will rotate the key\n- done", "Example CA"));
+  // A sentence that names the CA at the end of a reviewer's comment is no signature.
+  CHECK_FALSE(
+      signed_with("Why did monitoring miss it?\nExample CA said the same in 2025.", "Example CA"));
+  CHECK_FALSE(signed_with("Noted.\nMy questions for the team at Example CA and its auditors today",
+                          "Example CA"));
 }
 
 TEST_CASE("the CA's name inside a longer word is not the CA", "[core][init]") {
@@ -82,7 +87,9 @@ TEST_CASE("a comment that opens by naming the CA addresses it", "[core][init]") 
   CHECK(addresses("Example CA,\n\nPlease clarify how the probe selects serials.", "Example CA"));
   CHECK(addresses("Hi Example CA team,\nwhen is the next update?", "example ca"));
   CHECK(addresses("Dear Example CA:\n...", "Example CA"));
+  CHECK(addresses("Example CA, please post a preliminary report within 72 hours.", "Example CA"));
   CHECK_FALSE(addresses("Example CA has revoked all certificates.", "Example CA"));
+  CHECK_FALSE(addresses("Kenji, which release introduced it?", "Example CA"));
   CHECK_FALSE(addresses("Hi all,\nExample CA, please answer.", "Example CA"));
   CHECK_FALSE(addresses("", "Example CA"));
 }
