@@ -39,8 +39,8 @@ std::string man_page(const ProgramHelp& program, const std::vector<Command>& com
 std::string man_page(const ProgramHelp& program, const Command& command,
                      const po::options_description& options, const std::vector<Command>& commands);
 
-// One completion word per line: every option's long and short form, "=" appended when it takes a
-// value, then "\t" and its value name ("--config=\tMAPPING").
+// One option per line: its long form, its short form if any, a tab, and the name of its value
+// when it takes one ("--config -c\tMAPPING", "--dry-run\t").
 std::string completion_words(const po::options_description& options);
 
 }  // namespace bzjira::adapters::cli

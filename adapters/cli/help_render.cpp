@@ -214,12 +214,9 @@ std::string completion_words(const po::options_description& options) {
   std::ostringstream out;
   for (const auto& o : options.options()) {
     const std::string p = o->semantic()->max_tokens() == 0 ? "" : o->semantic()->name();
-    const std::string value = p.substr(0, p.find(' '));  // "FORMAT (=text)" -> "FORMAT"
-    for (const std::string& name : {short_name(*o), "--" + o->long_name()}) {
-      if (!name.empty()) {
-        out << name << (value.empty() ? "" : "=") << "\t" << value << "\n";
-      }
-    }
+    const std::string short_form = short_name(*o);
+    out << "--" << o->long_name() << (short_form.empty() ? "" : " " + short_form) << "\t"
+        << p.substr(0, p.find(' ')) << "\n";  // "FORMAT (=text)" -> "FORMAT"
   }
   return out.str();
 }
