@@ -86,7 +86,10 @@ TEST_CASE("init finds the demo CA's three accounts in both Bugzilla and Jira fla
               "posted an incident report in the IRG template: bug 2061187 comment 0"));
     // The root-program reviewer opens each comment with "Example CA,": never proposed.
     CHECK(has(evidence["left_out"]["rootstore@chrome-root.test"], "addressed the CA by name"));
-    CHECK(has(evidence["left_out"]["m.keller@community.test"], "no evidence either way"));
+    // The community member set a needinfo on jdoe in 2061187 (withdrawn by the moderator): a
+    // request to the CA, never the CA's own voice.
+    CHECK(has(evidence["left_out"]["m.keller@community.test"],
+              "asked a CA account by needinfo: bug 2061187"));
     CHECK(m["jira"]["project"] == "CAINC");
     CHECK(m["jira"]["flavor"] == jira);
     CHECK(m["jira"]["issue_type"] == "Task");
