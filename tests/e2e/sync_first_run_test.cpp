@@ -96,7 +96,9 @@ TEST_CASE("the first sync creates the expected issues and a second sync writes n
   // One batched comment request for all the bugs, one bulk create for all the issues.
   const auto bz1 = sim.bugzilla_stats();
   const auto jira1 = sim.jira_stats();
-  CHECK(bz1.at("total") == 3);
+  // The API key check (once, remembered: issue 12), time, search, comments.
+  CHECK(bz1.at("total") == 4);
+  CHECK(bz1.at("requests").at("GET /rest/whoami") == 1);
   CHECK(bz1.at("requests").at("GET /rest/bug/{id}/comment") == 1);
   const std::string bulk =
       flavor == "cloud" ? "POST /rest/api/3/issue/bulk" : "POST /rest/api/2/issue/bulk";
