@@ -8,8 +8,6 @@ namespace bzjira::sync {
 
 namespace {
 
-bool is_open_needinfo_flag(const Flag& f) { return f.name == "needinfo" && f.status == "?"; }
-
 // Where a Bugzilla comment said to be a posted reply is: found by id, else by trusted reference.
 const Comment* find_on_bugzilla(const BugRecord& bug, const std::string& issue_key,
                                 const std::string& jira_comment_id, const std::string& reply,
@@ -196,7 +194,7 @@ ReplyPlan plan_replies(const ReplyInputs& in) {
       }
       if (mapping.replies.clear_needinfo) {
         for (const Flag& f : bug->second.bug.flags) {
-          if (is_open_needinfo_flag(f) && f.creation_date <= posted_at &&
+          if (is_open_needinfo(f) && f.creation_date <= posted_at &&
               account_in(f.requestee, mapping.bugzilla.ca_accounts)) {
             a.clear_flags.push_back(f.id);
           }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "adapters/cli/bulk_heap.h"
 #include "adapters/cli/inputs.h"
 #include "adapters/config/secrets.h"
 #include "adapters/store/sqlite_store.h"
@@ -145,6 +146,7 @@ std::optional<std::vector<sync::BugRecord>> read_records(Io& io, const std::stri
                                                          const sync::Mapping& mapping,
                                                          HistoryFor history_for, int& code) {
   code = k_exit_usage;
+  prepare_bulk_heap();
   if (vm.count("from-file") != 0) {
     return load_dataset(io, command, vm["from-file"].as<std::string>());
   }
