@@ -174,3 +174,67 @@ TEST_CASE("issue 12: a base URL answering an HTML 404 page is a configuration er
   CHECK(contains(check.out, "404 Not Found"));
   CHECK(contains(check.out, "check bugzilla.url"));
 }
+
+// Issue 12 item 4: replies posted by an account outside bugzilla.ca_accounts do not answer the
+// CA's obligations; check --online says so, knowing the account through whoami on
+// bugzilla.mozilla.org and through replies.account on upstream 5.x (no whoami).
+TEST_CASE("issue 12: check says when the reply account is not one of the CA's accounts",
+          "[e2e][auth][replies]") {
+  const std::string flavour = GENERATE("bmo", "upstream");
+  INFO("Bugzilla " << flavour);
+  SimOptions options;
+  options.bugzilla_auth = flavour;
+  Sim sim(options);
+  // The demo's key belongs to compliance@example-ca.test: left out of the CA's accounts here.
+  const auto outsider = sim.mapping(
+      [&](json& m) {
+        m["replies"] = {{"enabled", true}};
+        m["bugzilla"]["auth"] = "auto";
+        m["bugzilla"]["ca_accounts"] = json::array({"jdoe@example-ca.test"});
+        if (flavour == "upstream") {
+          m["replies"]["account"] = "compliance@example-ca.test";
+        }
+      },
+      "outsider.json");
+  const auto bad = run_bzjira_env(k_demo_env, {"check", "-c", outsider, "--online"});
+  INFO(bad.out << bad.err);
+  CHECK(bad.code == 2);
+  CHECK(contains(bad.out, "FAIL Bugzilla reply account"));
+  CHECK(contains(bad.out, "compliance@example-ca.test, which is not one of bugzilla.ca_accounts"));
+  CHECK(contains(bad.out, "the Jira issue stays open after the reply"));
+
+  // The demo's own accounts include the key's login: its replies count.
+  const auto member = sim.mapping(
+      [&](json& m) {
+        m["replies"] = {{"enabled", true}};
+        m["bugzilla"]["auth"] = "auto";
+        if (flavour == "upstream") {
+          m["replies"]["account"] = "compliance@example-ca.test";
+        }
+      },
+      "member.json");
+  const auto good = run_bzjira_env(k_demo_env, {"check", "-c", member, "--online"});
+  INFO(good.out << good.err);
+  CHECK(good.code == 0);
+  CHECK(contains(good.out,
+                 "ok   Bugzilla reply account: replies are posted as "
+                 "compliance@example-ca.test, one of bugzilla.ca_accounts"));
+}
+
+TEST_CASE(
+    "issue 12: on upstream Bugzilla without replies.account, check says the reply account "
+    "is unknown",
+    "[e2e][auth][replies]") {
+  SimOptions options;
+  options.bugzilla_auth = "upstream";
+  Sim sim(options);
+  const auto mapping = sim.mapping([](json& m) {
+    m["replies"] = {{"enabled", true}};
+    m["bugzilla"]["auth"] = "auto";
+  });
+  const auto check = run_bzjira_env(k_demo_env, {"check", "-c", mapping, "--online"});
+  INFO(check.out << check.err);
+  CHECK(check.code == 0);
+  CHECK(contains(check.out, "warn Bugzilla reply account: unknown"));
+  CHECK(contains(check.out, "set replies.account"));
+}
