@@ -141,7 +141,7 @@ TEST_CASE(
   const long full_search_pages = batches(issues, limits.jira_search_page);
   const std::string bin = BZJIRA_BINARY_DIR;
   BenchSession session(
-      BenchPaths{bin + "/bzjira", bin + "/bzjira-sim", (scratch.path() / "session").string()},
+      BenchPaths{bin + "/bzjira", bin + "/bzjira-sim", (scratch.path() / "session").string(), ""},
       facts, dataset, true);
 
   const ScenarioFigures cold = session.cold_sync();
