@@ -1,9 +1,7 @@
-// Do: applies a Plan through the ports and journals every action (Ninja's Builder to the Plan), and
-// the Jira -> Bugzilla replies: finding comments that carry the mapping's marker, posting each
-// once.
+// Do: applies a Plan through the ports and journals every action (Ninja's Builder to the Plan),
+// the replies from Jira to Bugzilla included (posting each once).
 #pragma once
 
-#include <map>
 #include <string>
 #include <vector>
 
@@ -21,6 +19,7 @@ struct ExecutionReport {
   int failed = 0;                  // actions that failed in whole or in part
   std::vector<std::string> lines;  // one per action for people ("created CAINC-7 for bug 1 ...")
   std::vector<Error> errors;       // one per failure, message naming the action and the issue
+  std::string reply_account;       // the author of a reply this run posted and read back
 };
 
 // Applies `plan`. `now` (UTC) stamps journal entries, mirror entries and reply records.
@@ -52,45 +51,18 @@ ExecutionReport dry_run_report(const Plan& plan);
 
 // ---------------------------------------------------------------- replies (Jira -> Bugzilla)
 //
-// Executing a post_reply action (inside execute):
-// - its Jira comment id confirmed in store.replies(): skipped (the Jira note is added if missing);
-// - there but unconfirmed (a run died after sending): the bug's comments since sent_at - 60 s are
-//   searched for the same text (reply_text_hash) by the account bzjira posts as (whoami, else any
-//   CA account); found -> confirmed, not posted again;
-// - otherwise put_reply (unconfirmed) BEFORE post_comment, then confirm with the new comment id,
-// add
-//   the Jira note "Posted to Bugzilla as comment N", and clear the action's needinfo flags.
-// The obligation itself closes in a later run, when the posted comment is read back from Bugzilla.
-
-// Newest comment time looked at per issue, to move the "replies_seen:<key>" mark.
-struct SeenMark {
-  Instant before{};  // the mark when the scan started
-  Instant newest{};  // the newest comment the scan returned (>= before)
-};
-
-struct ReplyScan {
-  std::vector<Action> actions;  // post_reply, by issue key then comment time
-  std::map<std::string, SeenMark> seen;
-  std::vector<Error> errors;  // Jira or store reads that failed (those issues are skipped)
-};
-
-// For each open mirrored issue with an obligation key and a bz-<N> label: its comments since the
-// mark in get_meta("replies_seen:<key>") (RFC 3339; the epoch when absent) whose text starts with
-// mapping.replies.marker (case-insensitive, followed by white space or the end) become post_reply
-// actions with the text after the marker, trimmed. Comments already confirmed and acknowledged, and
-// empty replies, are left out. `records` (the bug cache) supplies the CA's needinfo flags to clear
-// when mapping.replies.clear_needinfo. Does nothing unless mapping.replies.enabled. Writes nothing.
-ReplyScan collect_replies(IssueTracker& tracker, StateStore& store, const Mapping& mapping,
-                          const std::vector<MirroredIssue>& mirrored,
-                          const std::vector<BugRecord>& records);
-
-// After execute: moves each issue's mark to its newest comment, or back to the oldest reply that is
-// not yet confirmed and acknowledged (comments_since is inclusive, so it is looked at again).
-// Writes only marks that change.
-Status finish_replies(StateStore& store, const ReplyScan& scan);
-
-// Hex digest of a reply's text, normalized (CR LF -> LF, outer white space trimmed), to recognise
-// the same text on Bugzilla.
-std::string reply_text_hash(const std::string& text);
+// Executing a post_reply action (planned by sync/plan_replies.h, inside execute):
+// - already on Bugzilla (reply_bugzilla_id or reply_count set): the record is confirmed, the Jira
+//   note "Posted to Bugzilla as comment N (Jira comment C)." added, the action's needinfo flags
+//   cleared; nothing is posted;
+// - else the record is stored (unconfirmed) BEFORE post_comment, which sends the reply followed by
+//   its reference line (reply_post_text); the new comment is read back for its number and author
+//   (one request), the record confirmed, the note added and the flags cleared. When the read-back
+//   fails the note waits for the next run, which finds the comment in its cache.
+// A post whose answer is lost leaves the record unconfirmed; the next run reads the bug (it
+// changed) and finds the reference before posting again. The obligation itself closes in a later
+// run, when the posted comment is read back from Bugzilla and its author is a CA account.
+// ExecutionReport::reply_account is the author of a reply read back (the login replies are posted
+// as), for the run to remember.
 
 }  // namespace bzjira::sync

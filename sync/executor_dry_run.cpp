@@ -30,7 +30,8 @@ ExecutionReport dry_run_report(const Plan& plan) {
         ++report.reopened;
         break;
       case ActionType::post_reply:
-        ++report.replies_posted;
+        // A reply already on Bugzilla only gets its Jira note.
+        report.replies_posted += a.reply_bugzilla_id || a.reply_count ? 0 : 1;
         break;
     }
   }

@@ -1,6 +1,7 @@
 // The executor's internals, shared by its two files: sync/executor.cpp (the plan's actions on
 // Jira, and the trail marks that keep them whole across a crash) and sync/executor_replies_post.cpp
-// (posting replies from Jira to Bugzilla). Not part of the core's interface: use sync/executor.h.
+// (posting replies from Jira to Bugzilla, as sync/plan_replies.h planned them). Not part of the
+// core's interface: use sync/executor.h.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,8 @@
 
 namespace bzjira::sync::detail {
 
-// One execution: the ports, the report, and what is learned on the way (whoami, reply records).
+// One execution: the ports, the report, and what is learned on the way (reply records, the reply
+// account).
 class Executor {
  public:
   Executor(IssueTracker& tracker, BugSource& bugs, StateStore& store, const Mapping& mapping,
@@ -34,10 +36,9 @@ class Executor {
   // Forgets the comment marks of earlier runs whose action was not planned again.
   void wrap_up();
   void creates(const std::vector<const Action*>& actions);
-  // Whether `a` is a reply an earlier run already tried to post (it is recorded before the post;
-  // it may be on Bugzilla, with or without its Jira note): finishing it is recovery, done before
-  // this run's own actions.
-  bool posted_earlier(const Action& a);
+  // Whether `a` is a reply already on Bugzilla (an earlier run posted it; its note is missing):
+  // finishing it is recovery, done before this run's own actions.
+  static bool posted_earlier(const Action& a);
   void apply(const Action& a);
   ExecutionReport take() { return std::move(m_report); }
 
@@ -98,9 +99,11 @@ class Executor {
 
   // Reply helpers (sync/executor_replies_post.cpp).
   Status load_replies();  // the stored reply records, read once per run
-  Result<std::optional<Comment>> find_posted(BugId bug, Instant since, const std::string& hash);
-  void acknowledge(ReplyRecord& record, const std::optional<int>& count);
-  bool posted_by_bzjira(const std::string& login);
+  // The posted comment as Bugzilla shows it (its number, its author), read back; nullopt when the
+  // read fails or does not show it.
+  std::optional<Comment> read_back(BugId bug, CommentId id);
+  // Adds the Jira note naming comment `count`; the record is acknowledged once Jira took it.
+  Status acknowledge(ReplyRecord& record, std::optional<int> count);
 
   IssueTracker& m_tracker;
   BugSource& m_bugs;
@@ -110,7 +113,6 @@ class Executor {
   Instant m_now;
   ExecutionReport m_report;
   std::optional<std::map<std::string, ReplyRecord>> m_replies;
-  std::optional<std::string> m_whoami;  // "" when the server cannot say
   Trail m_trail;
   bool m_trail_loaded = false;
   std::set<std::string> m_steps;  // comment steps this run attempted

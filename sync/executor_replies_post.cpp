@@ -1,21 +1,19 @@
-#include <algorithm>
-#include <cctype>
-
+// Posting replies from Jira to Bugzilla as sync/plan_replies.h planned them: each recorded before
+// it is sent, sent with its reference line, confirmed, and acknowledged in Jira.
 #include "sync/executor_impl.h"
-#include "sync/obligations.h"
+#include "sync/plan_replies.h"
 
 namespace bzjira::sync::detail {
+
 namespace {
 
-// How far before a reply's send time to look for it on Bugzilla: covers clock skew between this
-// host and Bugzilla's database.
-constexpr Seconds k_reply_lookback{60};
-
-bool iequals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
+// " as comment 3 (https://.../show_bug.cgi?id=N#c3)", or " (<bug url>)" when the number is not
+// known.
+std::string as_comment(const Mapping& mapping, BugId bug, const std::optional<int>& count) {
+  if (count) {
+    return " as comment " + std::to_string(*count) + " (" + comment_url(mapping, bug, *count) + ")";
+  }
+  return " (" + bug_url(mapping, bug) + ")";
 }
 
 }  // namespace
@@ -33,132 +31,104 @@ Status Executor::load_replies() {
 }
 
 bool Executor::posted_earlier(const Action& a) {
-  if (a.type != ActionType::post_reply || !load_replies().ok()) {
-    return false;  // post_reply reports a store error
-  }
-  return m_replies->count(a.jira_comment_id) != 0;  // recorded before an earlier post
+  return a.type == ActionType::post_reply && (a.reply_bugzilla_id || a.reply_count);
 }
 
-bool Executor::posted_by_bzjira(const std::string& login) {
-  if (!m_whoami) {
-    auto who = m_bugs.whoami();
-    m_whoami = who ? *who : "";
-  }
-  if (!m_whoami->empty()) {
-    return iequals(login, *m_whoami);
-  }
-  return account_in(login, m_mapping.bugzilla.ca_accounts);
-}
-
-Result<std::optional<Comment>> Executor::find_posted(BugId bug, Instant since,
-                                                     const std::string& hash) {
-  auto found = m_bugs.comments({bug}, since - k_reply_lookback);
+std::optional<Comment> Executor::read_back(BugId bug, CommentId id) {
+  // The whole bug: a new_since window would depend on this host's clock agreeing with Bugzilla's.
+  auto found = m_bugs.comments({bug}, std::nullopt);
   if (!found) {
-    return found.error();
+    return std::nullopt;
   }
-  auto it = found->find(bug);
-  if (it == found->end()) {
-    return std::optional<Comment>{};
-  }
-  for (const Comment& c : it->second) {
-    if (reply_text_hash(c.text) == hash && posted_by_bzjira(c.creator)) {
-      return std::optional<Comment>{c};
+  if (auto it = found->find(bug); it != found->end()) {
+    for (const Comment& c : it->second) {
+      if (c.id == id) {
+        return c;
+      }
     }
   }
-  return std::optional<Comment>{};
+  return std::nullopt;
 }
 
-void Executor::acknowledge(ReplyRecord& record, const std::optional<int>& count) {
-  Block note{BlockKind::paragraph, {}};
-  if (count) {
-    note.spans.push_back(Span{"Posted to Bugzilla as ", {}});
-    note.spans.push_back(
-        Span{"comment " + std::to_string(*count), comment_url(m_mapping, record.bug_id, *count)});
-  } else {
-    note.spans.push_back(Span{"Posted to Bugzilla as comment id " +
-                                  std::to_string(*record.bugzilla_comment_id) + " on bug " +
-                                  std::to_string(record.bug_id),
-                              bug_url(m_mapping, record.bug_id)});
-  }
-  const std::string step = "reply_note " + record.jira_comment_id;
-  if (Status s = comment_once(step, record.issue_key, {note}); !s) {
-    Action a;
-    a.type = ActionType::post_reply;
-    a.bug_id = record.bug_id;
-    fail(a, record.issue_key, s.error());
-    return;
+Status Executor::acknowledge(ReplyRecord& record, std::optional<int> count) {
+  const RichText note = reply_note(m_mapping, record.bug_id, count, record.jira_comment_id);
+  if (Status s = m_tracker.add_comment(record.issue_key, note); !s) {
+    return s;
   }
   record.jira_acknowledged = true;
-  end_step(step, m_store.put_reply(record));
+  return m_store.put_reply(record);
 }
 
 void Executor::post_reply(const Action& a) {
-  if (Status s = load_replies(); !s) {
-    fail(a, a.issue_key, s.error());
-    return;
-  }
-  auto& replies = *m_replies;
-  const std::string hash = reply_text_hash(a.reply_markdown);
-  auto it = replies.find(a.jira_comment_id);
-  if (it != replies.end() && it->second.bugzilla_comment_id) {
-    if (!it->second.jira_acknowledged) {
-      acknowledge(it->second, std::nullopt);
-    }
-    return;
-  }
   const auto id = journal(a, "bug " + std::to_string(a.bug_id));
   if (!id) {
     return;
   }
-  ReplyRecord record{a.jira_comment_id, a.issue_key, a.bug_id, hash, std::nullopt, false, m_now};
-  std::optional<int> count;
-  bool recovered = false;
-  if (it != replies.end()) {
-    // A run died after sending: look before posting again.
-    auto found = find_posted(a.bug_id, it->second.sent_at, hash);
-    if (!found) {
-      finish(a, *id, found.error(), "");
-      return;
-    }
-    if (*found) {
-      record = it->second;
-      record.bugzilla_comment_id = (*found)->id;
-      count = (*found)->count;
-      recovered = true;
-    }
+  if (Status s = load_replies(); !s) {
+    finish(a, *id, s, "");
+    return;
   }
-  if (!record.bugzilla_comment_id) {
-    if (Status s = m_store.put_reply(record); !s) {  // never post without a record
+  auto& replies = *m_replies;
+  auto it = replies.find(a.jira_comment_id);
+  ReplyRecord record =
+      it != replies.end()
+          ? it->second
+          : ReplyRecord{a.jira_comment_id, a.issue_key, a.bug_id, reply_text_hash(a.reply_markdown),
+                        std::nullopt,      false,       m_now};
+  const std::string origin =
+      "the reply of " + a.issue_key + " (Jira comment " + a.jira_comment_id + ") ";
+  Status outcome = ok_status();
+  std::optional<int> count = a.reply_count;
+  if (posted_earlier(a)) {
+    if (a.reply_bugzilla_id) {
+      record.bugzilla_comment_id = a.reply_bugzilla_id;
+    }
+    outcome = m_store.put_reply(record);
+    m_report.lines.push_back("found " + origin + "on bug " + std::to_string(a.bug_id) +
+                             as_comment(m_mapping, a.bug_id, count) + ": not posted again");
+  } else {
+    record.sent_at = m_now;
+    if (Status s = m_store.put_reply(record); !s) {  // never posted without its record
       finish(a, *id, s, "");
       return;
     }
     replies[record.jira_comment_id] = record;
-    auto posted = m_bugs.post_comment(a.bug_id, a.reply_markdown);
+    auto posted = m_bugs.post_comment(
+        a.bug_id, reply_post_text(a.reply_markdown, a.issue_key, a.jira_comment_id));
     if (!posted) {
       finish(a, *id, posted.error(), "");
       return;
     }
-    record.bugzilla_comment_id = *posted;
     ++m_report.replies_posted;
-    // The count people know ("comment 5") is not in post_comment's answer.
-    if (auto back = find_posted(a.bug_id, m_now, hash); back && *back && (*back)->id == *posted) {
-      count = (*back)->count;
+    record.bugzilla_comment_id = *posted;
+    if (auto back = read_back(a.bug_id, *posted)) {
+      count = back->count;
+      m_report.reply_account = back->creator;
     }
+    outcome = m_store.put_reply(record);
+    m_report.lines.push_back("posted " + origin + "to bug " + std::to_string(a.bug_id) +
+                             as_comment(m_mapping, a.bug_id, count));
   }
-  (void)m_store.put_reply(record);
   replies[record.jira_comment_id] = record;
-  m_report.lines.push_back(
-      std::string(recovered ? "confirmed earlier post of " : "posted ") + a.issue_key +
-      " comment " + a.jira_comment_id + " to bug " + std::to_string(a.bug_id) + " as comment " +
-      (count ? std::to_string(*count) : "id " + std::to_string(*record.bugzilla_comment_id)));
-  acknowledge(replies[record.jira_comment_id], count);
-  Status flags = ok_status();
+  // The note names the comment number. Right after a post whose read-back failed, the next run
+  // (which reads the bug it changed) finds it in its cache and adds the note then; a reply posted
+  // earlier that Bugzilla no longer shows gets a note naming the bug.
+  if (outcome && (count || posted_earlier(a))) {
+    outcome = acknowledge(replies[record.jira_comment_id], count);
+  } else if (outcome) {
+    m_report.lines.push_back("note: the Jira note of " + origin +
+                             "waits for the comment number, read by the next run");
+  }
   for (FlagId flag : a.clear_flags) {
-    if (Status s = m_bugs.clear_flag(a.bug_id, flag); !s && flags) {
-      flags = s;
+    if (Status s = m_bugs.clear_flag(a.bug_id, flag); !s && outcome) {
+      outcome = s;
     }
   }
-  finish(a, *id, flags, "bugzilla comment " + std::to_string(*record.bugzilla_comment_id));
+  const std::string detail =
+      record.bugzilla_comment_id
+          ? "bugzilla comment id " + std::to_string(*record.bugzilla_comment_id)
+          : std::string("on Bugzilla, comment id unknown");
+  finish(a, *id, outcome, detail);
 }
 
 }  // namespace bzjira::sync::detail

@@ -20,7 +20,10 @@ struct HttpSettings {
   int concurrency = 4;               // independent requests in flight at once
 };
 
-enum class BugzillaAuth { header, query };  // X-BUGZILLA-API-KEY (BMO) or api_key= (upstream 5.x)
+// How the API key is sent: the X-BUGZILLA-API-KEY header (bugzilla.mozilla.org), the api_key
+// query parameter (upstream Bugzilla 5.x, which ignores the header), or `automatic` ("auto"): the
+// header where the server takes it, else the parameter (found out once, remembered in the state).
+enum class BugzillaAuth { header, query, automatic };
 enum class BugStatusScope { open, closed, all };
 
 struct BugScope {
@@ -35,6 +38,8 @@ struct BugScope {
 struct BugzillaSettings {
   std::string url;  // base, e.g. https://bugzilla.mozilla.org (no /rest)
   std::string api_key_env = "BZJIRA_BUGZILLA_API_KEY";  // also <name>_FILE
+  // A mapping that leaves "auth" out keeps the header (never a key in URLs it did not ask for);
+  // new mappings say "auto".
   BugzillaAuth auth = BugzillaAuth::header;
   BugScope scope;
   std::vector<std::string> ca_accounts;       // who speaks for the CA (never guessed)
@@ -82,6 +87,9 @@ struct RepliesSettings {
   bool enabled = false;
   std::string marker = "#bugzilla";
   bool clear_needinfo = false;
+  // The Bugzilla login replies are posted as, where the server cannot say (upstream 5.x has no
+  // whoami); empty = unknown until whoami answers or the first reply is read back.
+  std::string account;
 };
 
 struct Mapping {

@@ -50,11 +50,14 @@ struct Action {
   std::optional<std::string> resolution;  // close_issue
   RemoteLink link;                        // create_issue / close_issue (resolved = true)
 
-  // post_reply
+  // post_reply (sync/plan_replies.h)
   std::string jira_comment_id;
-  std::string reply_markdown;
+  std::string reply_markdown;       // the reply (marker removed); the reference line is added
   Instant reply_created{};          // when the Jira comment was written
   std::vector<FlagId> clear_flags;  // the CA's needinfo flags to clear afterwards (mapping switch)
+  // Already on Bugzilla (its reference found, or an earlier run's record): nothing is posted.
+  std::optional<CommentId> reply_bugzilla_id;
+  std::optional<int> reply_count;  // its comment number, when known
 };
 
 struct Plan {

@@ -24,6 +24,14 @@ struct BugSearchResult {
   std::vector<Bug> bugs;
 };
 
+// What BugSource::verify_auth() found out about the API key.
+struct AuthCheck {
+  bool checked = false;                      // false: no key to check (anonymous by choice)
+  BugzillaAuth mode = BugzillaAuth::header;  // how the key is sent from now on (never automatic)
+  std::string login;   // the account the key authenticates as when the server says; else empty
+  std::string detail;  // for people: how the key was sent and what the server answered
+};
+
 class BugSource {
  public:
   virtual ~BugSource() = default;
@@ -57,6 +65,19 @@ class BugSource {
 
   // The login the API key authenticates as (GET /rest/whoami); not_found where the server lacks it.
   virtual Result<std::string> whoami() = 0;
+
+  // Checks, with one or two cheap requests, that the server authenticates the API key as it is
+  // sent (never a silently anonymous view, which would leave out restricted bugs). With
+  // BugzillaAuth::automatic the header is tried first and the query parameter when the server
+  // ignores the header; the source keeps the mode that worked. Errors: config when the server
+  // reads anonymously in the configured mode (the message says what to set) or does not answer as
+  // a Bugzilla REST API; auth when the key is refused; transient when it cannot be reached. Not an
+  // error: no key (checked = false). Default: nothing to check.
+  virtual Result<AuthCheck> verify_auth() { return AuthCheck{}; }
+
+  // Sends the key in `mode` from now on: what an earlier verify_auth() found, remembered in the
+  // state so that steady runs do not ask again. Default: nothing to change.
+  virtual void use_auth(BugzillaAuth mode) { (void)mode; }
 
   // Requests sent so far, for the run summary.
   virtual int request_count() const = 0;

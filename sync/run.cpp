@@ -5,10 +5,13 @@
 #include <set>
 
 #include "sync/audit.h"
+#include "sync/auth_check.h"
 #include "sync/bug_history.h"
 #include "sync/mirror_view.h"
 #include "sync/obligations.h"
 #include "sync/plan.h"
+#include "sync/plan_replies.h"
+#include "sync/run_replies.h"
 
 namespace bzjira::sync {
 
@@ -20,6 +23,15 @@ constexpr Seconds k_overlap{300};
 // A scoped search cannot return a bug that left the scope; a full search now and then notices it.
 constexpr Seconds k_full_search_every{86400};
 const char* const k_full_search_meta = "last_full_search";
+
+// What step 6 found: the run's view of every mirrored issue and the search's own answer.
+struct JiraView {
+  std::vector<MirroredIssue> mirrored;  // the stored states overlaid with the search
+  std::vector<MirroredIssue> fresh;     // the search's answer, saved by save_jira
+  std::set<std::string> changed;        // issues changed since the previous search
+  bool full = false;
+  std::string scope;
+};
 
 bool same_flag(const Flag& a, const Flag& b) {
   return a.id == b.id && a.name == b.name && a.status == b.status && a.setter == b.setter &&
@@ -128,7 +140,17 @@ class Runner {
   void count_windows(const std::vector<Obligation>& windows);
   Status adopt_mirrors(const std::vector<MirroredIssue>& mirrored,
                        std::map<std::string, MirrorEntry>& known);
-  Result<std::vector<MirroredIssue>> search_jira(int& exit_code);
+  Result<JiraView> search_jira(int& exit_code);
+  Status save_jira(const JiraView& view);
+  // Ends the run after a failed Jira read: the Bugzilla data is cached, the watermark may move.
+  RunReport stop_after_jira(int exit_code, Instant server_time, bool had_watermark,
+                            const Error& error) {
+    if (!m_options.dry_run && (!had_watermark || m_cache_changed)) {
+      (void)m_store.set_watermark(server_time);
+    }
+    return stop(exit_code, exit_code == k_exit_unreachable ? "Jira read failed" : "state store",
+                error);
+  }
 
   BugSource& m_bugs;
   IssueTracker& m_tracker;
@@ -139,9 +161,11 @@ class Runner {
   Instant m_plan_now;  // m_now, or the last search's time when the clock went back: plans
   const RunOptions& m_options;
   int m_bz0, m_jira0;
-  bool m_cache_changed = false;  // the Bugzilla reads found something new
-  std::string m_clock_note;      // set when the clock went back
-  std::string m_jira_search;     // what step 6 searched, for the summary
+  bool m_cache_changed = false;      // the Bugzilla reads found something new
+  std::string m_clock_note;          // set when the clock went back
+  std::vector<std::string> m_notes;  // what the run learned on the way (the key check)
+  std::string m_jira_search;         // what step 6 searched, for the summary
+  std::string m_reply_account;       // the login replies are posted as, when known
   RunReport m_report;
 };
 
@@ -305,20 +329,23 @@ Status Runner::adopt_mirrors(const std::vector<MirroredIssue>& mirrored,
 }
 
 // Step 6: the stored states overlaid with a search of the issues updated since the previous
-// search, or a full search (mirror_view.h). The states are saved before the marks: a run that dies
-// in between searches a wider window next time, never a narrower one. On error, `exit_code` says
-// whose fault it was.
-Result<std::vector<MirroredIssue>> Runner::search_jira(int& exit_code) {
+// search, or a full search (mirror_view.h). Writes nothing: save_jira does, after the replies'
+// comments are read, so that a failed read leaves the next run the same window. On error,
+// `exit_code` says whose fault it was.
+Result<JiraView> Runner::search_jira(int& exit_code) {
   exit_code = k_exit_internal;
-  const std::string scope = jira_search_scope(m_mapping);
+  JiraView view;
+  view.scope = jira_search_scope(m_mapping);
   auto marks = read_jira_marks(m_store);
   if (!marks) {
     return marks.error();
   }
   // A clock behind the last search makes this a full search (jira_search_window).
-  const std::optional<Seconds> window = jira_search_window(*marks, scope, m_now);
+  const std::optional<Seconds> window = jira_search_window(*marks, view.scope, m_now);
+  view.full = !window;
   std::vector<MirroredIssue> stored;
-  if (window) {
+  // Replies compare a full search with the stored states: what did not change is not read again.
+  if (window || m_mapping.replies.enabled) {
     auto states = m_store.mirror_states();
     if (!states) {
       return states.error();
@@ -334,20 +361,26 @@ Result<std::vector<MirroredIssue>> Runner::search_jira(int& exit_code) {
     return fresh.error();
   }
   exit_code = k_exit_internal;
-  if (!m_options.dry_run) {
-    if (!fresh->empty() || !window) {
-      if (Status s = m_store.save_mirror_states(*fresh, !window); !s) {
-        return s.error();
-      }
-    }
-    if (Status s = write_jira_marks(m_store, m_plan_now, !window, scope); !s) {
-      return s.error();
+  view.fresh = std::move(*fresh);
+  if (m_mapping.replies.enabled) {
+    view.changed = changed_issues(stored, view.fresh, view.full);
+  }
+  view.mirrored = window ? merge_mirrored(std::move(stored), view.fresh) : view.fresh;
+  return view;
+}
+
+// The search's states, then its marks (not in a dry run): a run that dies in between searches a
+// wider window next time, never a narrower one.
+Status Runner::save_jira(const JiraView& view) {
+  if (m_options.dry_run) {
+    return ok_status();
+  }
+  if (!view.fresh.empty() || view.full) {
+    if (Status s = m_store.save_mirror_states(view.fresh, view.full); !s) {
+      return s;
     }
   }
-  if (!window) {
-    return std::move(*fresh);
-  }
-  return merge_mirrored(std::move(stored), std::move(*fresh));
+  return write_jira_marks(m_store, m_plan_now, view.full, view.scope);
 }
 
 void Runner::count_windows(const std::vector<Obligation>& windows) {
@@ -365,6 +398,28 @@ void Runner::count_windows(const std::vector<Obligation>& windows) {
 }
 
 RunReport Runner::run() {
+  // 0. The API key is taken as it is sent (never a silently anonymous view): checked once a day,
+  // remembered in the state per server (auth_check.h).
+  auto auth = ensure_auth(m_bugs, m_store, m_mapping, m_now, m_options.dry_run);
+  if (!auth) {
+    const ErrorKind kind = auth.error().kind;
+    return stop(
+        kind == ErrorKind::transient  ? k_exit_unreachable
+        : kind == ErrorKind::internal ? k_exit_internal
+                                      : k_exit_config,
+        kind == ErrorKind::transient ? "Bugzilla unreachable" : "the Bugzilla API key check failed",
+        auth.error());
+  }
+  if (auth->checked_now && !auth->detail.empty()) {
+    m_notes.push_back("Bugzilla API key checked: " + auth->detail);
+  }
+  if (m_mapping.replies.enabled) {
+    auto account = reply_account(m_store, m_mapping, auth->login);
+    if (!account) {
+      return stop(k_exit_internal, "state store", account.error());
+    }
+    m_reply_account = std::move(*account);
+  }
   // 1. The watermark comes from Bugzilla's clock, never ours.
   auto server_time = m_bugs.server_time();
   if (!server_time) {
@@ -403,7 +458,6 @@ RunReport Runner::run() {
   }
   // 5.
   std::vector<BugObligations> bugs;
-  std::vector<BugRecord> scoped;
   for (const auto& [id, record] : records) {
     if (!in_scope(record.bug, m_mapping.bugzilla.scope)) {
       continue;
@@ -417,28 +471,32 @@ RunReport Runner::run() {
                                    m_mapping.bugzilla.ignored_accounts, m_plan_now);
     count_windows(b.windows);
     bugs.push_back(std::move(b));
-    if (m_mapping.replies.enabled) {  // only the reply scan reads them: no copy of every comment
-      scoped.push_back(record);
-    }
   }
   // 6. Bugzilla is read and cached by now: a Jira failure does not hold the watermark back.
   int search_exit = k_exit_ok;
-  auto mirrored = search_jira(search_exit);
-  if (!mirrored) {
-    if (!m_options.dry_run && (!*watermark || m_cache_changed)) {
-      (void)m_store.set_watermark(*server_time);
-    }
-    return stop(search_exit,
-                search_exit == k_exit_unreachable ? "Jira search failed" : "state store",
-                mirrored.error());
+  auto view = search_jira(search_exit);
+  if (!view) {
+    return stop_after_jira(search_exit, *server_time, watermark->has_value(), view.error());
   }
+  // 6b. Replies: the comments of the issues that changed, read before the search is saved.
+  ReplyReading reading{m_mapping,       view->mirrored, view->changed,    records,
+                       m_reply_account, m_plan_now,     m_options.dry_run};
+  auto replies = read_replies(m_tracker, m_store, reading, search_exit);
+  if (!replies) {
+    return stop_after_jira(search_exit, *server_time, watermark->has_value(), replies.error());
+  }
+  if (Status s = save_jira(*view); !s) {
+    return stop(k_exit_internal, "state store", s.error());
+  }
+  (void)replies_read(m_store, reading);
+  const std::vector<MirroredIssue>& mirrored = view->mirrored;
   // 7.
   auto known = m_store.mirrors();
   if (!known) {
     return stop(k_exit_internal, "state store", known.error());
   }
   if (!m_options.dry_run) {
-    if (Status s = adopt_mirrors(*mirrored, *known); !s) {
+    if (Status s = adopt_mirrors(mirrored, *known); !s) {
       return stop(k_exit_internal, "state store", s.error());
     }
   }
@@ -448,19 +506,16 @@ RunReport Runner::run() {
   context.now = m_plan_now;
   context.known = std::move(*known);
   context.search_grace = m_options.search_grace;
-  Plan plan = make_plan(bugs, *mirrored, context);
+  Plan plan = make_plan(bugs, mirrored, context);
+  plan.actions.insert(plan.actions.end(), replies->actions.begin(), replies->actions.end());
+  plan.notes.insert(plan.notes.end(), replies->notes.begin(), replies->notes.end());
   m_report.notes = plan.notes;
+  m_report.notes.insert(m_report.notes.end(), m_notes.begin(), m_notes.end());
   if (!m_clock_note.empty()) {
     m_report.notes.push_back(m_clock_note);
   }
-  ReplyScan replies = collect_replies(m_tracker, m_store, m_mapping, *mirrored, scoped);
-  for (const Error& e : replies.errors) {
-    m_report.errors.push_back(e);
-    raise_exit(k_exit_unreachable);
-  }
-  plan.actions.insert(plan.actions.end(), replies.actions.begin(), replies.actions.end());
   // 8. Each accepted write also updates the issue's stored state (mirror_view.h).
-  RecordingTracker recording(m_tracker, m_store, *mirrored, m_mapping.jira.resolution);
+  RecordingTracker recording(m_tracker, m_store, mirrored, m_mapping.jira.resolution);
   m_report.execution = execute(plan, recording, m_bugs, m_store, m_mapping, m_options.run_id,
                                m_plan_now, m_options.dry_run);
   for (const Error& e : m_report.execution.errors) {
@@ -475,9 +530,13 @@ RunReport Runner::run() {
   }
   // 9.
   if (!m_options.dry_run) {
-    if (Status s = finish_replies(m_store, replies); !s) {
-      m_report.errors.push_back(s.error());
-      raise_exit(k_exit_internal);
+    // The author of a reply read back is the reply account (upstream 5.x cannot say otherwise).
+    const std::string& learned = m_report.execution.reply_account;
+    if (!learned.empty() && learned != m_reply_account) {
+      if (Status s = m_store.set_meta(reply_account_key(m_mapping), learned); !s) {
+        m_report.errors.push_back(s.error());
+        raise_exit(k_exit_internal);
+      }
     }
     // With nothing new, the old watermark is as good (the next search is a superset) and a steady
     // run writes nothing.

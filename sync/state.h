@@ -40,15 +40,22 @@ struct JournalEntry {
   Instant at{};
 };
 
-// A reply written in Jira that bzjira has posted (or is posting) to Bugzilla.
+// A reply written in Jira that bzjira posts to Bugzilla (sync/plan_replies.h): recorded when it is
+// planned, before the Jira search marks move past the comment, so that a run that dies before
+// posting leaves work that the next run finishes.
 struct ReplyRecord {
   std::string jira_comment_id;  // idempotency key
   std::string issue_key;
   BugId bug_id = 0;
-  std::string text_hash;  // hex digest of the posted text, to find it again on Bugzilla
-  std::optional<CommentId> bugzilla_comment_id;  // empty while unconfirmed
-  bool jira_acknowledged = false;  // "Posted to Bugzilla as comment N" written to Jira
-  Instant sent_at{};
+  std::string text_hash;                         // reply_text_hash() of the reply as planned
+  std::optional<CommentId> bugzilla_comment_id;  // set once the post is confirmed
+  bool jira_acknowledged = false;  // the "Posted to Bugzilla as comment N" note is in Jira
+  Instant sent_at{};               // when it was planned (and then posted)
+
+  // Whether the reply is known to be on Bugzilla (its comment id, or Jira's note says so).
+  bool posted() const { return bugzilla_comment_id.has_value() || jira_acknowledged; }
+  // Whether nothing is left to do: the note is in Jira (it is written only after the post).
+  bool finished() const { return jira_acknowledged; }
 };
 
 struct RunRecord {
@@ -97,11 +104,13 @@ class StateStore {
   virtual Status begin_batch() { return ok_status(); }
   virtual Status end_batch() { return ok_status(); }
 
-  // Replies from Jira to Bugzilla.
+  // Replies from Jira to Bugzilla, by Jira comment id. put_reply inserts or replaces;
+  // remove_reply of an unknown id is not an error.
   virtual Result<std::map<std::string, ReplyRecord>> replies() = 0;
   virtual Status put_reply(const ReplyRecord& reply) = 0;
+  virtual Status remove_reply(const std::string& jira_comment_id) = 0;
 
-  // Per-issue "last comment seen" times for the replies poll, and other small key/value facts.
+  // Small key/value facts: search marks, the API key check per server (sync/run.h), ...
   virtual Result<std::optional<std::string>> get_meta(const std::string& key) = 0;
   virtual Status set_meta(const std::string& key, const std::string& value) = 0;
 

@@ -17,6 +17,9 @@ namespace {
 
 using sync::ErrorKind;
 
+// "A REST API resource was not found for ..." (shared/API.md A.7; upstream 5.x for /rest/whoami).
+constexpr int k_no_such_resource = 32614;
+
 // What sync::Bug holds (bugzilla_json.h parse_bug), so pages stay small.
 constexpr const char* k_bug_fields =
     "id,summary,status,resolution,whiteboard,product,component,creator,assigned_to,"
@@ -70,6 +73,8 @@ BugzillaClient::BugzillaClient(const sync::BugzillaSettings& settings, std::stri
     : m_base(settings.url),
       m_api_key(std::move(api_key)),
       m_auth(settings.auth),
+      m_mode(settings.auth == sync::BugzillaAuth::automatic ? sync::BugzillaAuth::header
+                                                            : settings.auth),
       m_options(options) {
   while (!m_base.empty() && m_base.back() == '/') {
     m_base.pop_back();
@@ -93,14 +98,14 @@ std::size_t BugzillaClient::request_target_length(const std::string& url) {
 
 std::string BugzillaClient::url(const std::string& path, const std::string& query) const {
   std::string q = query;
-  if (m_auth == sync::BugzillaAuth::query && !m_api_key.empty()) {
+  if (m_mode == sync::BugzillaAuth::query && !m_api_key.empty()) {
     add_param(q, "api_key", m_api_key);
   }
   return m_base + path + (q.empty() ? "" : "?" + q);
 }
 
 sync::Result<http::Response> BugzillaClient::send(http::Request request, const std::string& what) {
-  if (m_auth == sync::BugzillaAuth::header && !m_api_key.empty()) {
+  if (m_mode == sync::BugzillaAuth::header && !m_api_key.empty()) {
     request.headers.emplace_back("X-BUGZILLA-API-KEY", m_api_key);
   }
   request.headers.emplace_back("Accept", "application/json");
@@ -113,7 +118,16 @@ sync::Result<http::Response> BugzillaClient::send(http::Request request, const s
     return error;
   }
   const http::Response& response = result.value();
+  if (auto error = not_the_rest_api(response, m_base)) {
+    error->message = http::redact("Bugzilla " + what + ": " + error->message, secrets);
+    return *error;
+  }
   if (auto error = parse_bugzilla_error(response.status, response.body)) {
+    if (error->service_code == k_no_such_resource) {
+      // The server is a Bugzilla, but the path is not one of its REST resources.
+      error->kind = ErrorKind::config;
+      error->message += " (check bugzilla.url: the base of the Bugzilla site, without /rest)";
+    }
     error->message = http::redact("Bugzilla " + what + ": " + error->message, secrets);
     return *error;
   }
@@ -378,13 +392,11 @@ sync::Status BugzillaClient::clear_flag(sync::BugId bug, sync::FlagId flag) {
 
 sync::Result<std::string> BugzillaClient::whoami() {
   auto login = get_parsed<std::string>("/rest/whoami", "whoami", parse_whoami);
-  if (!login.ok() && (login.error().service_code == 32614 ||
-                      (login.error().http_status == 404 && login.error().service_code == 0))) {
+  if (!login.ok() && login.error().service_code == k_no_such_resource) {
     sync::Error error = login.error();
     error.kind = ErrorKind::not_found;
-    error.message +=
-        " (this server has no /rest/whoami: upstream Bugzilla 5.x; use an "
-        "authenticated call to check the key)";
+    error.message =
+        "Bugzilla whoami: this server has no /rest/whoami (error 32614): upstream Bugzilla 5.x";
     return error;
   }
   return login;

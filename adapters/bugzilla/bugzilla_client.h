@@ -1,6 +1,7 @@
 // sync::BugSource for a real Bugzilla: bugzilla.mozilla.org (API key in the X-BUGZILLA-API-KEY
-// header) or upstream Bugzilla 5.x (api_key query parameter), over the retrying HTTP client.
-// Request shapes follow shared/API.md section A; bodies are parsed by bugzilla_json.h.
+// header) or upstream Bugzilla 5.x (api_key query parameter), over the retrying HTTP client; the
+// key check of both (bugzilla_auth.cpp). Request shapes follow shared/API.md section A; bodies are
+// parsed by bugzilla_json.h.
 #pragma once
 
 #include <cstddef>
@@ -89,6 +90,22 @@ class BugzillaClient : public sync::BugSource {
   // answers error 32614 / HTTP 404); auth when anonymous or the key is bad.
   sync::Result<std::string> whoami() override;
 
+  // The key check (sync/ports.h), with GET /rest/whoami in the mode to check:
+  // - it names a login: the mode works (bugzilla.mozilla.org);
+  // - error 32614 (no such resource: upstream Bugzilla 5.x, which has no whoami and ignores the
+  //   header): in header mode the server would read anonymously -> config error with the advice
+  //   to set bugzilla.auth to "query"; in query (or auto) mode the key goes as api_key and
+  //   GET /rest/time checks it (a bad key is refused on any request);
+  // - error 410 "log in" (the key did not reach the server in this mode, e.g. a proxy dropping
+  //   the header) -> config error naming the other mode; auto tries the other mode first.
+  // A refused key (306) is auth; an answer that is no REST API (HTML, 404 pages) config.
+  sync::Result<sync::AuthCheck> verify_auth() override;
+  // The mode to send the key in from now on (what verify_auth found, remembered); ignored unless
+  // the mapping says "auto".
+  void use_auth(sync::BugzillaAuth mode) override;
+  // How the key is sent now: the configured mode, or for "auto" the mode found (header until then).
+  sync::BugzillaAuth auth_mode() const { return m_mode; }
+
   // HTTP attempts sent so far, retries included (what the server saw).
   int request_count() const override;
   http::Stats stats() const;
@@ -103,9 +120,12 @@ class BugzillaClient : public sync::BugSource {
   static std::size_t request_target_length(const std::string& url);
 
  private:
-  // One request; non-2xx answers become typed errors with Bugzilla's message. `what` names the
-  // operation for error messages.
+  // One request; non-2xx answers become typed errors with Bugzilla's message; an answer that is
+  // not the REST API's (an HTML page, a 404 page, a redirect, error 32614 "no such resource") is a
+  // config error naming at most the page's title. `what` names the operation for error messages.
   sync::Result<http::Response> send(http::Request request, const std::string& what);
+  // whoami with the key sent in `mode`.
+  sync::Result<std::string> whoami_as(sync::BugzillaAuth mode);
   // send() for a GET whose body `parse` reads; a truncated body is fetched again.
   template <typename T, typename Parse>
   sync::Result<T> get_parsed(const std::string& path_and_query, const std::string& what,
@@ -131,12 +151,24 @@ class BugzillaClient : public sync::BugSource {
 
   std::string m_base;  // scheme://host[:port][/prefix], no trailing slash
   std::string m_api_key;
-  sync::BugzillaAuth m_auth;
+  sync::BugzillaAuth m_auth;  // as configured (may be automatic)
+  sync::BugzillaAuth m_mode;  // as sent: header or query
   BugzillaClientOptions m_options;
   std::unique_ptr<http::Client> m_http;
   mutable std::mutex m_mu;
   std::vector<std::string> m_problems;
 };
+
+// A config error when `response` is not an answer of Bugzilla's REST API at all: an HTML page with
+// a 2xx, 3xx or 404 status (a wrong path, a login or error page of a proxy), any redirect, or a
+// 404 that is not JSON. The message names `base` and at most the page's title (cleaned of control
+// characters, cut to 80), never its HTML. nullopt for anything else (5xx and 429 pages stay
+// transient, 401 and 403 auth, JSON errors are Bugzilla's).
+std::optional<sync::Error> not_the_rest_api(const http::Response& response,
+                                            const std::string& base);
+
+// The text of an HTML page's <title>, cleaned and cut to `max` characters; empty when none.
+std::string html_title(const std::string& body, std::size_t max = 80);
 
 // The rule the HTTP client adds for Bugzilla (A.8): BMO's rate-limit answer is a JSON 400 whose
 // error message mentions the rate limit, then HTML 429 without Retry-After. Both mean "refused

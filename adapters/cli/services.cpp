@@ -154,6 +154,12 @@ std::optional<std::vector<sync::BugRecord>> read_records(Io& io, const std::stri
   if (!client) {
     return std::nullopt;
   }
+  // Never a silently anonymous view: it would leave restricted (security) bugs out.
+  if (auto auth = client->verify_auth(); !auth) {
+    code = exit_code_for(auth.error());
+    fail(io, command, "Bugzilla (" + mapping.bugzilla.url + "): " + auth.error().message, code);
+    return std::nullopt;
+  }
   auto records = read_bugs_live(*client, mapping, history_for, terminal_progress(io, command));
   for (const std::string& problem : client->problems()) {
     warn(io, command, "Bugzilla: skipped a bug that could not be read: " + problem);

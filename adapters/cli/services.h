@@ -55,9 +55,11 @@ sync::Result<std::vector<sync::BugRecord>> read_bugs_live(sync::BugSource& sourc
 // Progress lines on io.err when it is a terminal and the log is text; empty otherwise.
 ProgressFn terminal_progress(Io& io, const std::string& command);
 
-// The mapping's bugs for audit and status: from --from-file DATASET when given (every bug of the
-// file; callers apply the scope), else read_bugs_live() with the mapping's Bugzilla and secret.
-// On failure prints why and returns nullopt with `code` set to the exit code.
+// The mapping's bugs for audit, status and snapshot: from --from-file DATASET when given (every bug
+// of the file; callers apply the scope), else read_bugs_live() with the mapping's Bugzilla and
+// secret, after the key check (BugSource::verify_auth: a server that would read anonymously, a
+// refused key or a URL that is no Bugzilla REST API stop the command with exit 2). On failure
+// prints why and returns nullopt with `code` set to the exit code.
 std::optional<std::vector<sync::BugRecord>> read_records(Io& io, const std::string& command,
                                                          const po::variables_map& vm,
                                                          const sync::Mapping& mapping,

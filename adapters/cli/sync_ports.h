@@ -44,6 +44,8 @@ class ObservedBugSource final : public sync::BugSource {
   sync::Result<sync::CommentId> post_comment(sync::BugId bug, const std::string& markdown) override;
   sync::Status clear_flag(sync::BugId bug, sync::FlagId flag) override;
   sync::Result<std::string> whoami() override;
+  sync::Result<sync::AuthCheck> verify_auth() override { return counted(m_inner.verify_auth()); }
+  void use_auth(sync::BugzillaAuth mode) override { m_inner.use_auth(mode); }
   int request_count() const override { return m_inner.request_count(); }
 
   int errors() const { return m_errors; }  // calls that returned an error
@@ -117,6 +119,9 @@ class ObservedStore final : public sync::StateStore {
   sync::Result<std::vector<sync::JournalEntry>> journal(const std::string& run_id) override;
   sync::Result<std::map<std::string, sync::ReplyRecord>> replies() override;
   sync::Status put_reply(const sync::ReplyRecord& reply) override;
+  sync::Status remove_reply(const std::string& jira_comment_id) override {
+    return counted(m_inner.remove_reply(jira_comment_id));
+  }
   sync::Result<std::optional<std::string>> get_meta(const std::string& key) override;
   sync::Status set_meta(const std::string& key, const std::string& value) override;
   sync::Status record_run(const sync::RunRecord& run) override;

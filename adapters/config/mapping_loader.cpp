@@ -183,9 +183,10 @@ void read_bugzilla(const json& obj, const std::string& path, sync::BugzillaSetti
   ObjectReader r(obj, path, problems);
   read_url(r, b.url, b.http, problems);
   check_env_name(r, "api_key_env", b.api_key_env);
-  r.choice<sync::BugzillaAuth>(
-      "auth", b.auth,
-      {{"header", sync::BugzillaAuth::header}, {"query", sync::BugzillaAuth::query}});
+  r.choice<sync::BugzillaAuth>("auth", b.auth,
+                               {{"header", sync::BugzillaAuth::header},
+                                {"query", sync::BugzillaAuth::query},
+                                {"auto", sync::BugzillaAuth::automatic}});
   if (const json* scope = r.object("scope")) {
     read_scope(*scope, r.path_of("scope"), b.scope, problems);
   }
@@ -327,6 +328,9 @@ void read_replies(const json& obj, const std::string& path, sync::RepliesSetting
     r.problem("marker", "must be one word without spaces, such as \"#bugzilla\"");
   }
   r.boolean("clear_needinfo", s.clear_needinfo);
+  if (r.text("account", s.account) && has_space(s.account)) {
+    r.problem("account", "must be a Bugzilla login without spaces (or empty: unknown)");
+  }
   r.finish();
 }
 

@@ -335,6 +335,16 @@ sync::Status SqliteStore::put_reply(const sync::ReplyRecord& reply) {
   });
 }
 
+sync::Status SqliteStore::remove_reply(const std::string& jira_comment_id) {
+  return guarded(path(), "remove a reply", [&]() -> sync::Status {
+    auto stmt = m_db.prepare("DELETE FROM replies WHERE jira_comment_id = ?1");
+    if (!stmt.ok()) {
+      return stmt.error();
+    }
+    return stmt->bind_text(1, jira_comment_id).run();
+  });
+}
+
 sync::Result<std::optional<std::string>> SqliteStore::get_meta(const std::string& key) {
   return guarded(path(), "read a meta value", [&]() -> sync::Result<std::optional<std::string>> {
     auto stmt = m_db.prepare("SELECT value FROM meta WHERE key = ?1");

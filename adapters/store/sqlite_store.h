@@ -70,9 +70,10 @@ class SqliteStore final : public sync::StateStore {
                       const std::string& detail) override;
   sync::Result<std::vector<sync::JournalEntry>> journal(const std::string& run_id) override;
 
-  // put_reply inserts or replaces by jira_comment_id.
+  // put_reply inserts or replaces by jira_comment_id; remove_reply of an unknown id is no error.
   sync::Result<std::map<std::string, sync::ReplyRecord>> replies() override;
   sync::Status put_reply(const sync::ReplyRecord& reply) override;
+  sync::Status remove_reply(const std::string& jira_comment_id) override;
 
   // get_meta of an unknown key gives nullopt; set_meta overwrites.
   sync::Result<std::optional<std::string>> get_meta(const std::string& key) override;

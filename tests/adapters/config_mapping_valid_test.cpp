@@ -85,6 +85,7 @@ TEST_CASE("a full mapping loads with every field set", "[config]") {
   CHECK(m.replies.enabled);
   CHECK(m.replies.marker == "#bz");
   CHECK(m.replies.clear_needinfo);
+  CHECK(m.replies.account == "incidents@example.com");
 }
 
 TEST_CASE("a minimal mapping takes the documented defaults", "[config]") {
@@ -128,6 +129,26 @@ TEST_CASE("a minimal mapping takes the documented defaults", "[config]") {
   CHECK_FALSE(m.replies.enabled);
   CHECK(m.replies.marker == "#bugzilla");
   CHECK_FALSE(m.replies.clear_needinfo);
+  CHECK(m.replies.account.empty());
+}
+
+TEST_CASE("issue 12: \"auth\": \"auto\" loads, and a mapping without \"auth\" keeps the header",
+          "[config]") {
+  const std::string base = R"({"name": "n", "bugzilla": {"url": "https://bugzilla.mozilla.org",
+      "ca_accounts": ["ca@example.org"]AUTH}, "jira": {"url": "https://x.atlassian.net",
+      "project": "CAINC"}})";
+  const auto with = [&](const std::string& auth) {
+    std::string text = base;
+    text.replace(text.find("AUTH"), 4, auth);
+    return cfg::load_mapping_text(text, "m.json");
+  };
+  const auto automatic = with(R"(, "auth": "auto")");
+  REQUIRE(automatic.problems.empty());
+  CHECK(automatic.mapping->bugzilla.auth == model::BugzillaAuth::automatic);
+  // An existing mapping that never said: the header, as before (never a key in URLs unasked).
+  const auto omitted = with("");
+  REQUIRE(omitted.problems.empty());
+  CHECK(omitted.mapping->bugzilla.auth == model::BugzillaAuth::header);
 }
 
 TEST_CASE("a mapping without a jira section loads for audits with Jira defaults", "[config]") {

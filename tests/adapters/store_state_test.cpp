@@ -170,6 +170,13 @@ TEST_CASE("Replies are stored by Jira comment id, with and without a Bugzilla co
   CHECK(got.bugzilla_comment_id == std::optional<CommentId>(9004));
   CHECK(got.jira_acknowledged);
   CHECK(got.sent_at == at("2025-03-26T09:00:00Z"));
+
+  // A reply whose Jira comment is gone is forgotten; forgetting an unknown one is no error.
+  require_ok(store->remove_reply("10500"));
+  require_ok(store->remove_reply("10500"));
+  replies = store->replies();
+  REQUIRE(replies.ok());
+  CHECK(replies->empty());
 }
 
 TEST_CASE("Meta values are absent until set, then overwritten", "[store]") {

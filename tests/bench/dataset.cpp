@@ -361,7 +361,8 @@ std::string mapping_json(const MappingSpec& spec) {
         {"token_env", "BZJIRA_BENCH_JIRA_TOKEN"},
         {"project", "CAINC"},
         {"issue_type", "Task"}}},
-      {"policy", {{"time_zone", "UTC"}, {"one_issue_per", "obligation"}}}};
+      {"policy", {{"time_zone", "UTC"}, {"one_issue_per", "obligation"}}},
+      {"replies", {{"enabled", spec.replies}}}};
   return mapping.dump(2) + "\n";
 }
 

@@ -62,6 +62,7 @@ struct MappingSpec {
   int bugzilla_port = 0;
   int jira_port = 0;
   std::vector<std::string> ca_accounts;
+  bool replies = false;  // replies.enabled (marker "#bugzilla")
 };
 std::string mapping_json(const MappingSpec& spec);
 void write_text_file(const std::string& path, const std::string& text);

@@ -93,6 +93,14 @@ SizeResult run_size(const DatasetSpec& spec, int runs, bool live_audit, const fs
       }
     }
     result.sim_rss_kb = session.sim().rss_kb();
+    {  // the sync scenarios again with replies from Jira enabled (issue 12), named "...+replies"
+      BenchSession replies(BenchPaths{paths.bzjira, paths.sim, paths.work_dir + "-replies", ""},
+                           result.facts, dataset, true);
+      step(replies.cold_sync());
+      step(replies.first_sync_after_cold());
+      step(replies.steady_sync());
+      step(replies.incremental_sync());
+    }
     result.runs.push_back(std::move(figures));
   }
   result.load_after = load_average();

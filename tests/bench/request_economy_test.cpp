@@ -127,3 +127,51 @@ TEST_CASE(
   CHECK(read_file(session_dir / "incremental_sync.stdout").find(incremental_search) !=
         std::string::npos);
 }
+
+TEST_CASE(
+    "issue 12: with replies on, scheduled syncs read Jira comments only of issues that changed",
+    "[e2e][bench]") {
+  Scratch scratch;
+  const DatasetSpec spec{120, 4, 7};
+  const std::string dataset = (scratch.path() / "dataset.json").string();
+  const DatasetFacts facts = write_dataset(spec, dataset);
+  const ApiLimits limits;
+  const long issues = static_cast<long>(facts.open_obligations());
+  REQUIRE(issues > limits.jira_search_page);
+  const long full_search_pages = batches(issues, limits.jira_search_page);
+  const std::string bin = BZJIRA_BINARY_DIR;
+  BenchSession session(
+      BenchPaths{bin + "/bzjira", bin + "/bzjira-sim", (scratch.path() / "session").string(), ""},
+      facts, dataset, true);
+
+  const ScenarioFigures cold = session.cold_sync();
+  INFO("cold: " << cold.notes);
+  REQUIRE(cold.usage.exit_code == 0);
+  REQUIRE(cold.issues_after == issues);
+  CHECK(cold.name == "cold_sync+replies");
+  CHECK(cold.bugzilla.routes.at("GET /rest/whoami") == 1);  // the key check, once
+
+  // The issues the cold run created changed after its search: each one's comments are read once
+  // (replies written into them meanwhile are not missed), besides the search pages.
+  const ScenarioFigures first = session.first_sync_after_cold();
+  INFO("first: Bugzilla: " << routes(first.bugzilla) << " Jira: " << routes(first.jira));
+  CHECK(first.usage.exit_code == 0);
+  CHECK(first.bugzilla.total == 2);
+  CHECK(first.jira.total == full_search_pages + issues);
+
+  // Nothing new: no comment list of any issue, the key check remembered.
+  const ScenarioFigures steady = session.steady_sync();
+  INFO("steady: Bugzilla: " << routes(steady.bugzilla) << " Jira: " << routes(steady.jira));
+  CHECK(steady.usage.exit_code == 0);
+  CHECK(steady.requests() == 3);
+  CHECK(steady.jira.routes.size() == 1);
+
+  // A new question on Bugzilla changes nothing in Jira that a person wrote: the same minimum as
+  // with replies off.
+  const ScenarioFigures incremental = session.incremental_sync();
+  INFO("incremental: Bugzilla: " << routes(incremental.bugzilla)
+                                 << " Jira: " << routes(incremental.jira));
+  CHECK(incremental.usage.exit_code == 0);
+  CHECK(incremental.bugzilla.total == incremental.floor.bugzilla);
+  CHECK(incremental.jira.total == incremental.floor.jira);
+}

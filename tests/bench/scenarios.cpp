@@ -63,8 +63,12 @@ std::string join(const std::vector<std::string>& args) {
 
 long changed_bug_count(long bugs) { return std::max(1L, bugs / 100); }
 
-BenchSession::BenchSession(BenchPaths paths, DatasetFacts facts, std::string dataset_path)
-    : m_paths(std::move(paths)), m_facts(std::move(facts)), m_dataset(std::move(dataset_path)) {
+BenchSession::BenchSession(BenchPaths paths, DatasetFacts facts, std::string dataset_path,
+                           bool replies)
+    : m_paths(std::move(paths)),
+      m_facts(std::move(facts)),
+      m_dataset(std::move(dataset_path)),
+      m_replies(replies) {
   fs::create_directories(m_paths.work_dir);
   SimHarnessOptions options;
   options.sim_binary = m_paths.sim;
@@ -78,6 +82,7 @@ BenchSession::BenchSession(BenchPaths paths, DatasetFacts facts, std::string dat
   spec.bugzilla_port = m_sim->bugzilla_proxy_port();
   spec.jira_port = m_sim->jira_proxy_port();
   spec.ca_accounts = m_facts.ca_accounts;
+  spec.replies = m_replies;
   m_mapping = (fs::path(m_paths.work_dir) / "mapping.json").string();
   write_text_file(m_mapping, mapping_json(spec));
   m_state = (fs::path(m_paths.work_dir) / "state.db").string();
@@ -130,7 +135,8 @@ ScenarioFigures BenchSession::run_bzjira(const std::string& name, std::vector<st
 ScenarioFigures BenchSession::sync(const std::string& name) {
   // --now follows the simulator's clock: comments it stamped must not lie in bzjira's future.
   const std::string now = m_sim->bugzilla_clock();
-  ScenarioFigures f = run_bzjira(name, {"sync", "-c", m_mapping, "--now", now, "--state", m_state});
+  ScenarioFigures f = run_bzjira(m_replies ? name + "+replies" : name,
+                                 {"sync", "-c", m_mapping, "--now", now, "--state", m_state});
   const JiraIssueCounts issues = m_sim->jira_issues();
   f.issues_after = issues.total;
   f.issues_expected = m_issues;

@@ -64,7 +64,10 @@ inline constexpr std::chrono::seconds k_bench_run_interval{11 * 60};
 // code, notes), not thrown.
 class BenchSession {
  public:
-  BenchSession(BenchPaths paths, DatasetFacts facts, std::string dataset_path);
+  // `replies`: the mapping enables replies from Jira (issue 12), and the sync scenarios' names end
+  // in "+replies" so that both sets can be reported side by side.
+  BenchSession(BenchPaths paths, DatasetFacts facts, std::string dataset_path,
+               bool replies = false);
   ~BenchSession();
 
   ScenarioFigures cold_sync();
@@ -96,6 +99,7 @@ class BenchSession {
   std::unique_ptr<SimHarness> m_sim;
   long m_issues = 0;  // issues Jira should hold by now
   ApiLimits m_limits;
+  bool m_replies = false;
 };
 
 // One scenario of a benchmark run. `live`: it reads the whole dataset from the simulator (skipped

@@ -1,7 +1,7 @@
 // README.md's troubleshooting table against the real binary: every message it quotes is provoked
 // (missing secret, typo, plain http, held lock, unreachable host, untrusted certificate, wrong API
-// key, unknown transition, unconfirmed create) and must match what bzjira prints, with the exit
-// code the row names (issue 6).
+// key, wrong base URL, header key to upstream 5.x, unknown transition, unconfirmed create) and must
+// match what bzjira prints, with the exit code the row names (issues 6 and 12).
 #include <catch2/catch.hpp>
 
 #include <netinet/in.h>
@@ -182,6 +182,15 @@ std::vector<Produced> provoke_everything() {
         "tls.json");
     produced.push_back({"an untrusted certificate", sync(sim, untrusted, "t.db")});
   }
+
+  // Issue 12: a base URL that is not Bugzilla's, and the header sent to upstream Bugzilla 5.x.
+  const auto wrong_url = sim.mapping(
+      [&](json& m) { m["bugzilla"]["url"] = sim.bugzilla_url() + "/bugzilla"; }, "url.json");
+  produced.push_back({"a wrong base URL", sync(sim, wrong_url, "b.db")});
+  Sim upstream(bzjira::e2e::SimOptions{"cloud", "upstream"});
+  const auto header =
+      upstream.mapping([](json& m) { m["bugzilla"]["auth"] = "header"; }, "header.json");
+  produced.push_back({"the header to upstream 5.x", sync(upstream, header, "h.db")});
 
   Env wrong_key = k_demo_env;
   wrong_key.front().second = "not-the-demo-key";

@@ -139,7 +139,7 @@ TEST_CASE("check --online prints one line per self-check and says what to do on 
 
 TEST_CASE("check --online detects the header auth mode on an upstream Bugzilla", "[e2e][check]") {
   Sim sim(SimOptions{"cloud", "upstream"});
-  const auto header = sim.mapping();  // the demo sends the key as a header (BMO style)
+  const auto header = sim.mapping([](json& m) { m["bugzilla"]["auth"] = "header"; });
   const auto r = run_bzjira_env(k_demo_env, {"check", "-c", header, "--online"});
   INFO(r.out << r.err);
   CHECK(r.code == 2);

@@ -55,6 +55,8 @@ struct SimOptions {
   std::string flavor = "cloud";       // Jira half: cloud or datacenter
   std::string bugzilla_auth = "bmo";  // bmo or upstream
   std::string clock = k_demo_now;     // Bugzilla's clock starts here and runs with real time
+  // Changes to the copy of the demo dataset before the simulator loads it.
+  std::function<void(nlohmann::json&)> edit_dataset = {};
 };
 
 class Sim {
@@ -64,6 +66,11 @@ class Sim {
       : m_options(std::move(options)) {
     m_dataset = m_dir.path() / "dataset.json";
     std::filesystem::copy_file(dataset.empty() ? demo_dataset() : dataset, m_dataset);
+    if (m_options.edit_dataset) {
+      auto data = nlohmann::json::parse(read_all(m_dataset));
+      m_options.edit_dataset(data);
+      m_dir.file("dataset.json", data.dump(1));
+    }
     const auto ports_file = m_dir.path() / "ports.json";
     const auto log = (m_dir.path() / "sim.log").string();
     std::vector<std::string> args = {std::string(BZJIRA_BINARY_DIR) + "/bzjira-sim",

@@ -29,9 +29,13 @@ int bugzilla_copies(const Sim& sim) {
 TEST_CASE("a reply written in Jira with #bugzilla is posted once and then closes its issue",
           "[e2e][sync][replies]") {
   const std::string flavor = GENERATE("cloud", "datacenter");
-  INFO("Jira flavor " << flavor);
-  Sim sim(SimOptions{flavor});
-  const auto mapping = sim.mapping([](json& m) { m["replies"] = {{"enabled", true}}; });
+  const std::string bugzilla = GENERATE("bmo", "upstream");
+  INFO("Jira flavor " << flavor << ", Bugzilla " << bugzilla);
+  Sim sim(SimOptions{flavor, bugzilla});
+  const auto mapping = sim.mapping([](json& m) {
+    m["replies"] = {{"enabled", true}};
+    m["bugzilla"]["auth"] = "auto";
+  });
   const auto run = [&](const std::string& now) {
     const auto r = sim.sync(mapping, now);
     INFO("sync at " << now << ":\n" << r.out << r.err);
@@ -46,16 +50,38 @@ TEST_CASE("a reply written in Jira with #bugzilla is posted once and then closes
            {{"author", "jane@example-ca.test"}, {"body", "Drafting the answer now."}});
   sim.jira("POST", "/__sim/issues/" + key + "/comment",
            {{"author", "jane@example-ca.test"}, {"body", std::string("#bugzilla ") + k_reply}});
+  std::string reply_id;
+  const json written = sim.issue_labelled("bzq-2061240-18471475");  // a named value: no dangling
+  for (const auto& c : written.at("comments")) {
+    if (c.at("body_text").get<std::string>().rfind("#bugzilla", 0) == 0) {
+      reply_id = c.at("id").get<std::string>();
+    }
+  }
+  REQUIRE_FALSE(reply_id.empty());
 
   const auto posting = run("2026-11-26T12:30:00Z");
   CHECK(posting.out.find("replies posted 1") != std::string::npos);
-  CHECK(bugzilla_copies(sim) == 1);
+  REQUIRE(bugzilla_copies(sim) == 1);
+  // The posted comment ends with the line that names its origin, and is named as people see it.
+  const json posted = sim.comments(2061240).back();
+  const std::string reference = "(posted from Jira " + key + ", comment " + reply_id + ")";
+  const std::string text = posted.at("text").get<std::string>();
+  CHECK(text.substr(text.size() - reference.size()) == reference);
+  const std::string number = std::to_string(posted.at("count").get<int>());
+  CHECK(posting.out.find("to bug 2061240 as comment " + number + " (") != std::string::npos);
+  CHECK(posting.out.find("#c" + number + ")") != std::string::npos);
   std::string jira_notes;
   const json issue = sim.issue_labelled("bzq-2061240-18471475");
   for (const auto& c : issue.at("comments")) {
     jira_notes += c.at("body_text").get<std::string>() + "\n";
   }
-  CHECK(jira_notes.find("Posted to Bugzilla as comment") != std::string::npos);
+  // Data Center keeps the wiki text bzjira wrote: the link is "[comment N|url]".
+  CHECK(jira_notes.find(flavor == "cloud" ? "Posted to Bugzilla as comment " + number
+                                          : "Posted to Bugzilla as [comment " + number + "|") !=
+        std::string::npos);
+  // The link to the comment: in the ADF (Cloud) or the wiki text (Data Center).
+  CHECK(issue.dump().find("show_bug.cgi?id=2061240#c" + number) != std::string::npos);
+  CHECK(jira_notes.find("Jira comment " + reply_id) != std::string::npos);
   CHECK(jira_notes.find("Drafting") != std::string::npos);  // the user's own, left alone
 
   // The posted comment is read back: the question (and everything else it satisfies) closes.

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <memory>
 
@@ -45,17 +46,20 @@ void before_step(World& world, int step) {
 
 const std::vector<std::string> k_step_now = {at(0), at(60), at(90)};
 
-// A world whose mapping points at counting proxies in front of its simulators.
+// A world whose mapping points at counting proxies in front of its simulators. `flavour`: "bmo",
+// or "upstream" (Bugzilla 5.2: the mapping's "auth": "auto" finds the query key).
 struct ProxiedWorld {
   std::shared_ptr<KillSwitch> kill_switch = std::make_shared<KillSwitch>();
   std::unique_ptr<World> world;
   std::unique_ptr<CountingProxy> bugzilla_proxy, jira_proxy;
 
-  ProxiedWorld() {
+  explicit ProxiedWorld(const std::string& flavour = "bmo") {
     // The proxies need the simulators' ports, the mapping the proxies' URLs: built in that order.
     WorldOptions options;
     options.dataset = data_file("two_bugs.json");
     options.clock = k_t0;
+    options.bugzilla_auth = flavour;
+    options.edit_mapping = [](Json& m) { m["bugzilla"]["auth"] = "auto"; };
     world = std::make_unique<World>(options);
     bugzilla_proxy = std::make_unique<CountingProxy>(world->bugzilla_port(), kill_switch);
     jira_proxy = std::make_unique<CountingProxy>(world->jira_port(), kill_switch);
@@ -69,6 +73,7 @@ struct Kill {
   int at = 0;
   std::function<bool(const std::string&)> matches;
   KillSwitch::When when = KillSwitch::When::after_answer;
+  bool lose_state = false;  // the state database is deleted after the kill (a lost emptyDir)
 };
 
 // Runs step `step` of the scenario; with a kill the run is killed there and the step is then run
@@ -103,6 +108,11 @@ bool run_step(ProxiedWorld& p, int step, const Kill* kill) {
       CHECK(child.exit_code() == -9);
     }
     p.kill_switch->disarm();
+    if (kill->lose_state) {
+      for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::filesystem::remove(p.world->state_path() + suffix);
+      }
+    }
   }
   const RunResult r = p.world->sync(now);
   INFO(r.out << r.err);
@@ -131,8 +141,8 @@ EndState end_state(World& world) {
 }
 
 // The end state of the scenario run without any kill.
-EndState reference_state() {
-  ProxiedWorld reference;
+EndState reference_state(const std::string& flavour = "bmo") {
+  ProxiedWorld reference(flavour);
   for (int step = 0; step < 3; ++step) {
     run_step(reference, step, nullptr);
   }
@@ -145,8 +155,9 @@ EndState reference_state() {
 }
 
 // The scenario with one kill in step `step`; the end state, and whether the kill happened.
-EndState killed_state(int step, const Kill& kill, bool& killed) {
-  ProxiedWorld p;
+EndState killed_state(int step, const Kill& kill, bool& killed,
+                      const std::string& flavour = "bmo") {
+  ProxiedWorld p(flavour);
   killed = false;
   for (int s = 0; s < 3; ++s) {
     killed = run_step(p, s, s == step ? &kill : nullptr) || killed;
@@ -257,6 +268,40 @@ TEST_CASE("issue 7: a reply's Jira note is added once when its answer was lost",
   const EndState got = killed_state(1, kill, killed);
   REQUIRE(killed);
   CHECK(first_difference(expected.issues, got.issues) == "");
+}
+
+// Issue 12 item 10: the reply's POST to Bugzilla, killed in both Bugzilla flavours, before and
+// after its answer reached bzjira, with the state kept or lost: the reply is on Bugzilla exactly
+// once, with one Jira note.
+TEST_CASE("issue 12: a sync killed at the reply POST posts it exactly once in both flavours",
+          "[e2e]") {
+  for (const char* flavour : {"bmo", "upstream"}) {
+    const EndState expected = reference_state(flavour);
+    for (const auto when : {KillSwitch::When::before_answer, KillSwitch::When::after_answer}) {
+      for (const bool lose_state : {false, true}) {
+        INFO("Bugzilla " << flavour << ", killed "
+                         << (when == KillSwitch::When::before_answer ? "before" : "after")
+                         << " the answer, state " << (lose_state ? "lost" : "kept"));
+        Kill kill;
+        kill.when = when;
+        kill.lose_state = lose_state;
+        kill.matches = [](const std::string& l) {
+          return starts(l, "POST /rest/bug/") && has(l, "/comment");
+        };
+        bool killed = false;
+        const EndState got = killed_state(1, kill, killed, flavour);
+        REQUIRE(killed);
+        CHECK(comments_by(got.bugzilla, 3000001, k_ca_login) == 2);
+        CHECK(first_difference(expected.bugzilla, got.bugzilla) == "");
+        CHECK(duplicated_labels(got.issues) == std::vector<std::string>{});
+        CHECK(first_difference(without_trail(expected.issues), without_trail(got.issues)) == "");
+        // The Jira trail too (the reply's note once): a kept state leaves nothing else behind.
+        if (!lose_state) {
+          CHECK(first_difference(expected.issues, got.issues) == "");
+        }
+      }
+    }
+  }
 }
 
 }  // namespace bzjira::reliability

@@ -135,9 +135,10 @@ void World::patch_bug(const Json& patch) { control_post(bugzilla_port(), "/__sim
 Json World::comments(std::int64_t bug) {
   // Faults off for the read: the test's own look must not fail. Control calls are never faulted.
   control_post(bugzilla_port(), "/__sim/faults", Json{{"rate", 0}});
+  // The key as a parameter: both flavours take it (upstream 5.x ignores the header).
   const HttpReply reply =
-      http_call(bugzilla_port(), "GET", "/rest/bug/" + std::to_string(bug) + "/comment", "",
-                {{"X-BUGZILLA-API-KEY", k_insider_key}});
+      http_call(bugzilla_port(), "GET",
+                "/rest/bug/" + std::to_string(bug) + "/comment?api_key=" + k_insider_key, "", {});
   control_post(bugzilla_port(), "/__sim/faults", Json{{"rate", m_fault_rate}});
   const Json body = Json::parse(reply.body, nullptr, false);
   const std::string id = std::to_string(bug);

@@ -211,6 +211,12 @@ void BugzillaSim::Impl::on_request(wh::http_request request) {
       return;
     }
     counter.add(BugzillaService::route_of(method, path));
+    // Outside the installation's /rest the web server answers itself, in HTML: what a wrong
+    // bugzilla.url (a missing or extra path prefix) meets.
+    if (path != "/rest" && path.rfind("/rest/", 0) != 0) {
+      send(request, html(404, "Not Found", "The requested URL was not found on this server."));
+      return;
+    }
     // Varnish in front of BMO answers long targets itself, in plain text (A.2 "URL length").
     const std::size_t target = raw_path.size() + (raw_query.empty() ? 0 : raw_query.size() + 1);
     if (target > k_max_request_target) {

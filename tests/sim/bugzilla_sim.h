@@ -12,11 +12,14 @@ namespace bzjira::sim {
 struct BugzillaSimOptions {
   // Dataset JSON (shared/DESIGN.md format + optional "api_keys" {key: login}, "insiders" [logins]).
   std::string data_path;
-  int port = 0;              // 0 = pick a free one
-  std::string auth = "bmo";  // "bmo": X-BUGZILLA-API-KEY header and api_key param; "upstream":
-                             // header ignored (anonymous), no /rest/whoami
-  std::string clock;         // RFC3339 start of the simulated clock; empty = real time
-  double fault_rate = 0;     // share of /rest requests that fail (kinds: sim_common.h FaultKind)
+  int port = 0;  // 0 = pick a free one
+  // "bmo": X-BUGZILLA-API-KEY header and api_key param; /rest/whoami. "upstream" (Bugzilla 5.2,
+  // as in shared/API.md A.11 and its samples): the header ignored (the request is served
+  // anonymously: bugs in a group hidden, writes refused), no /rest/whoami (404, code 32614),
+  // comment POST answering {"id": N} only, comments without author/raw_text.
+  std::string auth = "bmo";
+  std::string clock;      // RFC3339 start of the simulated clock; empty = real time
+  double fault_rate = 0;  // share of /rest requests that fail (kinds: sim_common.h FaultKind)
   std::uint64_t seed = 1;
   // 0 = off. Over it (sliding one-second window, all callers count as one IP): the request that
   // trips the limit gets BMO's JSON 400 rate-limit error, later ones an HTML 429 without
@@ -26,6 +29,7 @@ struct BugzillaSimOptions {
   double hang_seconds = 15;  // how long a "hang" fault stalls before answering
 };
 
+// Paths outside /rest get the web server's HTML 404 page (a wrong bugzilla.url meets it).
 // Faults, as injected (POST /__sim/faults {"rate": r, "next": ["reset", ...]} forces kinds):
 //   http500        500 with Apache's HTML error page; the request is not executed.
 //   http503_html   503 with an HTML page (a proxy's); not executed.

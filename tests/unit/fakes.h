@@ -226,6 +226,23 @@ class FakeBugSource final : public BugSource {
     return account;
   }
 
+  // The key check: `auth_check` (default: no key, nothing checked and no request), or
+  // `auth_error`; a check costs one request.
+  AuthCheck auth_check;
+  std::optional<Error> auth_error;
+  int verify_calls = 0;
+  std::vector<BugzillaAuth> used_auth;  // every use_auth() call
+  Result<AuthCheck> verify_auth() override {
+    ++verify_calls;
+    if (auth_error) {
+      ++requests;
+      return *auth_error;
+    }
+    requests += auth_check.checked ? 1 : 0;
+    return auth_check;
+  }
+  void use_auth(BugzillaAuth mode) override { used_auth.push_back(mode); }
+
   int request_count() const override { return requests; }
 
   struct CommentCall {

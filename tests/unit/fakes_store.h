@@ -165,6 +165,13 @@ class FakeStateStore final : public StateStore {
     reply_map[reply.jira_comment_id] = reply;
     return ok_status();
   }
+  Status remove_reply(const std::string& jira_comment_id) override {
+    if (auto e = write("remove_reply")) {
+      return *e;
+    }
+    reply_map.erase(jira_comment_id);
+    return ok_status();
+  }
   Result<std::optional<std::string>> get_meta(const std::string& key) override {
     auto it = meta.find(key);
     return it == meta.end() ? std::optional<std::string>{} : std::optional<std::string>{it->second};

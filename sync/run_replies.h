@@ -1,0 +1,43 @@
+// Step 6b of a sync run (sync/run.h): reading the Jira comments that replies need and planning
+// them (sync/plan_replies.h), through the ports. Separate from run.cpp, which orchestrates.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sync/mapping.h"
+#include "sync/plan_replies.h"
+#include "sync/ports.h"
+#include "sync/result.h"
+#include "sync/state.h"
+#include "sync/time.h"
+
+namespace bzjira::sync {
+
+// What the run knows by step 6b.
+struct ReplyReading {
+  const Mapping& mapping;
+  const std::vector<MirroredIssue>& mirrored;  // the run's view of every mirrored issue
+  const std::set<std::string>& changed;        // changed_issues() of this run's search
+  const std::map<BugId, BugRecord>& bugs;      // the cache, read from Bugzilla this run
+  const std::string& account;                  // the login replies are posted as; may be empty
+  Instant now{};
+  bool dry_run = false;
+};
+
+// Unless mapping.replies.enabled, nothing (and the "read every issue once" mark is cleared, so
+// that enabling replies again reads them all). Else: reads the comments of issues_to_read() (all
+// open issues on the first run with replies enabled, meta "replies_read_all"), one request per
+// issue, then plan_replies(); its records are stored (remember, forget) unless `reading.dry_run`,
+// before the caller saves the Jira search marks. Errors: a failed read (exit_code 3; nothing was
+// written) or store (4).
+Result<ReplyPlan> read_replies(IssueTracker& tracker, StateStore& store,
+                               const ReplyReading& reading, int& exit_code);
+
+// After the search is saved: notes that a run read every open issue (once, when the mark is
+// missing). Not in a dry run.
+Status replies_read(StateStore& store, const ReplyReading& reading);
+
+}  // namespace bzjira::sync
