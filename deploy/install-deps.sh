@@ -11,8 +11,9 @@ packages=(
 )
 if [ "${1:-}" = "--test" ]; then
   # The checks of tests/run.sh: formatting, fuzzing (clang-14 + libFuzzer runtime), promtool for the
-  # metrics file, systemd-analyze for the units, curl for the quickstart and e2e checks.
-  packages+=(clang-format-14 clang-14 libclang-rt-14-dev prometheus systemd curl)
+  # metrics file, systemd-analyze for the units, curl for the quickstart and e2e checks, and ccache,
+  # which the build uses as its compiler launcher when present (cmake/Ccache.cmake).
+  packages+=(clang-format-14 clang-14 libclang-rt-14-dev prometheus systemd curl ccache)
   # Node.js and npm run the contract test (Prism) and the Kubernetes schema check. A machine may
   # already have them from another source (NodeSource bundles npm inside its nodejs package, and
   # Debian's npm package would conflict with it): install Debian's only when the commands are absent.

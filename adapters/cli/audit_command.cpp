@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fstream>
 
+#include <boost/program_options.hpp>
+
 #include "adapters/cli/command.h"
 #include "adapters/cli/inputs.h"
 #include "adapters/cli/output_json.h"

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string_view>
 
+#include <boost/program_options.hpp>
+
 #include "adapters/bugzilla/bugzilla_json.h"
 #include "adapters/bugzilla/bugzilla_json_sax.h"
 #include "adapters/config/mapping_loader.h"

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <boost/program_options.hpp>
+
 #include "adapters/cli/inputs.h"
 #include "adapters/config/secrets.h"
 #include "adapters/store/sqlite_store.h"
