@@ -8,12 +8,15 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates tzdata openssl curl
   libcpprest-dev libssl-dev zlib1g-dev libboost-program-options-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev catch2 libsqlite3-dev sqlite3 libhowardhinnant-date-dev
+  libsimdjson-dev
 )
 if [ "${1:-}" = "--test" ]; then
   # The checks of tests/run.sh: formatting, fuzzing (clang-14 + libFuzzer runtime), promtool for the
   # metrics file, systemd-analyze for the units, curl for the quickstart and e2e checks, and ccache,
   # which the build uses as its compiler launcher when present (cmake/Ccache.cmake).
   packages+=(clang-format-14 clang-14 libclang-rt-14-dev prometheus systemd curl ccache)
+  packages+=(chromium)  # headless browser of the HTML report tests (tests/report)
+  packages+=(dpkg-dev fakeroot lintian man-db)  # the Debian package and its checks (tests/package)
   # Node.js and npm run the contract test (Prism) and the Kubernetes schema check. A machine may
   # already have them from another source (NodeSource bundles npm inside its nodejs package, and
   # Debian's npm package would conflict with it): install Debian's only when the commands are absent.

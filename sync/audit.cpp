@@ -54,17 +54,19 @@ void count(AuditSummary& s, const Obligation& w) {
   }
 }
 
-void add(AuditSummary& total, const AuditSummary& part) {
+}  // namespace
+
+void add_summary(AuditSummary& total, const AuditSummary& part) {
   total.windows += part.windows;
   total.met += part.met;
   total.missed += part.missed;
   total.overdue += part.overdue;
   total.open += part.open;
   total.void_count += part.void_count;
+  total.lapses += part.lapses;
   total.worst_late = std::max(total.worst_late, part.worst_late);
 }
 
-}  // namespace
 
 AuditReport build_audit(const std::vector<BugRecord>& records, const Mapping& mapping, Instant now,
                         const AuditOptions& options) {
@@ -87,9 +89,17 @@ AuditReport build_audit(const std::vector<BugRecord>& records, const Mapping& ma
       count(audit.totals, w);
       audit.windows.push_back(std::move(w));
     }
+    audit.lapses = audit_lapses(audit);
+    audit.window_lapse.assign(audit.windows.size(), -1);
+    for (std::size_t l = 0; l < audit.lapses.size(); ++l) {
+      for (std::size_t w : audit.lapses[l].windows) {
+        audit.window_lapse[w] = static_cast<int>(l);
+      }
+    }
+    audit.totals.lapses = static_cast<int>(audit.lapses.size());
     // A bug with no window in the requested period has nothing to say in this audit.
     if (!audit.windows.empty()) {
-      add(report.totals, audit.totals);
+      add_summary(report.totals, audit.totals);
       report.bugs.push_back(std::move(audit));
     }
   }

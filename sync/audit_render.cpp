@@ -21,64 +21,8 @@ std::string summary_line(const AuditSummary& s) {
   return "windows: " + std::to_string(s.windows) + ", met: " + std::to_string(s.met) +
          ", missed: " + std::to_string(s.missed) + ", overdue: " + std::to_string(s.overdue) +
          ", open: " + std::to_string(s.open) + ", void: " + std::to_string(s.void_count) +
+         ", missed deadlines (lapses): " + std::to_string(s.lapses) +
          ", worst lateness: " + format_duration(s.worst_late);
-}
-
-bool is_late(const Obligation& w) {
-  return w.status == WindowStatus::missed || w.status == WindowStatus::overdue;
-}
-
-// "(comment 12 by x@y)", "(requested by x@y)", "(bug filed by x@y)".
-std::string origin(const Obligation& w) {
-  if (w.start_comment_count) {
-    return "(comment " + std::to_string(*w.start_comment_count) + " by " + w.start_author +
-           (w.start_comment_private ? ", private" : "") + ")";
-  }
-  if (w.kind == ObligationKind::needinfo) {
-    return "(needinfo requested by " + w.start_author + ")";
-  }
-  return "(bug filed by " + w.start_author + ")";
-}
-
-// One Timeline line of a late-response incident report: the day it became late first.
-std::string timeline_line(const Obligation& w) {
-  const auto days = std::chrono::duration_cast<Days>(w.deadline - w.start).count();
-  const std::string within = "within " + std::to_string(days) + (days == 1 ? " day" : " days");
-  const std::string since = " since " + format_date(utc_date(w.start)) + " " + origin(w);
-  std::string what;
-  switch (w.kind) {
-    case ObligationKind::question:
-      what = "failed to respond " + within;
-      break;
-    case ObligationKind::needinfo:
-      what = "failed to answer a needinfo request " + within;
-      break;
-    case ObligationKind::update:
-      if (w.deadline_from_next_update) {
-        what = "failed to post an update due by the Next update date " +
-               format_date(utc_date(w.deadline - Days{1}));
-      } else {
-        what = "failed to post an update " + within;
-      }
-      break;
-    case ObligationKind::full_report:
-      what = "failed to post the full incident report " + within;
-      break;
-  }
-  std::string line = "- " + format_date(utc_date(w.deadline)) + ": " + what + since;
-  const std::string late = format_duration(w.late_seconds);
-  if (w.satisfied_at) {
-    line += w.satisfied_comment_id
-                ? "; answered " + format_date(utc_date(*w.satisfied_at)) + " by " + w.satisfied_by
-                : "; needinfo cleared " + format_date(utc_date(*w.satisfied_at));
-    line += ", " + late + " late";
-  } else if (w.ended_at) {
-    line += "; unanswered when " + w.end_reason + " on " + format_date(utc_date(*w.ended_at)) +
-            ", " + late + " late";
-  } else {
-    line += "; still unanswered, " + late + " overdue";
-  }
-  return line;
 }
 
 void pad(std::string& out, const std::string& cell, std::size_t width) {
@@ -151,25 +95,53 @@ std::string render_audit_text(const AuditReport& report) {
 }
 
 std::string render_audit_markdown(const AuditReport& report) {
-  std::string out = "# Obligation audit as of " + format_rfc3339(report.now) + "\n";
+  std::string out = "# Obligation audit as of " + format_rfc3339(report.now) + "\n\n";
+  out +=
+      "All dates and times are UTC. Each line is one lapse (a missed deadline): the windows "
+      "one CA answer ended late, or that are still open past their deadline.\n";
   for (const BugAudit& bug : report.bugs) {
     out += "\n## Bug " + std::to_string(bug.bug_id) + ": " + one_line(bug.summary) + "\n\n";
-    bool any_late = false;
-    for (const Obligation& w : bug.windows) {
-      if (is_late(w)) {
-        out += timeline_line(w) + "\n";
-        any_late = true;
-      }
+    for (const Lapse& lapse : bug.lapses) {
+      out += "- " + render_lapse_line(bug, lapse) + "\n";
     }
-    if (!any_late) {
+    if (bug.lapses.empty()) {
       out += "- No late responses.\n";
     }
     const AuditSummary& s = bug.totals;
     out += "\nWindows: " + std::to_string(s.windows) + ", met: " + std::to_string(s.met) +
            ", missed: " + std::to_string(s.missed) + ", overdue: " + std::to_string(s.overdue) +
+           "; missed deadlines (lapses): " + std::to_string(s.lapses) +
            ", worst lateness: " + format_duration(s.worst_late) + ".\n";
   }
   out += "\nTotal " + summary_line(report.totals) + ".\n";
+  return out;
+}
+
+std::string render_audit_timeline(const AuditReport& report) {
+  struct Line {
+    Instant at;
+    BugId bug;
+    std::string text;
+  };
+  std::vector<Line> lines;
+  const bool name_bugs = report.bugs.size() > 1;
+  for (const BugAudit& bug : report.bugs) {
+    for (const Lapse& lapse : bug.lapses) {
+      std::string text = render_lapse_line(bug, lapse);
+      if (name_bugs) {
+        // "2024-04-30: bug 7: failed ..." keeps the date first, as the Timeline's lines are.
+        text.insert(12, "bug " + std::to_string(bug.bug_id) + ": ");
+      }
+      lines.push_back(Line{lapse.at, bug.bug_id, std::move(text)});
+    }
+  }
+  std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
+    return a.at != b.at ? a.at < b.at : a.bug < b.bug;
+  });
+  std::string out;
+  for (const Line& line : lines) {
+    out += "- " + line.text + "\n";
+  }
   return out;
 }
 
@@ -177,9 +149,11 @@ std::string render_audit_csv(const AuditReport& report) {
   std::string out =
       "bug_id,summary,key,kind,status,start,deadline,should_by,deadline_from_next_update,"
       "satisfied_at,satisfied_by,satisfied_comment_count,ended_at,end_reason,late_seconds,"
-      "start_comment_count,start_author,start_private,rule\r\n";
+      "start_comment_count,start_author,start_private,rule,lapse\r\n";
   for (const BugAudit& bug : report.bugs) {
-    for (const Obligation& w : bug.windows) {
+    for (std::size_t index = 0; index < bug.windows.size(); ++index) {
+      const Obligation& w = bug.windows[index];
+      const int lapse = index < bug.window_lapse.size() ? bug.window_lapse[index] : -1;
       const std::vector<std::string> fields = {
           std::to_string(bug.bug_id),
           bug.summary,
@@ -199,9 +173,11 @@ std::string render_audit_csv(const AuditReport& report) {
           w.start_comment_count ? std::to_string(*w.start_comment_count) : "",
           w.start_author,
           w.start_comment_private ? "true" : "false",
-          w.rule};
+          w.rule,
+          lapse >= 0 ? bug.lapses[static_cast<std::size_t>(lapse)].id : ""};
       for (std::size_t i = 0; i < fields.size(); ++i) {
-        const bool text = i == 1 || i == 10 || i == 13 || i == 16;  // summary, logins, reason
+        // summary, logins, reason
+        const bool text = i == 1 || i == 10 || i == 13 || i == 16;
         out += (i == 0 ? "" : ",") + (text ? csv_text(fields[i]) : csv_field(fields[i]));
       }
       out += "\r\n";

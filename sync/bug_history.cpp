@@ -121,9 +121,11 @@ ResolutionTimeline::ResolutionTimeline(const Bug& bug,
     }
     const bool now_resolved = is_resolved_status(status->added);
     if (now_resolved && !resolved) {
-      m_periods.push_back(ResolvedPeriod{entry->when, std::nullopt, resolved_reason(resolution)});
+      m_periods.push_back(
+          ResolvedPeriod{entry->when, std::nullopt, resolved_reason(resolution), {}});
     } else if (!now_resolved && resolved) {
       m_periods.back().end = entry->when;
+      m_periods.back().reopened_by = entry->who;
     }
     resolved = now_resolved;
   }
@@ -138,7 +140,7 @@ ResolutionTimeline::ResolutionTimeline(const Bug& bug,
       at = m_periods.back().start;
     }
     if (!resolved) {
-      m_periods.push_back(ResolvedPeriod{at, std::nullopt, {}});
+      m_periods.push_back(ResolvedPeriod{at, std::nullopt, {}, {}});
     }
     ResolvedPeriod& current = m_periods.back();
     current.start = at;
@@ -156,6 +158,7 @@ ResolutionTimeline::ResolutionTimeline(const Bug& bug,
   }
   if (!m_periods.empty() && m_periods.back().end && *m_periods.back().end > now) {
     m_periods.back().end.reset();
+    m_periods.back().reopened_by.clear();
   }
 }
 
@@ -176,49 +179,117 @@ const ResolvedPeriod* ResolutionTimeline::first_after(Instant t) const {
 }
 
 WhiteboardTimeline::WhiteboardTimeline(const Bug& bug, const std::vector<HistoryEntry>& history) {
-  const auto all = sorted_history(history, Instant::max());
-  for (const HistoryEntry* entry : all) {
+  std::vector<std::pair<Instant, const std::string*>> changes;
+  std::string initial;
+  for (const HistoryEntry* entry : sorted_history(history, Instant::max())) {
     for (const FieldChange& change : entry->changes) {
       if (change.field_name == "whiteboard" || change.field_name == "status_whiteboard") {
-        if (m_changes.empty()) {
-          m_initial = change.removed;
+        if (changes.empty()) {
+          initial = change.removed;
         }
-        m_changes.push_back(Change{entry->when, change.added});
+        if (!changes.empty() && changes.back().first == entry->when) {
+          changes.back().second = &change.added;  // one edit in one second: the last value wins
+        } else {
+          changes.emplace_back(entry->when, &change.added);
+        }
       }
     }
   }
   // The bug's own field is authoritative for the latest value (history values may be abridged).
-  if (m_changes.empty()) {
-    m_initial = bug.whiteboard;
-  } else {
-    m_changes.back().value = bug.whiteboard;
+  m_states.reserve(changes.size() + 1);
+  m_states.push_back(WhiteboardState{
+      Instant::min(), changes.empty() ? bug.whiteboard : initial, {}, Instant::min()});
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    m_states.push_back(WhiteboardState{
+        changes[i].first, i + 1 == changes.size() ? bug.whiteboard : *changes[i].second, {}, {}});
+  }
+  for (std::size_t i = 0; i < m_states.size(); ++i) {
+    WhiteboardState& state = m_states[i];
+    state.info = parse_whiteboard(state.value);
+    state.date_written = i > 0 && state.info.next_update == m_states[i - 1].info.next_update
+                             ? m_states[i - 1].date_written
+                             : state.from;
   }
 }
 
-const std::string& WhiteboardTimeline::at(Instant t) const {
-  const auto it =
-      std::upper_bound(m_changes.begin(), m_changes.end(), t,
-                       [](Instant value, const Change& change) { return value < change.when; });
-  return it == m_changes.begin() ? m_initial : std::prev(it)->value;
+std::size_t WhiteboardTimeline::index_at(Instant t) const {
+  const auto it = std::upper_bound(
+      m_states.begin() + 1, m_states.end(), t,
+      [](Instant value, const WhiteboardState& state) { return value < state.from; });
+  return static_cast<std::size_t>(it - m_states.begin()) - 1;
 }
 
 std::vector<Instant> WhiteboardTimeline::close_marker_added(Instant now, Instant fallback) const {
   std::vector<Instant> out;
-  bool had = parse_whiteboard(m_initial).close_on.has_value();
+  bool had = m_states.front().info.close_on.has_value();
   if (had && fallback <= now) {
     out.push_back(fallback);
   }
-  for (const Change& change : m_changes) {
-    if (change.when > now) {
+  for (std::size_t i = 1; i < m_states.size(); ++i) {
+    if (m_states[i].from > now) {
       break;
     }
-    const bool has = parse_whiteboard(change.value).close_on.has_value();
+    const bool has = m_states[i].info.close_on.has_value();
     if (has && !had) {
-      out.push_back(change.when);
+      out.push_back(m_states[i].from);
     }
     had = has;
   }
   return out;
+}
+
+namespace {
+
+// The whiteboard's dates: the Next update date (or a malformed one) moves deadlines, a close
+// marker ends the cadence (`with_close` only: a resolved bug's cadence has ended anyway).
+bool dated_facts_differ(const WhiteboardInfo& a, const WhiteboardInfo& b, bool with_close) {
+  return a.next_update != b.next_update || a.next_update_malformed != b.next_update_malformed ||
+         (with_close && a.close_on != b.close_on);
+}
+
+}  // namespace
+
+bool needs_history(const Bug& now, const BugRecord* before) {
+  const bool resolved = is_resolved_status(now.status);
+  // A resolution the server does not date.
+  if (resolved && !now.last_resolved &&
+      (before == nullptr || !is_resolved_status(before->bug.status))) {
+    return true;
+  }
+  // A reopening: the history dates it (and says who reopened).
+  if (!resolved) {
+    if (before == nullptr ? now.status == "REOPENED" || now.last_resolved.has_value()
+                          : is_resolved_status(before->bug.status) ||
+                                before->bug.last_resolved != now.last_resolved) {
+      return true;
+    }
+  }
+  // The whiteboard's dates: when each was written decides the deadlines of the windows it saw.
+  const WhiteboardInfo wb = parse_whiteboard(now.whiteboard);
+  if (before == nullptr) {
+    if (wb.next_update || wb.next_update_malformed || (!resolved && wb.close_on)) {
+      return true;
+    }
+  } else if (before->bug.whiteboard != now.whiteboard &&
+             dated_facts_differ(parse_whiteboard(before->bug.whiteboard), wb, !resolved)) {
+    return true;
+  }
+  // A needinfo that disappeared: only the history says who cleared it, and when.
+  if (before == nullptr) {
+    return false;
+  }
+  for (const Flag& old : before->bug.flags) {
+    if (!is_open_needinfo(old)) {
+      continue;
+    }
+    const bool still = std::any_of(now.flags.begin(), now.flags.end(), [&](const Flag& f) {
+      return f.id == old.id && is_open_needinfo(f);
+    });
+    if (!still) {
+      return true;
+    }
+  }
+  return false;
 }
 
 namespace {

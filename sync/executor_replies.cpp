@@ -137,8 +137,7 @@ ReplyScan collect_replies(IssueTracker& tracker, StateStore& store, const Mappin
             continue;
           }
           for (const Flag& f : r.bug.flags) {
-            if (f.name == "needinfo" && f.status == "?" &&
-                account_in(f.requestee, mapping.bugzilla.ca_accounts)) {
+            if (is_open_needinfo(f) && account_in(f.requestee, mapping.bugzilla.ca_accounts)) {
               a.clear_flags.push_back(f.id);
             }
           }

@@ -76,4 +76,8 @@ struct BugRecord {
 // Resolved statuses per shared/RULES.md.
 bool is_resolved_status(const std::string& status);
 
+// A needinfo request still waiting: the flag named "needinfo" in any case (the type id differs
+// between Bugzilla installations, so the name decides), status "?". The one test every caller uses.
+bool is_open_needinfo(const Flag& flag);
+
 }  // namespace bzjira::sync

@@ -33,7 +33,9 @@ struct ObligationContext {
   std::vector<const HistoryEntry*> history;  // at or before now, oldest first
   ResolutionTimeline resolutions;
   WhiteboardTimeline whiteboard;
-  std::string rule_prefix;  // "IRG 3.2"
+  std::string rule_prefix;                 // "IRG 3.2"
+  std::vector<std::string> ca_lower;       // the mapping's CA accounts, lower case
+  std::vector<std::string> ignored_lower;  // the mapping's ignored accounts, lower case
 
   ObligationContext(const BugRecord& bug_record, const PolicySettings& policy_settings,
                     const std::vector<std::string>& ca_accounts,
@@ -41,6 +43,8 @@ struct ObligationContext {
 
   // The first CA comment created strictly after `t`; nullptr when none.
   const Comment* first_ca_after(Instant t) const;
+  // Who `login` speaks for (any case); ignored wins over CA.
+  Role role_of(const std::string& login) const;
 };
 
 // How a window was satisfied: a CA comment or the needinfo flag being cleared.
@@ -69,7 +73,17 @@ std::optional<Instant> closing_instant(const std::optional<Satisfaction>& sat,
 void settle(Obligation& window, const std::optional<Satisfaction>& sat, std::optional<Instant> end,
             const std::string& end_reason, Instant now);
 
+// Settles a window that only a CA comment (or a cleared flag) and the bug's resolution can end.
+void settle_until_resolved(const ObligationContext& ctx, Obligation& window,
+                           const std::optional<Satisfaction>& sat);
+
+// "1 day", "7 days".
+std::string days_text(int days);
+
 // The update (cadence) windows, clause 2, 3 and 5 (sync/obligations_update.cpp).
 void add_update_windows(const ObligationContext& ctx, std::vector<Obligation>& out);
+
+// The full report window, clause 4 (sync/obligations_report.cpp); only with policy.full_report.
+void add_full_report_window(const ObligationContext& ctx, std::vector<Obligation>& out);
 
 }  // namespace bzjira::sync

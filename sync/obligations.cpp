@@ -1,7 +1,6 @@
 #include "sync/obligations.h"
 
 #include <algorithm>
-#include <array>
 
 #include "sync/obligation_context.h"
 
@@ -81,23 +80,15 @@ ObligationContext::ObligationContext(const BugRecord& bug_record,
                              [](const Comment* a, const Comment* b) { return a->id == b->id; }),
                  comments.end());
   // Lower-case the lists once: the per-comment test then costs no allocation per account.
-  const auto lowered = [](const std::vector<std::string>& accounts) {
-    std::vector<std::string> out;
-    for (const std::string& a : accounts) {
-      out.push_back(to_lower_ascii(a));
-    }
-    return out;
-  };
-  const auto ca = lowered(ca_accounts);
-  const auto ignored = lowered(ignored_accounts);
+  for (const std::string& a : ca_accounts) {
+    ca_lower.push_back(to_lower_ascii(a));
+  }
+  for (const std::string& a : ignored_accounts) {
+    ignored_lower.push_back(to_lower_ascii(a));
+  }
   roles.reserve(comments.size());
   for (const Comment* c : comments) {
-    const std::string login = to_lower_ascii(c->creator);
-    const auto in = [&](const std::vector<std::string>& list) {
-      return std::find(list.begin(), list.end(), login) != list.end();
-    };
-    // Ignored wins over CA: a bot listed in both must not satisfy anything.
-    roles.push_back(in(ignored) ? Role::ignored : in(ca) ? Role::ca : Role::other);
+    roles.push_back(role_of(c->creator));
   }
   next_ca.assign(comments.size(), k_none);
   std::size_t next = k_none;
@@ -119,6 +110,15 @@ const Comment* ObligationContext::first_ca_after(Instant t) const {
       std::upper_bound(ca_indexes.begin(), ca_indexes.end(), t,
                        [&](Instant value, std::size_t i) { return value < comments[i]->time; });
   return it == ca_indexes.end() ? nullptr : comments[*it];
+}
+
+Role ObligationContext::role_of(const std::string& login) const {
+  const std::string lower = to_lower_ascii(login);
+  const auto in = [&](const std::vector<std::string>& list) {
+    return std::find(list.begin(), list.end(), lower) != list.end();
+  };
+  // Ignored wins over CA: a bot listed in both must not satisfy anything.
+  return in(ignored_lower) ? Role::ignored : in(ca_lower) ? Role::ca : Role::other;
 }
 
 Satisfaction satisfaction_from(const Comment& comment) {
@@ -178,9 +178,6 @@ void settle(Obligation& window, const std::optional<Satisfaction>& sat, std::opt
   }
 }
 
-namespace {
-
-// Settles a window that only a CA comment (or a cleared flag) and the bug's resolution can end.
 void settle_until_resolved(const ObligationContext& ctx, Obligation& window,
                            const std::optional<Satisfaction>& sat) {
   const ResolvedPeriod* resolved = ctx.resolutions.first_after(window.start);
@@ -189,6 +186,8 @@ void settle_until_resolved(const ObligationContext& ctx, Obligation& window,
 }
 
 std::string days_text(int days) { return std::to_string(days) + (days == 1 ? " day" : " days"); }
+
+namespace {
 
 // Clause 1: every comment from someone who is not the CA.
 void add_question_windows(const ObligationContext& ctx, std::vector<Obligation>& out) {
@@ -205,6 +204,7 @@ void add_question_windows(const ObligationContext& ctx, std::vector<Obligation>&
                    "bzq-" + std::to_string(bug) + "-" + std::to_string(c.id), bug, c.time, rule);
     set_start_comment(o, c);
     o.deadline = c.time + Days{ctx.policy.response_days};
+    o.days = ctx.policy.response_days;
     std::optional<Satisfaction> sat;
     if (ctx.next_ca[i] != k_none) {
       sat = satisfaction_from(*ctx.comments[ctx.next_ca[i]]);
@@ -214,33 +214,51 @@ void add_question_windows(const ObligationContext& ctx, std::vector<Obligation>&
   }
 }
 
-bool is_needinfo(const Flag& flag) { return to_lower_ascii(flag.name) == "needinfo"; }
+// How a needinfo request stopped waiting without a CA comment: its flag cleared.
+struct Clearing {
+  Instant at{};
+  std::string who;
+};
 
-// A needinfo window: answered by the first CA comment after it, or by `cleared` when earlier.
-void push_needinfo(const ObligationContext& ctx, Obligation o, std::optional<Instant> cleared,
-                   std::vector<Obligation>& out) {
+// A needinfo window: answered by the first CA comment after it, or by its clearing when the
+// requestee cleared it first; cleared by anyone else (a moderator withdrawing the request, a bot)
+// it ends unanswered ("withdrawn": void, or missed when its deadline had passed).
+void push_needinfo(const ObligationContext& ctx, Obligation o, const std::string& requestee,
+                   const std::optional<Clearing>& cleared, std::vector<Obligation>& out) {
   o.deadline = o.start + Days{ctx.policy.response_days};
+  o.days = ctx.policy.response_days;
   std::optional<Satisfaction> sat;
   if (const Comment* reply = ctx.first_ca_after(o.start)) {
     sat = satisfaction_from(*reply);
   }
-  if (cleared && (!sat || *cleared < sat->at)) {
-    sat = Satisfaction{*cleared, "flag cleared", std::nullopt, std::nullopt};
+  const ResolvedPeriod* resolved = ctx.resolutions.first_after(o.start);
+  std::optional<Instant> end = resolved ? std::optional<Instant>(resolved->start) : std::nullopt;
+  std::string reason = resolved ? resolved->reason : std::string();
+  if (cleared && (!sat || cleared->at < sat->at) && (!end || cleared->at <= *end)) {
+    if (to_lower_ascii(cleared->who) == to_lower_ascii(requestee)) {
+      sat = Satisfaction{cleared->at, cleared->who, std::nullopt, std::nullopt};
+    } else {
+      sat.reset();
+      end = cleared->at;
+      reason = "needinfo withdrawn: cleared by " + cleared->who;
+    }
   }
-  settle_until_resolved(ctx, o, sat);
+  settle(o, sat, end, reason, ctx.now);
   out.push_back(std::move(o));
 }
 
-// Needinfo requests on CA accounts: current flags, then past ones from the history.
-void add_needinfo_windows(const ObligationContext& ctx, const std::vector<std::string>& ca_accounts,
-                          std::vector<Obligation>& out) {
+// Needinfo requests on CA accounts: current flags, then past ones from the history. A request made
+// by an ignored account (a bot) starts nothing.
+void add_needinfo_windows(const ObligationContext& ctx, std::vector<Obligation>& out) {
   const BugId bug = ctx.record.bug.id;
   const std::string rule = ctx.rule_prefix + ": respond to needinfo requests within " +
                            days_text(ctx.policy.response_days);
+  const auto on_ca = [&](const std::string& requestee) {
+    return ctx.role_of(requestee) == Role::ca;
+  };
   std::vector<const Flag*> current;
   for (const Flag& flag : ctx.record.bug.flags) {
-    if (is_needinfo(flag) && flag.status == "?" && account_in(flag.requestee, ca_accounts) &&
-        flag.creation_date <= ctx.now) {
+    if (is_open_needinfo(flag) && on_ca(flag.requestee) && flag.creation_date <= ctx.now) {
       current.push_back(&flag);
     }
   }
@@ -255,7 +273,7 @@ void add_needinfo_windows(const ObligationContext& ctx, const std::vector<std::s
   std::vector<bool> event_is_current(events.size(), false);
   for (std::size_t e = 0; e < events.size(); ++e) {
     const NeedinfoEvent& set = events[e];
-    if (!set.set || !account_in(set.requestee, ca_accounts)) {
+    if (!set.set || !on_ca(set.requestee)) {
       continue;
     }
     const std::string requestee = to_lower_ascii(set.requestee);
@@ -273,7 +291,8 @@ void add_needinfo_windows(const ObligationContext& ctx, const std::vector<std::s
   // Keys name the second the request was made, never the flag id: a flag's creation_date is its
   // history entry's time, so a window keeps its key (and its Jira issue) when the flag is cleared
   // and the window is then known only from the history. Requests to several CA accounts in the
-  // same second are numbered in requestee order.
+  // same second are numbered in requestee order (requests by ignored accounts included, so that
+  // listing a bot does not renumber the others).
   std::sort(starts.begin(), starts.end());
   starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
   const auto key_for = [&](Instant when, const std::string& requestee) {
@@ -289,7 +308,8 @@ void add_needinfo_windows(const ObligationContext& ctx, const std::vector<std::s
     return key;
   };
   for (const Flag* flag : current) {
-    if (ctx.resolutions.resolved_at(flag->creation_date)) {
+    if (ctx.resolutions.resolved_at(flag->creation_date) ||
+        ctx.role_of(flag->setter) == Role::ignored) {
       continue;
     }
     Obligation o = new_window(ObligationKind::needinfo,
@@ -297,84 +317,28 @@ void add_needinfo_windows(const ObligationContext& ctx, const std::vector<std::s
                               flag->creation_date, rule);
     o.flag_id = flag->id;
     o.start_author = flag->setter;
-    push_needinfo(ctx, std::move(o), std::nullopt, out);
+    push_needinfo(ctx, std::move(o), flag->requestee, std::nullopt, out);
   }
 
   for (std::size_t e = 0; e < events.size(); ++e) {
     const NeedinfoEvent& set = events[e];
-    if (!set.set || !account_in(set.requestee, ca_accounts) ||
-        ctx.resolutions.resolved_at(set.when)) {
+    if (!set.set || event_is_current[e] || !on_ca(set.requestee) ||
+        ctx.role_of(set.who) == Role::ignored || ctx.resolutions.resolved_at(set.when)) {
       continue;
     }
     const std::string requestee = to_lower_ascii(set.requestee);
-    if (event_is_current[e]) {
-      continue;
-    }
     // Its clearing: the next removal of the same request (events are few; a scan is fine).
-    std::optional<Instant> cleared;
+    std::optional<Clearing> cleared;
     for (std::size_t k = e + 1; k < events.size() && !cleared; ++k) {
       if (!events[k].set && to_lower_ascii(events[k].requestee) == requestee) {
-        cleared = events[k].when;
+        cleared = Clearing{events[k].when, events[k].who};
       }
     }
     Obligation o =
         new_window(ObligationKind::needinfo, key_for(set.when, requestee), bug, set.when, rule);
     o.start_author = set.who;
-    push_needinfo(ctx, std::move(o), cleared, out);
+    push_needinfo(ctx, std::move(o), set.requestee, cleared, out);
   }
-}
-
-// The full report template's headings (IRG 3.2); three of them on Markdown heading lines count.
-bool has_full_report_headings(const std::string& text) {
-  static constexpr std::array<std::string_view, 6> k_headings = {
-      "summary", "impact", "timeline", "root cause analysis", "lessons learned", "action items"};
-  std::array<bool, k_headings.size()> seen{};
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t eol = text.find('\n', pos);
-    if (eol == std::string::npos) {
-      eol = text.size();
-    }
-    std::string_view line(text.data() + pos, eol - pos);
-    pos = eol + 1;
-    std::size_t i = 0;
-    while (i < line.size() && i < 3 && line[i] == ' ') {
-      ++i;
-    }
-    std::size_t hashes = 0;
-    while (i < line.size() && line[i] == '#') {
-      ++i, ++hashes;
-    }
-    if (hashes == 0 || hashes > 6 || (i < line.size() && line[i] != ' ' && line[i] != '\t')) {
-      continue;
-    }
-    for (std::size_t h = 0; h < k_headings.size(); ++h) {
-      seen[h] = seen[h] || contains_ci(line.substr(i), k_headings[h]);
-    }
-  }
-  return std::count(seen.begin(), seen.end(), true) >= 3;
-}
-
-// Clause 4 (optional rule): the full report within full_report_days of the bug's creation.
-void add_full_report_window(const ObligationContext& ctx, std::vector<Obligation>& out) {
-  const Bug& bug = ctx.record.bug;
-  Obligation o = new_window(ObligationKind::full_report, "bzf-" + std::to_string(bug.id), bug.id,
-                            bug.creation_time,
-                            ctx.rule_prefix + ": post the full incident report within " +
-                                days_text(ctx.policy.full_report_days));
-  o.deadline = bug.creation_time + Days{ctx.policy.full_report_days};
-  o.start_author = bug.creator;
-  std::optional<Satisfaction> sat;
-  // The description counts too: a CA may file the bug with the full report in it.
-  for (std::size_t index : ctx.ca_indexes) {
-    const Comment& c = *ctx.comments[index];
-    if (c.time >= bug.creation_time && has_full_report_headings(c.text)) {
-      sat = satisfaction_from(c);
-      break;
-    }
-  }
-  settle_until_resolved(ctx, o, sat);
-  out.push_back(std::move(o));
 }
 
 }  // namespace
@@ -389,7 +353,7 @@ std::vector<Obligation> obligation_windows(const BugRecord& record, const Policy
   }
   const ObligationContext ctx(record, policy, ca_accounts, ignored_accounts, now);
   add_question_windows(ctx, out);
-  add_needinfo_windows(ctx, ca_accounts, out);
+  add_needinfo_windows(ctx, out);
   add_update_windows(ctx, out);
   if (policy.full_report) {
     add_full_report_window(ctx, out);

@@ -1,22 +1,21 @@
 // The update cadence (IRG 3.2 clauses 2, 3 and 5) as one pass over the bug's comments, merged with
-// the moments that suspend or resume it: closure requests, resolutions and reopenings.
-//
-// Choices (shared/RULES.md leaves them open):
-// - A window opens at the bug's creation when the CA has not posted by then, and at every CA
-// comment;
-//   the next CA comment satisfies it.
-// - The deadline is read from the whiteboard in effect when the window closes (or now, while open):
-//   "Next update D" means D+1 00:00Z when that is after the window's start, else start +
-//   update_days. Revocation-delay bugs: the earlier of start + revocation_must_days and that Next
-//   update instant, with start + revocation_should_days as the SHOULD date.
+// the moments that suspend or resume it: closure requests, resolutions and reopenings. How each
+// choice reads the IRG is written next to the clause in sync/obligations.h; in short:
+// - A window opens at the bug's creation when the CA has not posted by then, at every CA comment
+//   and at a reopening; the next CA comment satisfies it.
+// - The deadline follows the whiteboard as it stood at each moment of the window (deadline_in):
+//   each value in turn sets one ("Next update D" = D+1 00:00Z when the window started before day
+//   D and D was written before it ended, else start + update_days; revocation delay: the earlier
+//   of start + revocation_must_days and that date), and the first one to pass while in force is
+//   the window's deadline, so a later change never turns a miss into a met window.
 // - A closure request (a CA comment with the closure summary plus a needinfo on the closure account
 //   at or after that comment minus k_closure_slack, or a "[close on D]" whiteboard marker
 //   appearing) ends the open window ("closure requested") and suspends the cadence. The next
 //   comment from someone who is neither the CA nor ignored resumes it with a window starting at
 //   that comment, unless a "[close on D]" marker is on the whiteboard then (the moderator's final
 //   call is not a new question). CA comments while suspended start nothing.
-// - A resolution ends the open window ("bug resolved (X)"); after a reopening the next comment from
-//   anyone but an ignored account restarts the cadence.
+// - A resolution ends the open window ("bug resolved (X)"); a reopening starts a window of its own
+//   (key bzu-<bug>-r<epoch seconds>), owed even when nobody comments.
 #include <algorithm>
 
 #include "sync/obligation_context.h"
@@ -26,7 +25,7 @@ namespace bzjira::sync {
 
 namespace {
 
-enum class Cadence { running, closure_wait, resolved, reopen_wait };
+enum class Cadence { running, closure_wait, resolved };
 
 // Ranks order events in the same second: a reopening comes before that second's comments, a
 // closure request and a resolution after them (a CA reply at that second still counts).
@@ -36,7 +35,7 @@ constexpr int k_comment_rank = 1;
 struct Boundary {
   Instant when{};
   BoundaryType type = BoundaryType::closure;
-  std::string reason;
+  std::string reason;  // closure, resolution: why the window ended; reopen: who reopened
 };
 
 bool is_closure_summary(const Comment& c) {
@@ -52,7 +51,7 @@ std::vector<Instant> closure_needinfo_times(const ObligationContext& ctx) {
     return out;
   }
   for (const Flag& flag : ctx.record.bug.flags) {
-    if (to_lower_ascii(flag.name) == "needinfo" && to_lower_ascii(flag.requestee) == account &&
+    if (is_open_needinfo(flag) && to_lower_ascii(flag.requestee) == account &&
         flag.creation_date <= ctx.now) {
       out.push_back(flag.creation_date);
     }
@@ -88,13 +87,72 @@ std::vector<Boundary> boundaries(const ObligationContext& ctx) {
   for (const ResolvedPeriod& period : ctx.resolutions.periods()) {
     out.push_back(Boundary{period.start, BoundaryType::resolution, period.reason});
     if (period.end) {
-      out.push_back(Boundary{*period.end, BoundaryType::reopen, {}});
+      out.push_back(Boundary{*period.end, BoundaryType::reopen, period.reopened_by});
     }
   }
   std::stable_sort(out.begin(), out.end(), [](const Boundary& a, const Boundary& b) {
     return a.when != b.when ? a.when < b.when : a.type < b.type;
   });
   return out;
+}
+
+// The deadline one whiteboard value sets for an update window.
+struct UpdateDue {
+  Instant deadline{};
+  std::optional<Date> next_update;  // when the deadline is that date's end
+  int days = 0;                     // else: the N of "within N days"
+  bool revocation = false;
+  std::optional<Instant> past_at_change;  // the deadline is this change: it found it passed
+};
+
+UpdateDue due_under(const ObligationContext& ctx, const Obligation& o,
+                    const WhiteboardState& state) {
+  const PolicySettings& p = ctx.policy;
+  std::optional<Instant> date_end;
+  if (const std::optional<Date>& date = state.info.next_update) {
+    const Instant end = start_of_utc_day(*date) + Days{1};
+    // Owed only by a window that started before day D (an update posted on D satisfies D), when
+    // written before D ended (a date already past is no date), and, after a reopening, only when
+    // written since (a date from before the resolution belonged to the closed report).
+    if (utc_date(o.start) < *date && state.date_written < end &&
+        (!o.start_reopened || state.date_written >= o.start)) {
+      date_end = end;
+    }
+  }
+  UpdateDue due;
+  due.revocation = state.info.revocation_delay;
+  const Instant cadence = o.start + Days{due.revocation ? p.revocation_must_days : p.update_days};
+  if (date_end && (!due.revocation || *date_end < cadence)) {
+    due.deadline = *date_end;
+    due.next_update = state.info.next_update;
+  } else {
+    due.deadline = cadence;
+    due.days = due.revocation ? p.revocation_must_days : p.update_days;
+  }
+  return due;
+}
+
+// The whiteboard as it stood at each moment from the window's start to `closing`: each value sets
+// a deadline while it is in force (one that has already passed when the value appears is due at
+// that moment); the first deadline to pass while in force is the window's, so no later change
+// undoes a miss. Without a miss, the deadline in force at `closing` (a change at that very second
+// included).
+UpdateDue deadline_in(const ObligationContext& ctx, const Obligation& o, Instant closing) {
+  const std::vector<WhiteboardState>& states = ctx.whiteboard.states();
+  std::size_t i = ctx.whiteboard.index_at(o.start);
+  Instant from = o.start;
+  while (true) {
+    UpdateDue due = due_under(ctx, o, states[i]);
+    if (due.deadline < from) {
+      due.deadline = from;
+      due.past_at_change = from;
+    }
+    if (i + 1 == states.size() || states[i + 1].from > closing ||
+        due.deadline < states[i + 1].from) {
+      return due;
+    }
+    from = states[++i].from;
+  }
 }
 
 class CadenceBuilder {
@@ -117,7 +175,26 @@ class CadenceBuilder {
     set_start_comment(*m_window, c);
   }
 
-  void satisfy(const Comment& c) { finish(satisfaction_from(c), std::nullopt, {}); }
+  // IRG 3.2 clause 2 read for a reopened report: it is open again, so it owes updates again,
+  // counted from the reopening (the CA may not even have noticed it).
+  void open_at_reopening(Instant when, const std::string& who) {
+    const BugId bug = m_ctx.record.bug.id;
+    m_window = new_window(
+        ObligationKind::update,
+        "bzu-" + std::to_string(bug) + "-r" + std::to_string(when.time_since_epoch().count()), bug,
+        when, {});
+    m_window->start_reopened = true;
+    m_window->start_author = who;
+  }
+
+  void satisfy(const Comment& c) {
+    // A CA comment in the very second of the reopening: its own window follows, nothing to owe.
+    if (m_window && m_window->start_reopened && m_window->start == c.time) {
+      m_window.reset();
+      return;
+    }
+    finish(satisfaction_from(c), std::nullopt, {});
+  }
 
   // Ends the open window at `at`. A closure request right after the window opened (the window the
   // closure comment itself started) leaves nothing worth reporting, so that window is dropped.
@@ -142,33 +219,28 @@ class CadenceBuilder {
     }
     Obligation& o = *m_window;
     const Instant closing = closing_instant(sat, end).value_or(m_ctx.now);
-    const WhiteboardInfo wb = parse_whiteboard(m_ctx.whiteboard.at(closing));
-    std::optional<Instant> next_update;
-    if (wb.next_update) {
-      const Instant end_of_day = start_of_utc_day(*wb.next_update) + Days{1};
-      if (end_of_day > o.start) {
-        next_update = end_of_day;
-      }
-    }
+    const UpdateDue due = deadline_in(m_ctx, o, closing);
     const PolicySettings& p = m_ctx.policy;
-    if (wb.revocation_delay) {
-      const Instant must = o.start + Days{p.revocation_must_days};
+    o.deadline = due.deadline;
+    o.deadline_from_next_update = due.next_update.has_value();
+    o.next_update = due.next_update;
+    o.days = due.days;
+    if (due.revocation) {
       o.should_by = o.start + Days{p.revocation_should_days};
-      o.deadline_from_next_update = next_update && *next_update < must;
-      o.deadline = o.deadline_from_next_update ? *next_update : must;
       o.rule = m_ctx.rule_prefix + ": revocation-delay reports SHOULD be updated every " +
                std::to_string(p.revocation_should_days) + " days and MUST be updated every " +
                std::to_string(p.revocation_must_days) + " days" +
-               (o.deadline_from_next_update ? " (sooner: the Next update date)" : "");
-    } else if (next_update) {
-      o.deadline_from_next_update = true;
-      o.deadline = *next_update;
+               (due.next_update ? " (sooner: the Next update date)" : "");
+    } else if (due.next_update) {
       o.rule = m_ctx.rule_prefix + ": update open reports on or before the Next update date " +
-               format_date(*wb.next_update);
+               format_date(*due.next_update);
     } else {
-      o.deadline = o.start + Days{p.update_days};
       o.rule = m_ctx.rule_prefix + ": update open reports within " + std::to_string(p.update_days) +
                " days";
+    }
+    if (due.past_at_change) {
+      o.rule += " (in force from the whiteboard change at " + format_rfc3339(*due.past_at_change) +
+                ", when that deadline had passed)";
     }
     settle(o, sat, end, reason, m_ctx.now);
     m_out.push_back(std::move(o));
@@ -207,7 +279,8 @@ void add_update_windows(const ObligationContext& ctx, std::vector<Obligation>& o
         state = Cadence::resolved;
         break;
       case BoundaryType::reopen:
-        state = Cadence::reopen_wait;
+        builder.open_at_reopening(bound.when, bound.reason);
+        state = Cadence::running;
         break;
     }
   };
@@ -237,14 +310,9 @@ void add_update_windows(const ObligationContext& ctx, std::vector<Obligation>& o
         break;
       case Cadence::closure_wait:
         if (role == Role::other && can_open &&
-            !parse_whiteboard(ctx.whiteboard.at(std::min(c.time + k_closure_slack, ctx.now)))
-                 .close_on) {
-          builder.open_at(c);
-          state = Cadence::running;
-        }
-        break;
-      case Cadence::reopen_wait:
-        if (can_open) {
+            !ctx.whiteboard
+                 .states()[ctx.whiteboard.index_at(std::min(c.time + k_closure_slack, ctx.now))]
+                 .info.close_on) {
           builder.open_at(c);
           state = Cadence::running;
         }

@@ -184,7 +184,10 @@ bool Planner::may_create(const std::string& key) {
 }
 
 Date Planner::due_for(const Obligation& o) const {
-  return due_date(o.deadline, m_zone, m_mapping.policy.lead_days);
+  // Never a due date before the window's own first day (lead days, a deadline set at once by a
+  // whiteboard change, a 25-hour day): Jira would show the issue late from its creation.
+  return std::max(due_date(o.deadline, m_zone, m_mapping.policy.lead_days),
+                  m_zone.local_date(o.start));
 }
 
 bool Planner::deadline_field() const { return !m_mapping.jira.deadline_field.empty(); }

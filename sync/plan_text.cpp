@@ -79,7 +79,11 @@ void add_section(RichText& doc, const Mapping& mapping, const Zone& zone, BugId 
           text("Needinfo requested from the CA by " + o.start_author + " at " + at + "."));
       break;
     case ObligationKind::update:
-      if (o.start_comment_count) {
+      if (o.start_reopened) {
+        started.spans.push_back(text("Update owed since the bug was reopened" +
+                                     (o.start_author.empty() ? "" : " by " + o.start_author) +
+                                     " at " + at + "."));
+      } else if (o.start_comment_count) {
         started.spans.push_back(text("Update owed since the CA's last "));
         started.spans.push_back(link("comment " + std::to_string(*o.start_comment_count),
                                      comment_url(mapping, bug, *o.start_comment_count)));
@@ -150,8 +154,9 @@ std::string summary(BugId bug, const Obligation& o, Date due) {
 std::string deadline_why(const Obligation& o) {
   if (o.deadline_from_next_update) {
     // A Next update date D is due by the end of D in UTC, so D is the day before the deadline's
-    // instant (or the same day when the engine uses 23:59:59).
-    return "whiteboard Next update " + format_date(utc_date(o.deadline - Seconds{1}));
+    // instant when the engine does not say which date it was.
+    return "whiteboard Next update " +
+           format_date(o.next_update ? *o.next_update : utc_date(o.deadline - Seconds{1}));
   }
   std::string why = "deadline " + format_rfc3339(o.deadline);
   if (!o.rule.empty()) {
@@ -200,9 +205,13 @@ std::vector<Span> outcome_spans(const Mapping& mapping, const Obligation& o) {
   std::vector<Span> spans;
   if (o.satisfied_at) {
     const std::string when = format_rfc3339(*o.satisfied_at);
-    if (o.satisfied_by == "flag cleared" ||
-        (o.satisfied_by.empty() && !o.satisfied_comment_count)) {
-      spans.push_back(text("needinfo cleared at " + when + ": " + lateness(o)));
+    if (!o.satisfied_comment_id && !o.satisfied_comment_count) {
+      // Satisfied without a comment: the requestee cleared the needinfo flag (the engine names
+      // them in satisfied_by; a withdrawal by anyone else ends the window instead, below).
+      spans.push_back(
+          text("needinfo cleared by " +
+               (o.satisfied_by.empty() ? std::string("its requestee") : o.satisfied_by) + " at " +
+               when + ": " + lateness(o)));
       return spans;
     }
     spans.push_back(text("answered by " + o.satisfied_by));

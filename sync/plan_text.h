@@ -39,7 +39,9 @@ RichText description(const Mapping& mapping, const Zone& zone, BugId bug,
                      Date due);
 
 // One line telling how an ended window ended, with the comment link when there is one:
-// "answered by x@ca.example in comment 3 at 2025-03-26T10:00:00Z: on time (5d 5h early)".
+// "answered by x@ca.example in comment 3 at 2025-03-26T10:00:00Z: on time (5d 5h early)",
+// "needinfo cleared by x@ca.example at ...: late by 1d" (the requestee cleared it), "ended at
+// ...: needinfo withdrawn: cleared by mod@example.org" (anyone else did).
 std::vector<Span> outcome_spans(const Mapping& mapping, const Obligation& o);
 std::string outcome_text(const Obligation& o);  // the same without links, for reasons
 

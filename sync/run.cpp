@@ -5,6 +5,7 @@
 #include <set>
 
 #include "sync/audit.h"
+#include "sync/bug_history.h"
 #include "sync/mirror_view.h"
 #include "sync/obligations.h"
 #include "sync/plan.h"
@@ -34,32 +35,6 @@ bool same_bug(const Bug& a, const Bug& b) {
          a.assigned_to == b.assigned_to && a.creation_time == b.creation_time &&
          a.last_resolved == b.last_resolved && a.flags.size() == b.flags.size() &&
          std::equal(a.flags.begin(), a.flags.end(), b.flags.begin(), same_flag);
-}
-
-bool open_needinfo(const Flag& f) { return f.name == "needinfo" && f.status == "?"; }
-
-// The engine needs the history only to date what the bug itself does not: a resolution without
-// cf_last_resolved, and the clearing of a needinfo flag (the flag simply disappears).
-bool needs_history(const Bug& now, const BugRecord* before) {
-  if (is_resolved_status(now.status) && !now.last_resolved &&
-      (before == nullptr || !is_resolved_status(before->bug.status))) {
-    return true;
-  }
-  if (before == nullptr) {
-    return false;
-  }
-  for (const Flag& old : before->bug.flags) {
-    if (!open_needinfo(old)) {
-      continue;
-    }
-    const bool still = std::any_of(now.flags.begin(), now.flags.end(), [&](const Flag& f) {
-      return f.id == old.id && open_needinfo(f);
-    });
-    if (!still) {
-      return true;
-    }
-  }
-  return false;
 }
 
 std::vector<Comment> merge_comments(const std::vector<Comment>& cached,

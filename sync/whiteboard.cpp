@@ -90,20 +90,43 @@ std::optional<Date> parse_close_marker(std::string_view inside_brackets) {
   return parse_date(words.back());
 }
 
+bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+// Where "update" ends when "next" at `at` is followed by whitespace (any run) and "update" (any
+// case); npos otherwise.
+std::size_t after_next_update(std::string_view text, std::size_t at) {
+  constexpr std::string_view k_update = "update";
+  std::size_t pos = at + 4;  // "next"
+  const std::size_t gap = pos;
+  while (pos < text.size() && is_space(text[pos])) {
+    ++pos;
+  }
+  if (pos == gap || text.size() - pos < k_update.size()) {
+    return std::string_view::npos;
+  }
+  for (std::size_t i = 0; i < k_update.size(); ++i) {
+    if (lower(text[pos + i]) != k_update[i]) {
+      return std::string_view::npos;
+    }
+  }
+  return pos + k_update.size();
+}
+
 }  // namespace
 
 WhiteboardInfo parse_whiteboard(std::string_view whiteboard) {
   WhiteboardInfo info;
-  constexpr std::string_view k_next_update = "next update";
 
-  // Like /next update[:\s]*(\d{4}-\d{2}-\d{2})/i: the first occurrence followed by a date wins.
+  // Like /next\s+update[:\s]*(\d{4}-\d{2}-\d{2})/i: the first occurrence followed by a date wins.
   bool seen_marker = false;
-  for (std::size_t at = find_ci(whiteboard, k_next_update, 0); at != std::string_view::npos;
-       at = find_ci(whiteboard, k_next_update, at + 1)) {
+  for (std::size_t at = find_ci(whiteboard, "next", 0); at != std::string_view::npos;
+       at = find_ci(whiteboard, "next", at + 1)) {
+    std::size_t pos = after_next_update(whiteboard, at);
+    if (pos == std::string_view::npos) {
+      continue;
+    }
     seen_marker = true;
-    std::size_t pos = at + k_next_update.size();
-    while (pos < whiteboard.size() &&
-           (whiteboard[pos] == ':' || std::isspace(static_cast<unsigned char>(whiteboard[pos])))) {
+    while (pos < whiteboard.size() && (whiteboard[pos] == ':' || is_space(whiteboard[pos]))) {
       ++pos;
     }
     if (looks_like_date(whiteboard, pos)) {

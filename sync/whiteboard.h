@@ -10,7 +10,9 @@
 namespace bzjira::sync {
 
 struct WhiteboardInfo {
-  std::optional<Date> next_update;     // "Next update YYYY-MM-DD", case-insensitive, anywhere
+  // "Next update YYYY-MM-DD": any case, anywhere, any run of whitespace between the words, then
+  // optional colons and whitespace before the date ("Next  update: 2026-10-15").
+  std::optional<Date> next_update;
   bool next_update_malformed = false;  // "Next update" present but not followed by a valid date
   bool revocation_delay = false;       // contains "revocation-delay"
   std::optional<Date> close_on;        // "[close on YYYY-MM-DD]" / "[close as X on YYYY-MM-DD]"

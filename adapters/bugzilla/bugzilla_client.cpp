@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/bugzilla/bugzilla_json.h"
-#include "adapters/bugzilla/bugzilla_json_detail.h"
 #include "adapters/http/redact.h"
 
 namespace bzjira::adapters::bugzilla {
@@ -48,47 +47,6 @@ bool is_invisible_bug_error(const sync::Error& error) {
 }
 
 using HistoryMap = std::map<sync::BugId, std::vector<sync::HistoryEntry>>;
-using detail::describe;
-using detail::Fields;
-using detail::member;
-using detail::parse_body;
-
-// {"bugs":[{"id":N,"alias":...,"history":[...]},...]} of a batched history read, by bug id (a bug
-// listed twice keeps both lists, in answer order).
-sync::Result<HistoryMap> parse_history_batch(const std::string& body) {
-  const std::string what = "Bugzilla history answer";
-  auto doc = parse_body(body, what);
-  if (!doc) {
-    return doc.error();
-  }
-  auto bugs = member(*doc, "bugs", nlohmann::json::value_t::array, what, body);
-  if (!bugs) {
-    return bugs.error();
-  }
-  HistoryMap out;
-  for (const auto& bug : **bugs) {
-    if (!bug.is_object()) {
-      return sync::make_error(ErrorKind::internal, what + ": a bug is " + describe(bug));
-    }
-    sync::BugId id = 0;
-    Fields f(bug, what);
-    f.integer("id", id, true, 1);
-    const nlohmann::json* history = f.get("history", true);
-    if (f.error()) {
-      return *f.error();
-    }
-    if (history == nullptr) {
-      return sync::make_error(ErrorKind::internal, what + ": a bug has no 'history'");
-    }
-    auto entries = parse_history_entries(*history, id);
-    if (!entries) {
-      return entries.error();
-    }
-    auto& list = out[id];
-    list.insert(list.end(), entries->begin(), entries->end());
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -374,7 +332,7 @@ sync::Result<std::vector<sync::HistoryEntry>> BugzillaClient::history(sync::BugI
 }
 
 sync::Result<HistoryMap> BugzillaClient::histories(const std::vector<sync::BugId>& bug_ids) {
-  return batched_read<HistoryMap>(bug_ids, "history", "", "history", parse_history_batch);
+  return batched_read<HistoryMap>(bug_ids, "history", "", "history", parse_history_by_bug);
 }
 
 sync::Result<sync::CommentId> BugzillaClient::post_comment(sync::BugId bug,

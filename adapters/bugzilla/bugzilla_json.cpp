@@ -2,17 +2,15 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <exception>
 #include <limits>
 #include <set>
 
 #include "adapters/bugzilla/bugzilla_json_detail.h"
-#include "adapters/bugzilla/bugzilla_json_sax.h"
+#include "adapters/bugzilla/bugzilla_json_split.h"
 
 namespace bzjira::adapters::bugzilla {
 
-using nlohmann::json;
 using sync::Error;
 using sync::ErrorKind;
 using sync::Instant;
@@ -21,306 +19,226 @@ using sync::make_error;
 namespace {
 
 using detail::describe;
+using detail::Element;
 using detail::excerpt;
 using detail::Fields;
 using detail::member;
-using detail::parse_body;
-using detail::too_deep;
+using detail::Type;
 
-std::string bug_context(const json& bug) {
-  const auto it = bug.find("id");
-  if (it != bug.end() && it->is_number_integer()) {
-    return "bug " + (it->is_number_unsigned() ? std::to_string(it->get<unsigned long long>())
-                                              : std::to_string(it->get<long long>()));
+// The error of a check that must fail (member() of a value that is not what it should be).
+std::optional<Error> error_of(const sync::Result<Element>& check, const std::string& what,
+                              const std::string& body) {
+  if (!check.ok()) {
+    return check.error();
   }
-  return "bug (no valid id)";
+  return make_error(ErrorKind::internal, what + " has no object 'bugs': " + excerpt(body));
 }
 
-sync::Result<sync::Flag> parse_flag(const json& obj, const std::string& context) {
-  if (!obj.is_object()) {
-    return make_error(ErrorKind::internal, context + ": must be an object, got " + describe(obj));
-  }
-  Fields f(obj, context);
-  sync::Flag flag;
-  f.integer("id", flag.id, true, 1);
-  f.text("name", flag.name, true);
-  f.integer("type_id", flag.type_id);
-  f.text("status", flag.status, true);
-  f.text("setter", flag.setter);
-  f.text("requestee", flag.requestee);
-  flag.creation_date = f.time("creation_date", true).value_or(Instant{});
-  flag.modification_date = f.time("modification_date", false).value_or(flag.creation_date);
-  if (f.error()) {
-    return *f.error();
-  }
-  return flag;
+// `what` + ": " + problem, for the comments answer's own checks.
+Error answer_problem(const std::string& what, const std::string& problem) {
+  return make_error(ErrorKind::internal, what + ": " + problem);
 }
 
-sync::Result<sync::HistoryEntry> parse_history_entry(const json& obj, const std::string& context) {
-  if (!obj.is_object()) {
-    return make_error(ErrorKind::internal, context + ": must be an object, got " + describe(obj));
-  }
-  Fields f(obj, context);
-  sync::HistoryEntry entry;
-  entry.when = f.time("when", true).value_or(Instant{});
-  f.text("who", entry.who, true);
-  if (const json* changes = f.get("changes", false)) {
-    if (!changes->is_array()) {
-      f.fail("field 'changes' must be an array, got " + describe(*changes));
-    } else {
-      for (std::size_t i = 0; i < changes->size() && !f.error(); ++i) {
-        const json& c = (*changes)[i];
-        const std::string change_context = context + ": changes[" + std::to_string(i) + "]";
-        if (!c.is_object()) {
-          return make_error(ErrorKind::internal,
-                            change_context + ": must be an object, got " + describe(c));
-        }
-        Fields cf(c, change_context);
-        sync::FieldChange change;
-        cf.text("field_name", change.field_name, true);
-        cf.text("removed", change.removed);
-        cf.text("added", change.added);
-        if (cf.error()) {
-          return *cf.error();
-        }
-        entry.changes.push_back(std::move(change));
+// One bug entry of a comment answer, {"comments":[...]}, into `out`.
+std::optional<Error> read_comment_entry(Element entry, std::string_view key, sync::BugId id,
+                                        const std::string& what, std::vector<sync::Comment>& out) {
+  std::optional<Element> comments;
+  if (entry.is_object()) {
+    for (const auto field : detail::object_of(entry)) {
+      if (field.key == "comments") {
+        comments = field.value;  // the last of repeated keys counts
       }
     }
   }
-  if (f.error()) {
-    return *f.error();
+  if (!comments || !comments->is_array()) {
+    return answer_problem(what, "bug " + excerpt(key, 40) + " has no 'comments' array");
   }
-  return entry;
-}
-
-std::optional<sync::BugId> bug_id_from_key(const std::string& key) {
-  sync::BugId id = 0;
-  const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), id);
-  if (ec != std::errc() || end != key.data() + key.size() || id <= 0) {
-    return std::nullopt;
+  const auto items = detail::array_of(*comments);
+  out.reserve(items.size());
+  for (const Element item : items) {
+    auto c = detail::read_comment(item, id);
+    if (!c) {
+      return c.error();
+    }
+    out.push_back(std::move(c.value()));
   }
-  return id;
+  return std::nullopt;
 }
 
 }  // namespace
 
-sync::Result<sync::Bug> parse_bug(const json& obj) {
-  try {
-    if (!obj.is_object()) {
-      return make_error(ErrorKind::internal, "bug: must be an object, got " + describe(obj));
-    }
-    const std::string context = bug_context(obj);
-    Fields f(obj, context);
-    sync::Bug bug;
-    f.integer("id", bug.id, true, 1);
-    f.text("summary", bug.summary);
-    f.text("status", bug.status);
-    f.text("resolution", bug.resolution);
-    f.text("whiteboard", bug.whiteboard);
-    f.text("product", bug.product);
-    f.text("component", bug.component);
-    f.text("creator", bug.creator);
-    f.text("assigned_to", bug.assigned_to);
-    bug.creation_time = f.time("creation_time", true).value_or(Instant{});
-    bug.last_change_time = f.time("last_change_time", false).value_or(Instant{});
-    bug.last_resolved = f.time("cf_last_resolved", false);
-    if (f.error()) {
-      return *f.error();
-    }
-    if (const json* flags = f.get("flags", false)) {
-      if (!flags->is_array()) {
-        return make_error(ErrorKind::internal,
-                          context + ": field 'flags' must be an array, got " + describe(*flags));
-      }
-      for (std::size_t i = 0; i < flags->size(); ++i) {
-        auto flag = parse_flag((*flags)[i], context + ": flags[" + std::to_string(i) + "]");
-        if (!flag) {
-          return flag.error();
-        }
-        bug.flags.push_back(std::move(flag.value()));
-      }
-    }
-    return bug;
-  } catch (const std::exception& e) {
-    return make_error(ErrorKind::internal, "bug could not be read: " + excerpt(e.what()));
-  }
-}
-
+// The answers below but the comments are parsed whole: they are small (a page of 1,000 bugs is
+// about 1 MB).
 sync::Result<BugList> parse_bug_list(const std::string& body) {
-  auto doc = parse_body(body, "Bugzilla bug list");
+  const std::string what = "Bugzilla bug list";
+  detail::Dom dom;
+  auto doc = dom.document(body, what);
   if (!doc) {
     return doc.error();
   }
-  auto bugs = member(*doc, "bugs", json::value_t::array, "Bugzilla bug list", body);
+  auto bugs = member(*doc, "bugs", Type::ARRAY, what, body);
   if (!bugs) {
     return bugs.error();
   }
   BugList list;
-  for (std::size_t i = 0; i < (*bugs)->size(); ++i) {
-    auto bug = parse_bug((**bugs)[i]);
+  std::size_t i = 0;
+  for (const Element item : detail::array_of(*bugs)) {
+    auto bug = detail::read_bug(item);
     if (bug) {
       list.bugs.push_back(std::move(bug.value()));
     } else {
       list.problems.push_back("bugs[" + std::to_string(i) + "]: " + bug.error().message);
     }
+    ++i;
   }
   return list;
 }
 
-sync::Result<sync::Comment> parse_comment(const json& obj, sync::BugId bug_from_key) {
-  try {
-    const std::string context = "bug " + std::to_string(bug_from_key) + " comment";
-    if (!obj.is_object()) {
-      return make_error(ErrorKind::internal, context + ": must be an object, got " + describe(obj));
-    }
-    sync::Comment c;
-    c.bug_id = bug_from_key;
-    {
-      Fields id_field(obj, context);
-      id_field.integer("id", c.id, true, 1);
-      if (id_field.error()) {
-        return *id_field.error();
-      }
-    }
-    Fields f(obj, context + " " + std::to_string(c.id));
-    f.integer("bug_id", c.bug_id, bug_from_key == 0, 1);
-    f.integer("count", c.count);
-    // Upstream 5.x sends only "creator" and "time"; BMO adds "author" and "creation_time".
-    const char* creator_key = f.get("creator", false) != nullptr ? "creator" : "author";
-    const char* time_key = f.get("creation_time", false) != nullptr ? "creation_time" : "time";
-    if (f.get(creator_key, false) == nullptr) {
-      f.fail("field 'creator' (or 'author') is missing");
-    }
-    if (f.get(time_key, false) == nullptr) {
-      f.fail("field 'creation_time' (or 'time') is missing");
-    }
-    f.text(creator_key, c.creator);
-    c.time = f.time(time_key, false).value_or(Instant{});
-    f.text("text", c.text);
-    f.flag("is_private", c.is_private);
-    f.strings("tags", c.tags);
-    if (!f.error() && bug_from_key != 0 && c.bug_id != bug_from_key) {
-      f.fail("bug_id " + std::to_string(c.bug_id) + " does not match its bug");
-    }
-    if (f.error()) {
-      return *f.error();
-    }
-    return c;
-  } catch (const std::exception& e) {
-    return make_error(ErrorKind::internal, "comment could not be read: " + excerpt(e.what()));
-  }
-}
-
 sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> parse_comments(
     const std::string& body) {
-  // One pass straight into sync::Comment for the usual answer; the DOM below for the rest, so that
-  // every malformed answer gets the same error as before.
-  if (auto fast = detail::sax_read(body, detail::SaxShape::comment_answer, bug_id_from_key)) {
-    std::map<sync::BugId, std::vector<sync::Comment>> out;
-    for (auto& [id, list] : fast->comments) {
-      out.emplace(id, std::move(list));
-    }
-    return out;
-  }
   const std::string what = "Bugzilla comment answer";
-  auto doc = parse_body(body, what);
-  if (!doc) {
-    return doc.error();
+  if (auto error = detail::too_large(body.size(), what)) {
+    return *error;
   }
-  auto bugs = member(*doc, "bugs", json::value_t::object, what, body);
-  if (!bugs) {
-    return bugs.error();
+  auto text = JsonText::padded(body);
+  if (!text) {
+    return text.error();
   }
   std::map<sync::BugId, std::vector<sync::Comment>> out;
-  std::set<sync::CommentId> seen;
-  for (const auto& [key, entry] : (*bugs)->items()) {
-    const auto id = bug_id_from_key(key);
-    if (!id) {
-      return make_error(ErrorKind::internal,
-                        what + ": bug key '" + excerpt(key, 40) + "' is not a bug id");
+  bool has_bugs = false;
+  std::vector<sync::Comment> by_id;  // the answer for comment_ids, filed after the bugs'
+  const auto no_bugs = [&] {
+    return make_error(ErrorKind::internal, what + " has no object 'bugs': " + excerpt(body));
+  };
+  detail::Dom dom;
+  const auto visit = [&](const detail::Part& part) -> std::optional<Error> {
+    if (part.opening) {
+      has_bugs = true;
+      return std::nullopt;
     }
-    auto& list = out[*id];
-    const auto comments = entry.is_object() ? entry.find("comments") : entry.end();
-    if (!entry.is_object() || comments == entry.end() || !comments->is_array()) {
-      return make_error(ErrorKind::internal, what + ": bug " + key + " has no 'comments' array");
+    auto value = dom.part(part.json, body, what, part.whole_document);
+    if (!value) {
+      return value.error();
     }
-    for (const auto& item : *comments) {
-      auto c = parse_comment(item, *id);
-      if (!c) {
-        return c.error();
+    if (part.whole_document) {
+      // Not an object: member() words it.
+      return error_of(member(*value, "bugs", Type::OBJECT, what, body), what, body);
+    }
+    if (part.member == "bugs" && !part.opened) {
+      return no_bugs();
+    }
+    if (part.member == "bugs") {
+      const auto id = detail::bug_id_from_key(part.key);
+      if (!id) {
+        return answer_problem(what, "bug key '" + excerpt(part.key, 40) + "' is not a bug id");
       }
-      seen.insert(c->id);
-      list.push_back(std::move(c.value()));
+      const auto [at, inserted] = out.emplace(*id, std::vector<sync::Comment>{});
+      if (!inserted) {
+        return answer_problem(what, "bug " + std::to_string(*id) + " appears twice");
+      }
+      return read_comment_entry(*value, part.key, *id, what, at->second);
     }
+    if (part.member == "comments" && value->is_object()) {
+      // Answers for comment_ids: keyed by comment id, each carrying its bug_id.
+      for (const auto field : detail::object_of(*value)) {
+        auto c = detail::read_comment(field.value, 0);
+        if (!c) {
+          return c.error();
+        }
+        by_id.push_back(std::move(c.value()));
+      }
+    }
+    return std::nullopt;
+  };
+  if (auto error = detail::split(*text, {"bugs"}, what, visit)) {
+    return *error;
   }
-  // Answers for comment_ids: keyed by comment id, each carrying its bug_id.
-  const auto by_id = doc->find("comments");
-  if (by_id != doc->end() && by_id->is_object()) {
-    for (const auto& [key, item] : by_id->items()) {
-      auto c = parse_comment(item, 0);
-      if (!c) {
-        return c.error();
+  if (!has_bugs) {
+    return no_bugs();
+  }
+  if (!by_id.empty()) {
+    std::set<sync::CommentId> seen;
+    for (const auto& [id, list] : out) {
+      for (const sync::Comment& c : list) {
+        seen.insert(c.id);
       }
-      if (seen.insert(c->id).second) {
-        out[c->bug_id].push_back(std::move(c.value()));
+    }
+    for (sync::Comment& c : by_id) {
+      if (seen.insert(c.id).second) {
+        out[c.bug_id].push_back(std::move(c));
       }
     }
   }
   return out;
 }
 
-sync::Result<std::vector<sync::HistoryEntry>> parse_history_entries(const json& entries,
-                                                                    sync::BugId bug) {
-  try {
-    const std::string context = "bug " + std::to_string(bug) + " history";
-    if (!entries.is_array()) {
-      return make_error(ErrorKind::internal,
-                        context + ": must be an array, got " + describe(entries));
-    }
-    std::vector<sync::HistoryEntry> out;
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      auto entry = parse_history_entry(entries[i], context + "[" + std::to_string(i) + "]");
-      if (!entry) {
-        return entry.error();
-      }
-      out.push_back(std::move(entry.value()));
-    }
-    return out;
-  } catch (const std::exception& e) {
-    return make_error(ErrorKind::internal, "history could not be read: " + excerpt(e.what()));
+sync::Result<std::map<sync::BugId, std::vector<sync::HistoryEntry>>> parse_history_by_bug(
+    const std::string& body) {
+  const std::string what = "Bugzilla history answer";
+  detail::Dom dom;
+  auto doc = dom.document(body, what);
+  if (!doc) {
+    return doc.error();
   }
+  auto bugs = member(*doc, "bugs", Type::ARRAY, what, body);
+  if (!bugs) {
+    return bugs.error();
+  }
+  std::map<sync::BugId, std::vector<sync::HistoryEntry>> out;
+  for (const Element bug : detail::array_of(*bugs)) {
+    if (!bug.is_object()) {
+      return make_error(ErrorKind::internal, what + ": a bug is " + describe(bug));
+    }
+    sync::BugId id = 0;
+    Fields f(detail::object_of(bug), [&] { return what; });
+    f.integer("id", id, true, 1);
+    const auto history = f.get("history", true);
+    if (f.error()) {
+      return *f.error();
+    }
+    auto entries = detail::read_history_entries(*history, id);
+    if (!entries) {
+      return entries.error();
+    }
+    auto& list = out[id];
+    list.insert(list.end(), std::make_move_iterator(entries->begin()),
+                std::make_move_iterator(entries->end()));
+  }
+  return out;
 }
 
 sync::Result<std::vector<sync::HistoryEntry>> parse_history(const std::string& body) {
   const std::string what = "Bugzilla history answer";
-  auto doc = parse_body(body, what);
+  detail::Dom dom;
+  auto doc = dom.document(body, what);
   if (!doc) {
     return doc.error();
   }
-  auto bugs = member(*doc, "bugs", json::value_t::array, what, body);
+  auto bugs = member(*doc, "bugs", Type::ARRAY, what, body);
   if (!bugs) {
     return bugs.error();
   }
   std::vector<sync::HistoryEntry> out;
-  for (const auto& bug : **bugs) {
+  for (const Element bug : detail::array_of(*bugs)) {
     sync::BugId id = 0;
-    const json* history = nullptr;
+    std::optional<Element> history;
     if (bug.is_object()) {
-      Fields f(bug, what);
+      Fields f(detail::object_of(bug), [&] { return what; });
       f.integer("id", id, false, 1);
       history = f.get("history", false);
       if (f.error()) {
         return *f.error();
       }
     }
-    if (history == nullptr) {
+    if (!history) {
       return make_error(ErrorKind::internal, what + ": a bug has no 'history': " + excerpt(body));
     }
-    auto entries = parse_history_entries(*history, id);
+    auto entries = detail::read_history_entries(*history, id);
     if (!entries) {
       return entries.error();
     }
-    out.insert(out.end(), entries->begin(), entries->end());
+    out.insert(out.end(), std::make_move_iterator(entries->begin()),
+               std::make_move_iterator(entries->end()));
   }
   return out;
 }
@@ -328,19 +246,27 @@ sync::Result<std::vector<sync::HistoryEntry>> parse_history(const std::string& b
 std::optional<Error> parse_bugzilla_error(int http_status, const std::string& body) {
   // Error objects are a few hundred bytes: a large answer is never one, and is not parsed twice.
   constexpr std::size_t k_max_error_body = 64 * 1024;
-  std::optional<json> doc;
-  if (body.size() <= k_max_error_body && !too_deep(body, k_max_json_depth)) {
-    try {
-      doc = json::parse(body);
-    } catch (const std::exception&) {
-      doc.reset();  // HTML error pages and plain text are judged by the status alone
+  detail::Dom dom;
+  std::optional<Element> doc;
+  if (body.size() <= k_max_error_body) {
+    auto parsed = dom.document(body, "Bugzilla error answer");
+    if (parsed) {
+      doc = *parsed;  // HTML error pages and plain text are judged by the status alone
     }
   }
-  bool is_error_object = false;
+  std::optional<Element> flag, code_value, message_value;
   if (doc && doc->is_object()) {
-    const auto flag = doc->find("error");
-    is_error_object = flag != doc->end() && flag->is_boolean() && flag->get<bool>();
+    for (const auto field : detail::object_of(*doc)) {
+      if (field.key == "error") {
+        flag = field.value;
+      } else if (field.key == "code") {
+        code_value = field.value;
+      } else if (field.key == "message") {
+        message_value = field.value;
+      }
+    }
   }
+  const bool is_error_object = flag && flag->is_bool() && flag->get_bool().value_unsafe();
   if (!is_error_object) {
     if (http_status >= 200 && http_status < 300) {
       return std::nullopt;
@@ -358,16 +284,14 @@ std::optional<Error> parse_bugzilla_error(int http_status, const std::string& bo
         http_status);
   }
   int code = 0;
-  const auto code_it = doc->find("code");
-  if (code_it != doc->end() && code_it->is_number_integer() &&
-      code_it->get<long long>() >= std::numeric_limits<int>::min() &&
-      code_it->get<long long>() <= std::numeric_limits<int>::max()) {
-    code = static_cast<int>(code_it->get<long long>());
+  if (code_value && code_value->is_int64() &&
+      code_value->get_int64().value_unsafe() >= std::numeric_limits<int>::min() &&
+      code_value->get_int64().value_unsafe() <= std::numeric_limits<int>::max()) {
+    code = static_cast<int>(code_value->get_int64().value_unsafe());
   }
   std::string message;
-  const auto msg_it = doc->find("message");
-  if (msg_it != doc->end() && msg_it->is_string()) {
-    message = msg_it->get<std::string>();
+  if (message_value && message_value->is_string()) {
+    message = std::string(message_value->get_string().value_unsafe());
   }
   std::string lower = message;
   std::transform(lower.begin(), lower.end(), lower.begin(),
@@ -392,41 +316,45 @@ std::optional<Error> parse_bugzilla_error(int http_status, const std::string& bo
 
 sync::Result<Instant> parse_time(const std::string& body) {
   const std::string what = "Bugzilla time answer";
-  auto doc = parse_body(body, what);
+  detail::Dom dom;
+  auto doc = dom.document(body, what);
   if (!doc) {
     return doc.error();
   }
-  auto db_time = member(*doc, "db_time", json::value_t::string, what, body);
+  auto db_time = member(*doc, "db_time", Type::STRING, what, body);
   if (!db_time) {
     return db_time.error();
   }
-  const auto t = sync::parse_rfc3339((*db_time)->get<std::string>());
+  const std::string_view text = db_time->get_string().value_unsafe();
+  const auto t = sync::parse_rfc3339(text);
   if (!t) {
-    return make_error(ErrorKind::internal, what + ": 'db_time' is not a valid date-time: " +
-                                               excerpt((*db_time)->get<std::string>(), 60));
+    return make_error(ErrorKind::internal,
+                      what + ": 'db_time' is not a valid date-time: " + excerpt(text, 60));
   }
   return *t;
 }
 
 sync::Result<std::string> parse_whoami(const std::string& body) {
   const std::string what = "Bugzilla whoami answer";
-  auto doc = parse_body(body, what);
+  detail::Dom dom;
+  auto doc = dom.document(body, what);
   if (!doc) {
     return doc.error();
   }
-  auto name = member(*doc, "name", json::value_t::string, what, body);
+  auto name = member(*doc, "name", Type::STRING, what, body);
   if (!name) {
     return name.error();
   }
-  if ((*name)->get_ref<const std::string&>().empty()) {
+  if (name->get_string().value_unsafe().empty()) {
     return make_error(ErrorKind::internal, what + ": 'name' is empty");
   }
-  return (*name)->get<std::string>();
+  return std::string(name->get_string().value_unsafe());
 }
 
 sync::Result<sync::CommentId> parse_created_comment(const std::string& body) {
   const std::string what = "Bugzilla new-comment answer";
-  auto doc = parse_body(body, what);
+  detail::Dom dom;
+  auto doc = dom.document(body, what);
   if (!doc) {
     return doc.error();
   }
@@ -434,7 +362,7 @@ sync::Result<sync::CommentId> parse_created_comment(const std::string& body) {
     return make_error(ErrorKind::internal, what + " is not a JSON object: " + excerpt(body));
   }
   sync::CommentId id = 0;
-  Fields f(*doc, what);
+  Fields f(detail::object_of(*doc), [&] { return what; });
   f.integer("id", id, true, 1);
   if (f.error()) {
     return *f.error();

@@ -1,6 +1,8 @@
 // Bugzilla REST JSON (bugzilla.mozilla.org and upstream 5.x, shared/API.md A.2-A.11) to the core's
 // types, and the dataset file the simulator serves and `bzjira snapshot` writes. Pure functions: no
 // I/O, and no exception ever leaves them (malformed input becomes an Error or a problem line).
+// Read with simdjson (ARCHITECTURE.md, 2026-12-02): one reader per shape; large documents are cut
+// into parts (bugzilla_json_split.h) so that no tree of a whole dataset or answer is built.
 #pragma once
 
 #include <cstddef>
@@ -9,8 +11,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "adapters/bugzilla/bugzilla_json_text.h"
 #include "sync/model.h"
 #include "sync/result.h"
 #include "sync/time.h"
@@ -19,17 +20,22 @@ namespace bzjira::adapters::bugzilla {
 
 // Bodies larger than this are refused (ErrorKind::internal) before any parsing.
 inline constexpr std::size_t k_max_body_bytes = std::size_t{256} * 1024 * 1024;
-// Deeper JSON nesting is refused before parsing (no real answer nests more than ~6 levels).
+// Deeper JSON nesting is refused (no real answer nests more than ~6 levels).
 inline constexpr int k_max_json_depth = 256;
 
-// One bug object (GET /rest/bug, GET /rest/bug/<id>, a dataset's "bugs"). Required: "id" (positive
+// Errors every parser below shares: internal when the body is not JSON (message with the reason and
+// an excerpt of at most 200 characters of the body), nests deeper than k_max_json_depth or is
+// larger than k_max_body_bytes; transient when it ends early (empty, or cut inside a string, array
+// or object: truncated in transit). Bytes that are not UTF-8 are read as U+FFFD. A key sent twice
+// in one object counts with its last value.
+//
+// A bug object (GET /rest/bug, GET /rest/bug/<id>, a dataset's "bugs"). Required: "id" (positive
 // integer) and "creation_time". Optional (missing or null = default): summary, status, resolution,
 // whiteboard, product, component, creator, assigned_to, last_change_time, cf_last_resolved ("" or
 // null = none; "YYYY-MM-DD HH:MM:SS" is read as UTC), flags. A flag needs id, name, status and
 // creation_date; requestee is optional; a missing modification_date takes the creation_date.
 // Unknown fields are ignored. Errors: internal, naming bug and field
 // ("bug 123: field 'creation_time' is missing", "... must be a string, got number").
-sync::Result<sync::Bug> parse_bug(const nlohmann::json& bug);
 
 struct BugList {
   std::vector<sync::Bug> bugs;        // the bugs that parsed, in answer order
@@ -37,9 +43,8 @@ struct BugList {
 };
 
 // A search / get answer: {"bugs":[...]} (other members such as "faults" are ignored). One bad bug
-// is a problem line; the others still parse. Errors: transient when the body ends early
-// (truncated); internal when it is not JSON, lacks "bugs", or is too large or deep (message has an
-// excerpt of at most 200 characters of the body). Not an error if "bugs" is empty.
+// is a problem line; the others still parse. Errors: the shared ones; internal when it lacks
+// "bugs". Not an error if "bugs" is empty.
 sync::Result<BugList> parse_bug_list(const std::string& body);
 
 // GET /rest/bug/<id>/comment[?ids=..]: {"bugs":{"<id>":{"comments":[...]}},"comments":{...}}. Keys
@@ -47,12 +52,11 @@ sync::Result<BugList> parse_bug_list(const std::string& body);
 // filed under their own bug_id. Per comment: id, creator (BMO also sends "author": used when
 // creator is absent), creation_time (fallback "time"), text, count, is_private, tags. Comments keep
 // the server's order (oldest first). Errors as parse_bug_list; any malformed comment fails the
-// whole answer (a skipped comment could hide a question).
+// whole answer (a skipped comment could hide a question), so do a bug key that is not a bug id or
+// names the same bug twice and a top-level member sent twice. Each bug's comments are read on
+// their own: memory follows the largest bug, not the answer.
 sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> parse_comments(
     const std::string& body);
-
-// One comment object; `bug_from_key` is used when the object has no bug_id (0 = no fallback).
-sync::Result<sync::Comment> parse_comment(const nlohmann::json& comment, sync::BugId bug_from_key);
 
 // GET /rest/bug/<id>/history: {"bugs":[{"id":N,"history":[{when,who,changes:[{field_name,removed,
 // added}]}]}]}. Entries of every bug in the answer, in answer order. Whiteboard edits are named
@@ -60,9 +64,10 @@ sync::Result<sync::Comment> parse_comment(const nlohmann::json& comment, sync::B
 // parse_bug_list. Not an error if "history" is empty.
 sync::Result<std::vector<sync::HistoryEntry>> parse_history(const std::string& body);
 
-// A history entries array (the inner "history" array, or a dataset's "history"."<id>").
-sync::Result<std::vector<sync::HistoryEntry>> parse_history_entries(const nlohmann::json& entries,
-                                                                    sync::BugId bug);
+// The same answer for several bugs (GET /rest/bug/<id>/history?ids=...), by bug id: every bug
+// needs an "id" (a bug listed twice keeps both lists, in answer order). Errors as parse_history.
+sync::Result<std::map<sync::BugId, std::vector<sync::HistoryEntry>>> parse_history_by_bug(
+    const std::string& body);
 
 // Bugzilla's error answer {"error":true,"code":N,"message":"..."} (any HTTP status), or a non-2xx
 // status without it (HTML 429 from BMO's IP block, 5xx pages, 414 from Varnish). nullopt when the
@@ -89,10 +94,16 @@ struct Dataset {
   std::vector<std::string> problems;     // skipped bugs, comments, histories, with the reason
 };
 
-// Errors: internal when the text is not a JSON object with a "bugs" array, or is too large or deep.
-// Problem lines, each skipping only its item: a bad bug, a second bug with an id already seen, a
-// bad comment, comments or history keyed by something not in "bugs", a bad history entry (that
-// bug's history is skipped).
+// Errors: internal when the text is not a JSON object with a "bugs" array, or any of the shared
+// errors (a file cut short is internal too: it is no passing network hiccup), or a top-level
+// member appears twice. Problem lines, each skipping only its item: a bad bug, a second bug with
+// an id already seen, a bad comment, comments or history keyed by something not a bug id, not in
+// "bugs" or naming a bug a second time, a bad history entry (that bug's history is skipped).
+// Problems of "comments" and of "history" are listed by key. Each bug's comments are read on their
+// own, and the pages of `text` already read are given back as the reading goes on (`text` is then
+// only good for its size).
+sync::Result<Dataset> parse_dataset(JsonText& text);
+// The same over a copy of `text`.
 sync::Result<Dataset> parse_dataset(const std::string& text);
 
 // The same format back, one bug per record (what `bzjira snapshot` saves). parse_dataset(

@@ -1,113 +1,193 @@
 // The dataset file: the REST shapes of bugs, comments and history gathered in one document, so the
-// simulator can serve it verbatim and `bzjira snapshot` can save what a run saw.
+// simulator can serve it verbatim and `bzjira snapshot` can save what a run saw. Read part by part
+// (bugzilla_json_split.h): "bugs" whole, each bug's comments and history on their own. Written
+// with nlohmann/json, which renders every JSON bzjira sends or saves.
+#include <algorithm>
 #include <exception>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/bugzilla/bugzilla_json.h"
 #include "adapters/bugzilla/bugzilla_json_detail.h"
-#include "adapters/bugzilla/bugzilla_json_sax.h"
+#include "adapters/bugzilla/bugzilla_json_split.h"
 
 namespace bzjira::adapters::bugzilla {
 
-using nlohmann::json;
+using sync::Error;
 using sync::ErrorKind;
 using sync::make_error;
 
 namespace {
 
-std::optional<sync::BugId> key_to_bug(const std::string& key) {
-  try {
-    std::size_t used = 0;
-    const long long id = std::stoll(key, &used);
-    if (used == key.size() && id > 0) {
-      return id;
+using json = nlohmann::json;
+using detail::Element;
+
+// One member of "comments" or "history" ({"<bug id>": [...]}), read before it is known whether
+// "bugs" holds that bug ("bugs" may come later in the file).
+struct Keyed {
+  std::string key;
+  std::optional<sync::BugId> id;
+  std::string type;  // of the value, when it is not an array
+  std::vector<sync::Comment> comments;
+  std::vector<std::string> problems;  // of single comments, already worded
+  std::optional<sync::Result<std::vector<sync::HistoryEntry>>> history;
+};
+
+class DatasetReader {
+ public:
+  explicit DatasetReader(JsonText& text) : m_text(text) {}
+
+  sync::Result<Dataset> read() {
+    m_text_start = std::string(m_text.view().substr(0, 256));  // for messages: pages go back
+    const auto visit = [this](const detail::Part& part) { return take(part); };
+    if (auto error = detail::split(m_text, {"comments", "history"}, k_what, visit)) {
+      // A file cut short is not a passing network hiccup: report it as what it is.
+      error->kind = ErrorKind::internal;
+      return *error;
     }
-  } catch (const std::exception&) {
-    // not a number: the caller reports it
-  }
-  return std::nullopt;
-}
-
-// Walks "comments" or "history": {"<bug id>": [...]}, handing each known bug's array to `take`.
-template <typename Take>
-void per_bug(const json& doc, const char* member, const std::map<sync::BugId, std::size_t>& index,
-             std::vector<std::string>& problems, Take take) {
-  const auto it = doc.find(member);
-  if (it == doc.end() || it->is_null()) {
-    return;
-  }
-  if (!it->is_object()) {
-    problems.push_back(std::string("'") + member + "' must be an object keyed by bug id, got " +
-                       it->type_name() + "; ignored");
-    return;
-  }
-  for (const auto& [key, value] : it->items()) {
-    const std::string where = std::string(member) + "[\"" + detail::excerpt(key, 40) + "\"]";
-    const auto bug = key_to_bug(key);
-    if (!bug) {
-      problems.push_back(where + ": key is not a bug id; skipped");
-    } else if (index.count(*bug) == 0) {
-      problems.push_back(where + ": bug " + key + " is not in 'bugs'; skipped");
-    } else if (!value.is_array()) {
-      problems.push_back(where + ": must be an array, got " + value.type_name() + "; skipped");
-    } else {
-      take(*bug, index.at(*bug), value, where);
+    if (!m_bugs_seen) {
+      return not_a_dataset();
     }
+    file("comments", m_comments, [&](Keyed& k, std::size_t at) {
+      m_ds.records[at].comments = std::move(k.comments);
+      for (std::string& p : k.problems) {
+        m_ds.problems.push_back(std::move(p));
+      }
+    });
+    file("history", m_history, [&](Keyed& k, std::size_t at) {
+      if (k.history->ok()) {
+        m_ds.records[at].history = std::move(k.history->value());
+      } else {
+        m_ds.problems.push_back(where("history", k.key) + ": " + k.history->error().message +
+                                "; history skipped");
+      }
+    });
+    return std::move(m_ds);
   }
-}
 
-// The "bugs" array: one record per bug that parses, the others as problems.
-void read_bugs(const json& bugs, Dataset& ds, std::map<sync::BugId, std::size_t>& index) {
-  for (std::size_t i = 0; i < bugs.size(); ++i) {
-    auto bug = parse_bug(bugs[i]);
-    const std::string where = "bugs[" + std::to_string(i) + "]: ";
-    if (!bug) {
-      ds.problems.push_back(where + bug.error().message + "; skipped");
-    } else if (!index.emplace(bug->id, ds.records.size()).second) {
-      ds.problems.push_back(where + "bug " + std::to_string(bug->id) +
-                            " appears a second time; skipped");
-    } else {
-      ds.records.push_back(sync::BugRecord{std::move(bug.value()), {}, {}});
-    }
+ private:
+  static constexpr const char* k_what = "dataset";
+
+  Error not_a_dataset() const {
+    return make_error(ErrorKind::internal, std::string(k_what) +
+                                               " is not a JSON object with a 'bugs' array: " +
+                                               detail::excerpt(m_text_start));
   }
-}
 
-void read_history(const json& doc, Dataset& ds, const std::map<sync::BugId, std::size_t>& index) {
-  per_bug(doc, "history", index, ds.problems,
-          [&](sync::BugId id, std::size_t at, const json& list, const std::string& where) {
-            auto h = parse_history_entries(list, id);
-            if (h) {
-              ds.records[at].history = std::move(h.value());
-            } else {
-              ds.problems.push_back(where + ": " + h.error().message + "; history skipped");
-            }
-          });
-}
-
-// The dataset from the one-pass reader; nullopt when the DOM reader must look (a missing "bugs"
-// array, comments of a bug not in "bugs": it words those problems).
-std::optional<Dataset> from_one_pass(detail::SaxDocument doc) {
-  if (!doc.bugs || !doc.bugs->is_array()) {
-    return std::nullopt;
+  static std::string where(const char* member, const std::string& key) {
+    return std::string(member) + "[\"" + detail::excerpt(key, 40) + "\"]";
   }
-  Dataset ds;
-  std::map<sync::BugId, std::size_t> index;
-  read_bugs(*doc.bugs, ds, index);
-  doc.bugs.reset();
-  for (auto& [id, list] : doc.comments) {
-    const auto at = index.find(id);
-    if (at == index.end()) {
+
+  std::optional<Error> take(const detail::Part& part) {
+    if (part.opening) {
       return std::nullopt;
     }
-    ds.records[at->second].comments = std::move(list);  // each id comes once
+    auto value = m_dom.part(part.json, m_text_start, k_what, part.whole_document);
+    if (!value) {
+      return value.error();
+    }
+    if (part.whole_document) {
+      return not_a_dataset();
+    }
+    if (part.member == "bugs") {
+      if (!value->is_array()) {
+        return not_a_dataset();
+      }
+      read_bugs(*value);
+    } else if (part.member == "comments" || part.member == "history") {
+      if (!part.opened) {
+        if (!value->is_null()) {
+          m_ds.problems.push_back("'" + std::string(part.member) +
+                                  "' must be an object keyed by bug id, got " +
+                                  detail::describe(*value) + "; ignored");
+        }
+        return std::nullopt;
+      }
+      keyed(part, *value);
+    }
+    return std::nullopt;
   }
-  if (doc.history) {
-    json rest = json::object();
-    rest["history"] = std::move(*doc.history);
-    read_history(rest, ds, index);
+
+  // The "bugs" array: one record per bug that parses, the others as problems.
+  void read_bugs(Element bugs) {
+    m_bugs_seen = true;
+    std::size_t i = 0;
+    for (const Element item : detail::array_of(bugs)) {
+      auto bug = detail::read_bug(item);
+      const std::string where = "bugs[" + std::to_string(i++) + "]: ";
+      if (!bug) {
+        m_ds.problems.push_back(where + bug.error().message + "; skipped");
+      } else if (!m_index.emplace(bug->id, m_ds.records.size()).second) {
+        m_ds.problems.push_back(where + "bug " + std::to_string(bug->id) +
+                                " appears a second time; skipped");
+      } else {
+        m_ds.records.push_back(sync::BugRecord{std::move(bug.value()), {}, {}});
+      }
+    }
   }
-  return ds;
-}
+
+  void keyed(const detail::Part& part, Element value) {
+    const bool comments = part.member == "comments";
+    Keyed k;
+    k.key = std::string(part.key);
+    k.id = detail::bug_id_from_key(part.key);
+    if (!value.is_array()) {
+      k.type = detail::describe(value);
+    } else if (k.id && comments) {
+      const auto items = detail::array_of(value);
+      k.comments.reserve(items.size());
+      std::size_t j = 0;
+      for (const Element item : items) {
+        auto c = detail::read_comment(item, *k.id);
+        if (c) {
+          k.comments.push_back(std::move(c.value()));
+        } else {
+          k.problems.push_back(where("comments", k.key) + "[" + std::to_string(j) +
+                               "]: " + c.error().message + "; skipped");
+        }
+        ++j;
+      }
+    } else if (k.id) {
+      k.history = detail::read_history_entries(value, *k.id);
+    }
+    (comments ? m_comments : m_history).push_back(std::move(k));
+  }
+
+  // Files each keyed member with its bug, or words why not; problems come by key.
+  template <typename Take>
+  void file(const char* member, std::vector<Keyed>& items, Take take) {
+    std::stable_sort(items.begin(), items.end(),
+                     [](const Keyed& a, const Keyed& b) { return a.key < b.key; });
+    std::vector<bool> filed(m_ds.records.size(), false);
+    for (Keyed& k : items) {
+      const std::string at_key = where(member, k.key);
+      const auto found = k.id ? m_index.find(*k.id) : m_index.end();
+      if (!k.id) {
+        m_ds.problems.push_back(at_key + ": key is not a bug id; skipped");
+      } else if (found == m_index.end()) {
+        m_ds.problems.push_back(at_key + ": bug " + std::to_string(*k.id) +
+                                " is not in 'bugs'; skipped");
+      } else if (!k.type.empty()) {
+        m_ds.problems.push_back(at_key + ": must be an array, got " + k.type + "; skipped");
+      } else if (filed[found->second]) {
+        m_ds.problems.push_back(at_key + ": bug " + std::to_string(*k.id) +
+                                " appears a second time; skipped");
+      } else {
+        filed[found->second] = true;
+        take(k, found->second);
+      }
+    }
+  }
+
+  JsonText& m_text;
+  std::string m_text_start;  // the document's first bytes, for messages
+  detail::Dom m_dom;
+  Dataset m_ds;
+  std::map<sync::BugId, std::size_t> m_index;
+  bool m_bugs_seen = false;
+  std::vector<Keyed> m_comments, m_history;
+};
 
 json flag_to_json(const sync::Flag& f) {
   json j = {{"id", f.id},
@@ -163,65 +243,21 @@ json history_to_json(const sync::HistoryEntry& h) {
 
 }  // namespace
 
-namespace detail {
-
-std::optional<Dataset> parse_dataset_one_pass(std::string_view text) {
+sync::Result<Dataset> parse_dataset(JsonText& text) {
   try {
-    if (auto fast = sax_read(text, SaxShape::dataset, key_to_bug)) {
-      return from_one_pass(std::move(*fast));
-    }
-  } catch (const std::exception&) {
-    // out of memory on the way: parse_dataset reports what it can
-  }
-  return std::nullopt;
-}
-
-}  // namespace detail
-
-sync::Result<Dataset> parse_dataset(const std::string& text) {
-  try {
-    // One pass straight into the records for the usual file (the comments are nearly all of it);
-    // the DOM below for anything unusual, so every problem keeps its wording.
-    if (auto fast = detail::sax_read(text, detail::SaxShape::dataset, key_to_bug)) {
-      if (auto ds = from_one_pass(std::move(*fast))) {
-        return std::move(*ds);
-      }
-    }
-  } catch (const std::exception&) {
-    // out of memory on the way: the DOM reader below reports what it can
-  }
-  auto doc = detail::parse_body(text, "dataset");
-  if (!doc) {
-    // A file cut short is not a passing network hiccup: report it as what it is.
-    return make_error(ErrorKind::internal, doc.error().message);
-  }
-  try {
-    const auto bugs = doc->is_object() ? doc->find("bugs") : doc->end();
-    if (!doc->is_object() || bugs == doc->end() || !bugs->is_array()) {
-      return make_error(ErrorKind::internal, "dataset is not a JSON object with a 'bugs' array: " +
-                                                 detail::excerpt(text));
-    }
-    Dataset ds;
-    std::map<sync::BugId, std::size_t> index;
-    read_bugs(*bugs, ds, index);
-    per_bug(*doc, "comments", index, ds.problems,
-            [&](sync::BugId id, std::size_t at, const json& list, const std::string& where) {
-              for (std::size_t j = 0; j < list.size(); ++j) {
-                auto c = parse_comment(list[j], id);
-                if (c) {
-                  ds.records[at].comments.push_back(std::move(c.value()));
-                } else {
-                  ds.problems.push_back(where + "[" + std::to_string(j) +
-                                        "]: " + c.error().message + "; skipped");
-                }
-              }
-            });
-    read_history(*doc, ds, index);
-    return ds;
-  } catch (const std::exception& e) {
+    return DatasetReader(text).read();
+  } catch (const std::exception& e) {  // out of memory
     return make_error(ErrorKind::internal,
                       "dataset could not be read: " + detail::excerpt(e.what()));
   }
+}
+
+sync::Result<Dataset> parse_dataset(const std::string& text) {
+  auto padded = JsonText::padded(text);
+  if (!padded) {
+    return padded.error();
+  }
+  return parse_dataset(*padded);
 }
 
 std::string write_dataset(const std::vector<sync::BugRecord>& records) {

@@ -13,17 +13,13 @@
 
 #include <boost/program_options.hpp>
 
+#include "adapters/cli/help.h"
 #include "adapters/http/version.h"
 #include "adapters/log/log.h"
 
 namespace bzjira::adapters::cli {
 
 namespace {
-
-constexpr const char* k_exit_codes =
-    "Exit codes: 0 ok, 1 some actions rejected, 2 usage or configuration error,\n"
-    "            3 a system unreachable or another run of the mapping holds its lock (try again\n"
-    "            later), 4 internal error.\n";
 
 // Boost's default minus abbreviations: `--form` must not silently mean `--format` in a crontab.
 constexpr int k_parser_style =
@@ -43,6 +39,56 @@ std::string command_names() {
   }
   return names;
 }
+
+// The program's own help text: the terminal help and the manual pages both print it (help.h).
+const ProgramHelp& program_help() {
+  static const ProgramHelp k_help = {
+      http::k_version,
+      "keep a CA's Bugzilla incident obligations on its Jira board",
+      "bzjira keeps a Certificate Authority's Bugzilla incident obligations on its Jira board. A\n"
+      "scheduled `bzjira sync` reads the CA's incident bugs, computes every obligation of the\n"
+      "CCADB Incident Reporting Guidelines (an answer to each comment or question within 7 days,\n"
+      "weekly or \"Next update\" updates, needinfo requests) with its deadline, keeps exactly one\n"
+      "Jira issue per open obligation due at that deadline, and closes it when the CA's reply\n"
+      "lands. `bzjira audit` lists every past response window and whether it was met.\n\n"
+      "One mapping (a JSON file) per Jira project says which bugs, which accounts speak for the\n"
+      "CA and which Jira project to use; `bzjira init` proposes one from the CA's bugs, with the\n"
+      "evidence for each account. Secrets never sit in a mapping: they come from the environment.",
+      {{"0", "ok"},
+       {"1", "some actions were rejected by Bugzilla or Jira (the others were applied)"},
+       {"2",
+        "usage or configuration error, including a refused API key or an untrusted "
+        "certificate"},
+       {"3",
+        "Bugzilla or Jira could not be reached, or another run of the mapping holds its "
+        "lock (try again later)"},
+       {"4", "internal error"}},
+      {{"BZJIRA_BUGZILLA_API_KEY",
+        "the Bugzilla API key (the variable a mapping's "
+        "bugzilla.api_key_env names; this is the default)"},
+       {"BZJIRA_JIRA_USER", "the Jira Cloud account's e-mail address (jira.user_env)"},
+       {"BZJIRA_JIRA_TOKEN",
+        "the Jira Cloud API token or Data Center personal access token "
+        "(jira.token_env)"},
+       {"NAME_FILE",
+        "for each variable above: a file holding the secret, read when NAME is "
+        "unset (systemd credentials, Kubernetes secrets)"},
+       {"STATE_DIRECTORY",
+        "where the state database <name>.db is kept by default (set by "
+        "systemd's StateDirectory=); else $XDG_STATE_HOME/bzjira, else "
+        "~/.local/state/bzjira"}},
+      {{"/etc/bzjira/NAME.json", "the mapping the systemd unit bzjira@NAME.service syncs"},
+       {"/etc/bzjira/credentials/NAME.*",
+        "its secrets: NAME.bugzilla-api-key, NAME.jira-user, "
+        "NAME.jira-token (root only, read by systemd)"},
+       {"/var/lib/bzjira/NAME.db", "its state: a cache and the action journal, disposable"},
+       {"/usr/share/doc/bzjira/examples/",
+        "the demo mapping and dataset, Jira automation "
+        "templates"}}};
+  return k_help;
+}
+
+std::string exit_codes_text() { return text_list("Exit codes", program_help().exit_codes); }
 
 po::options_description global_options() {
   po::options_description desc("Global options");
@@ -64,17 +110,21 @@ po::options_description command_options(const Command& command) {
 }
 
 void print_global_help(std::ostream& out) {
-  out << "bzjira " << http::k_version
-      << ": keeps a CA's Bugzilla incident obligations (replies within 7 days,\n"
-         "weekly updates, needinfo, Next update dates) on its Jira board.\n\n"
-         "Usage: bzjira [--version] [--help] <command> [options]\n"
+  const ProgramHelp& help = program_help();
+  out << "bzjira " << help.version << ": " << help.tagline << ".\n\n"
+      << help.description << "\n\n"
+      << "Usage: bzjira [--version] [--help] <command> [options]\n"
          "       bzjira help <command>\n\n"
          "Commands:\n";
   for (const Command& c : commands()) {
     out << "  " << std::left << std::setw(10) << c.name << c.summary
         << (c.run ? "" : " (not available in this build yet)") << "\n";
   }
-  out << "\n" << global_options() << "\n" << k_exit_codes;
+  out << "\n"
+      << global_options() << "\n"
+      << exit_codes_text() << "\n"
+      << text_list("Environment", help.environment) << "\n"
+      << text_list("Files (Debian package)", help.files);
 }
 
 void print_command_help(const Command& command, std::ostream& out) {
@@ -90,7 +140,7 @@ void print_command_help(const Command& command, std::ostream& out) {
     out << "\n'" << command.name << "' is not available in this build yet.\n";
     return;
   }
-  out << "\n" << command_options(command) << "\n" << k_exit_codes;
+  out << "\n" << command_options(command) << "\n" << exit_codes_text();
 }
 
 // An option given an empty value (`-c ""`, an unset shell variable) or another option as its value
@@ -123,8 +173,42 @@ int not_available(Io& io, const Command& command) {
   return k_exit_usage;
 }
 
+// The hidden forms of help for the build and bash completion: `help --man [command]` prints the
+// manual page, `help --complete [command]` the completion words (commands, or options).
+int run_generated_help(const std::vector<std::string>& rest, Io& io) {
+  const bool man = rest.front() == "--man";
+  if (rest.size() > 2) {
+    return usage_error(io, "help", "expects at most one command name after " + rest.front());
+  }
+  if (rest.size() == 1) {
+    if (man) {
+      io.out << man_page(program_help(), commands(), global_options());
+    } else {
+      for (const Command& c : commands()) {
+        io.out << c.name << "\n";
+      }
+      io.out << "help\n" << completion_words(global_options());
+    }
+    return k_exit_ok;
+  }
+  const Command* command = find_command(rest[1]);
+  if (command == nullptr) {
+    return usage_error(io, "help",
+                       "unknown command '" + rest[1] + "' (commands: " + command_names() + ")");
+  }
+  if (man) {
+    io.out << man_page(program_help(), *command, command_options(*command), commands());
+  } else {
+    io.out << completion_words(command_options(*command));
+  }
+  return k_exit_ok;
+}
+
 // `bzjira help [command]`.
 int run_help(const std::vector<std::string>& rest, Io& io) {
+  if (!rest.empty() && (rest.front() == "--man" || rest.front() == "--complete")) {
+    return run_generated_help(rest, io);
+  }
   if (rest.empty() || rest.front() == "--help" || rest.front() == "-h" || rest.front() == "help") {
     print_global_help(io.out);
     return k_exit_ok;
@@ -276,10 +360,13 @@ void warn(Io& io, const std::string& command, const std::string& message) {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> k_commands = {
-      sync_command(), status_command(), audit_command(), check_command(), snapshot_command(),
+      init_command(),  sync_command(),  status_command(),
+      audit_command(), check_command(), snapshot_command(),
   };
   return k_commands;
 }
+
+int run_nested(const std::vector<std::string>& args, Io& io) { return dispatch(args, io); }
 
 int run(const std::vector<std::string>& args, Io& io) {
   // The one place that catches everything (shared/DESIGN.md rule 4): a surprise is exit 4 with a

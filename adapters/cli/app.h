@@ -18,6 +18,10 @@ int run(int argc, char** argv);
 // The same with explicit streams and clock; `args` excludes the program name.
 int run(const std::vector<std::string>& args, Io& io);
 
+// Runs another command line from within a command (`bzjira init` ends with `check --online` and
+// `sync --dry-run` on the mapping it wrote): as run(), but exceptions are left to the outer run().
+int run_nested(const std::vector<std::string>& args, Io& io);
+
 // Every command bzjira knows, in the order `bzjira --help` lists them (available or not).
 const std::vector<Command>& commands();
 

@@ -2,13 +2,19 @@
 // from Bugzilla or from a dataset file.
 #include <algorithm>
 #include <fstream>
+#include <functional>
 
 #include <boost/program_options.hpp>
 
+#include "adapters/cli/audit_build.h"
 #include "adapters/cli/command.h"
 #include "adapters/cli/inputs.h"
+#include "adapters/cli/metrics.h"
 #include "adapters/cli/output_json.h"
 #include "adapters/cli/services.h"
+#include "adapters/http/version.h"
+#include "adapters/report/audit_html.h"
+#include "adapters/tz/tz_zone.h"
 #include "sync/audit.h"
 
 namespace bzjira::adapters::cli {
@@ -16,7 +22,7 @@ namespace bzjira::adapters::cli {
 namespace {
 
 constexpr const char* k_name = "audit";
-const char* const k_formats[] = {"text", "markdown", "json", "csv"};
+const char* const k_formats[] = {"text", "markdown", "json", "csv", "html"};
 
 void add_audit_options(po::options_description& desc) {
   desc.add_options()  //
@@ -33,17 +39,20 @@ void add_audit_options(po::options_description& desc) {
       ("until", po::value<std::string>()->value_name("YYYY-MM-DD"),
        "keep windows that start on or before this UTC date (default: no upper bound)")  //
       ("format", po::value<std::string>()->value_name("FORMAT")->default_value("text"),
-       "text, markdown (an incident report's timeline), json (one object per window) or csv")  //
+       "text, markdown (an incident report's timeline), json (one object per window), csv, or "
+       "html (one self-contained page: a summary and a timeline picture per bug)")  //
+      ("timeline-only",
+       "with --format markdown: print only the timeline's lines, one per missed deadline, ready "
+       "to paste under an incident report's \"Timeline\" heading (default: off, the whole "
+       "report)")  //
       ("output,o", po::value<std::string>()->value_name("FILE"),
        "write the report to FILE (default: standard output)");
 }
 
-std::string render(const std::string& format, const sync::AuditReport& report) {
+std::string render(const std::string& format, bool timeline_only, const sync::AuditReport& report) {
   if (format == "markdown") {
-    return sync::render_audit_markdown(report);
-  }
-  if (format == "json") {
-    return render_audit_json(report);
+    return timeline_only ? sync::render_audit_timeline(report)
+                         : sync::render_audit_markdown(report);
   }
   if (format == "csv") {
     return sync::render_audit_csv(report);
@@ -51,16 +60,18 @@ std::string render(const std::string& format, const sync::AuditReport& report) {
   return sync::render_audit_text(report);
 }
 
-int write_report(Io& io, const po::variables_map& vm, const std::string& text) {
+// `write` renders the report into the stream it is given.
+int write_report(Io& io, const po::variables_map& vm,
+                 const std::function<void(std::ostream&)>& write) {
   if (vm.count("output") == 0) {
-    io.out << text;
+    write(io.out);
     io.out.flush();
     return io.out ? k_exit_ok
                   : fail(io, k_name, "could not write to standard output", k_exit_usage);
   }
   const auto& path = vm["output"].as<std::string>();
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << text;
+  write(file);
   file.close();
   if (!file) {
     return fail(io, k_name, "could not write the report to '" + path + "'", k_exit_usage);
@@ -68,11 +79,40 @@ int write_report(Io& io, const po::variables_map& vm, const std::string& text) {
   return k_exit_ok;
 }
 
+// The page is replaced atomically (temporary file, rename): a web server publishing it never
+// serves half a page.
+int write_html(Io& io, const po::variables_map& vm, const std::vector<sync::BugRecord>& records,
+               const sync::Mapping& mapping, const sync::AuditReport& report,
+               const sync::AuditOptions& options, const std::string& source) {
+  const auto zone = tz::make_zone(mapping.policy.time_zone);
+  if (!zone) {
+    return fail(io, k_name, zone.error().message, k_exit_usage);
+  }
+  report::AuditPageOptions page;
+  page.since = options.since;
+  page.until = options.until;
+  page.version = http::k_version;
+  page.source = source;
+  const std::string html = report::render_audit_html(report, records, mapping, **zone, page);
+  if (vm.count("output") == 0) {
+    return write_report(io, vm, [&](std::ostream& out) { out << html; });
+  }
+  if (auto written = write_file_atomically(vm["output"].as<std::string>(), html, 0644); !written) {
+    return fail(io, k_name, written.error().message, k_exit_usage);
+  }
+  return k_exit_ok;
+}
+
 int run_audit(const po::variables_map& vm, Io& io) {
   const auto& format = vm["format"].as<std::string>();
   if (std::find(std::begin(k_formats), std::end(k_formats), format) == std::end(k_formats)) {
-    return usage_error(io, k_name,
-                       "unknown --format '" + format + "': expected text, markdown, json or csv");
+    return usage_error(
+        io, k_name,
+        "unknown --format '" + format + "': expected text, markdown, json, csv or html");
+  }
+  const bool timeline_only = vm.count("timeline-only") != 0;
+  if (timeline_only && format != "markdown") {
+    return usage_error(io, k_name, "--timeline-only needs --format markdown");
   }
   const auto now = now_option(vm, io);
   if (!now) {
@@ -96,7 +136,7 @@ int run_audit(const po::variables_map& vm, Io& io) {
     return k_exit_usage;
   }
   int code = k_exit_ok;
-  const auto records = read_records(io, k_name, vm, *mapping, HistoryFor::every_bug, code);
+  auto records = read_records(io, k_name, vm, *mapping, HistoryFor::every_bug, code);
   if (!records) {
     return code;
   }
@@ -111,8 +151,18 @@ int run_audit(const po::variables_map& vm, Io& io) {
              "' is in the scope of mapping '" + mapping->name +
              "' (product, component, summary prefix, assignee, whiteboard)");
   }
-  const sync::AuditReport report = sync::build_audit(*records, *mapping, *now, options);
-  return write_report(io, vm, render(format, report));
+  if (format == "html") {
+    // The page draws comment markers, so it needs the records after the report is built.
+    const sync::AuditReport report = sync::build_audit(*records, *mapping, *now, options);
+    return write_html(io, vm, *records, *mapping, report, options, dataset_path);
+  }
+  const sync::AuditReport report =
+      build_audit_releasing(std::move(*records), *mapping, *now, options);
+  if (format == "json") {
+    return write_report(io, vm, [&](std::ostream& out) { write_audit_json(out, report); });
+  }
+  return write_report(io, vm,
+                      [&](std::ostream& out) { out << render(format, timeline_only, report); });
 }
 
 }  // namespace
@@ -125,9 +175,10 @@ Command audit_command() {
   c.details =
       "For each bug in the mapping's scope: every question, needinfo, update and full-report\n"
       "window from the first comment to now (or to the bug's resolution), its deadline, when and\n"
-      "by whom it was satisfied, and how early or late. The Markdown format lists the late "
-      "windows\n"
-      "the way an incident report's Timeline does. Windows are kept by their start date with\n"
+      "by whom it was satisfied, and how early or late. The Markdown format has one line per\n"
+      "missed deadline (the late windows one CA answer ended, or still open), the way an\n"
+      "incident report's Timeline does; --timeline-only prints those lines alone. Dates are\n"
+      "UTC. Windows are kept by their start date with\n"
       "--since/--until. Without --from-file the mapping's Bugzilla is read live: the bugs in\n"
       "scope, all their comments and each bug's history.\n\n"
       "Example (the bundled demo):\n"

@@ -62,6 +62,7 @@ struct Command {
 };
 
 // The commands implemented in their own files.
+Command init_command();
 Command sync_command();
 Command status_command();
 Command audit_command();

@@ -1,7 +1,6 @@
 #include "adapters/cli/inputs.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,12 +8,10 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <string_view>
 
 #include <boost/program_options.hpp>
 
 #include "adapters/bugzilla/bugzilla_json.h"
-#include "adapters/bugzilla/bugzilla_json_sax.h"
 #include "adapters/config/mapping_loader.h"
 
 namespace bzjira::adapters::cli {
@@ -24,31 +21,50 @@ using sync::make_error;
 
 namespace {
 
-// The dataset read from the file's mapped pages; nullopt when it cannot be mapped or is not of
-// the usual shape (load_dataset then reads it as text). Mapped rather than read into memory: no
-// zeroed 58 MB buffer and no copy (about 0.02 s of 0.5 s for 1000 bugs x 50 comments). The cost:
-// a file truncated in place by another process while it is parsed ends this one with SIGBUS
-// (`bzjira snapshot` output replaced by rename is safe: the mapped inode stays whole).
-std::optional<bugzilla::Dataset> map_and_parse_dataset(const std::string& path) {
+// The whole file in a buffer the JSON parser reads in place. Read, not mapped: a file truncated by
+// another process while it is read gives a shorter text (then reported as cut short), where a
+// mapping would end the process with SIGBUS. Errors as read_text_file.
+sync::Result<bugzilla::JsonText> read_json_file(const std::string& path, std::size_t max_bytes) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    return std::nullopt;
+    const int err = errno;
+    return make_error(err == ENOENT ? ErrorKind::not_found : ErrorKind::config,
+                      "cannot open '" + path + "': " + std::strerror(err));
   }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
   struct stat info {};
-  std::optional<bugzilla::Dataset> out;
-  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0 &&
-      static_cast<std::size_t>(info.st_size) <= bugzilla::k_max_body_bytes) {
-    const auto size = static_cast<std::size_t>(info.st_size);
-    void* pages = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (pages != MAP_FAILED) {
-      ::madvise(pages, size, MADV_SEQUENTIAL);
-      out = bugzilla::detail::parse_dataset_one_pass(
-          std::string_view(static_cast<const char*>(pages), size));
-      ::munmap(pages, size);
-    }
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    return make_error(ErrorKind::config, "cannot read '" + path + "': not a regular file");
   }
-  ::close(fd);
-  return out;
+  const auto size = static_cast<std::size_t>(info.st_size);
+  if (size > max_bytes) {
+    return make_error(ErrorKind::config, "'" + path + "' is " + std::to_string(size) +
+                                             " bytes; at most " + std::to_string(max_bytes) +
+                                             " are read");
+  }
+  auto text = bugzilla::JsonText::allocate(size);
+  if (!text) {
+    return make_error(ErrorKind::config, "cannot read '" + path + "': " + text.error().message);
+  }
+  std::size_t got = 0;
+  while (got < size) {
+    const ssize_t n = ::read(fd, text->data() + got, size - got);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      return make_error(ErrorKind::config, "cannot read '" + path + "': " + std::strerror(errno));
+    }
+    if (n == 0) {
+      break;  // the file shrank meanwhile
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  text->resize(got);
+  return text;
 }
 
 }  // namespace
@@ -75,17 +91,8 @@ std::optional<sync::Mapping> load_mapping(Io& io, const std::string& command,
 
 std::optional<std::vector<sync::BugRecord>> load_dataset(Io& io, const std::string& command,
                                                          const std::string& path) {
-  // The usual file in one pass over its pages mapped into memory: no copy of its 58 MB (1000
-  // bugs x 50 comments) into a string. Anything unusual (an unreadable or oversized file, a
-  // problem in it) is read again below, where each gets its own wording.
-  if (auto dataset = map_and_parse_dataset(path)) {
-    for (const std::string& problem : dataset->problems) {
-      warn(io, command, "dataset '" + path + "': " + problem);
-    }
-    return std::move(dataset->records);
-  }
   // The parser refuses anything larger itself; stop reading there too.
-  auto text = read_text_file(path, bugzilla::k_max_body_bytes);
+  auto text = read_json_file(path, bugzilla::k_max_body_bytes);
   if (!text) {
     fail(io, command, "dataset " + text.error().message, k_exit_usage);
     return std::nullopt;

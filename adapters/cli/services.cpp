@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "adapters/cli/bulk_heap.h"
 #include "adapters/cli/inputs.h"
 #include "adapters/config/secrets.h"
 #include "adapters/store/sqlite_store.h"
@@ -147,6 +148,7 @@ std::optional<std::vector<sync::BugRecord>> read_records(Io& io, const std::stri
                                                          const sync::Mapping& mapping,
                                                          HistoryFor history_for, int& code) {
   code = k_exit_usage;
+  prepare_bulk_heap();
   if (vm.count("from-file") != 0) {
     return load_dataset(io, command, vm["from-file"].as<std::string>());
   }

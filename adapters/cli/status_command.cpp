@@ -11,7 +11,10 @@
 
 #include "adapters/cli/command.h"
 #include "adapters/cli/inputs.h"
+#include "adapters/cli/metrics.h"
 #include "adapters/cli/services.h"
+#include "adapters/http/version.h"
+#include "adapters/report/status_html.h"
 #include "adapters/store/sqlite_store.h"
 #include "adapters/tz/tz_zone.h"
 #include "sync/audit.h"
@@ -33,15 +36,15 @@ void add_status_options(po::options_description& desc) {
       ("now", po::value<std::string>()->value_name("RFC3339"),
        "the time to report at, e.g. 2026-11-26T12:00:00Z (default: the current time)")  //
       ("format", po::value<std::string>()->value_name("FORMAT")->default_value("text"),
-       "text (a table for people) or json (an array, one object per obligation)");
+       "text (a table for people), json (an array, one object per obligation) or html (a "
+       "self-contained page for a wall screen or an intranet, reloading every 5 minutes)")  //
+      ("output,o", po::value<std::string>()->value_name("FILE"),
+       "write to FILE, replaced atomically (default: standard output)");
   add_state_option(desc);
 }
 
-struct Row {
-  sync::Obligation obligation;
-  std::string bug_summary;
-  std::string jira_key;  // empty when the state knows none
-};
+using Row = report::StatusRow;  // the obligation, its bug's summary, the Jira key if known
+constexpr int k_html_refresh_seconds = 300;
 
 // Jira keys by obligation key, from the state when there is one. A state that cannot be read only
 // costs the keys: the obligations themselves come from Bugzilla.
@@ -118,8 +121,9 @@ std::string render_json(const std::vector<Row>& rows, const sync::Zone& zone, sy
 
 int run_status(const po::variables_map& vm, Io& io) {
   const auto& format = vm["format"].as<std::string>();
-  if (format != "text" && format != "json") {
-    return usage_error(io, k_name, "unknown --format '" + format + "': expected text or json");
+  if (format != "text" && format != "json" && format != "html") {
+    return usage_error(io, k_name,
+                       "unknown --format '" + format + "': expected text, json or html");
   }
   const auto now = now_option(vm, io);
   if (!now) {
@@ -160,8 +164,19 @@ int run_status(const po::variables_map& vm, Io& io) {
     return std::tie(a.obligation.deadline, a.obligation.bug_id, a.obligation.key) <
            std::tie(b.obligation.deadline, b.obligation.bug_id, b.obligation.key);
   });
-  io.out << (format == "json" ? render_json(rows, **zone, *now)
-                              : render_text(rows, **zone, *mapping, *now));
+  const std::string text =
+      format == "json"   ? render_json(rows, **zone, *now)
+      : format == "html" ? report::render_status_html(rows, *mapping, **zone, *now,
+                                                      {http::k_version, k_html_refresh_seconds})
+                         : render_text(rows, **zone, *mapping, *now);
+  if (vm.count("output") != 0) {
+    if (auto written = write_file_atomically(vm["output"].as<std::string>(), text, 0644);
+        !written) {
+      return fail(io, k_name, written.error().message, k_exit_usage);
+    }
+    return k_exit_ok;
+  }
+  io.out << text;
   io.out.flush();
   return io.out ? k_exit_ok : fail(io, k_name, "could not write to standard output", k_exit_usage);
 }
@@ -172,7 +187,8 @@ Command status_command() {
   Command c;
   c.name = k_name;
   c.summary = "open obligations with their deadlines and Jira keys";
-  c.usage = "status -c MAPPING [--from-file DATASET] [--now RFC3339] [--format text|json]";
+  c.usage =
+      "status -c MAPPING [--from-file DATASET] [--now RFC3339] [--format text|json|html] [-o FILE]";
   c.details =
       "Lists what the CA owes right now, most urgent first: the bug, the kind of obligation,\n"
       "since when, the deadline in UTC and in the mapping's time zone, the time left (negative\n"

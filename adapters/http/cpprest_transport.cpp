@@ -24,6 +24,8 @@ namespace client = web::http::client;
 namespace {
 
 constexpr std::uint64_t k_max_body_bytes = 256ULL * 1024 * 1024;
+// Spare bytes reserved after a response body (simdjson's SIMDJSON_PADDING).
+constexpr std::size_t k_body_padding = 64;
 
 std::string lower(std::string s) {
   for (char& c : s) {
@@ -240,7 +242,7 @@ class CpprestTransport final : public Transport {
         }
         return too_large(request);
       }
-      const std::vector<unsigned char> bytes = response.extract_vector().get();
+      response.content_ready().wait();
       if (progress->too_large) {
         return too_large(request);
       }
@@ -249,7 +251,14 @@ class CpprestTransport final : public Transport {
       for (const auto& [name, value] : response.headers()) {
         out.headers.emplace_back(name, value);
       }
-      out.body.assign(bytes.begin(), bytes.end());
+      // Straight from cpprest's buffer into the body (extract_vector() would add a zeroed vector
+      // and a second copy), with room after it for the padding the JSON parsers read past the end
+      // (adapters/bugzilla reads a body in place when it has that room: issue 14).
+      auto buffer = response.body().streambuf();
+      const std::size_t size = buffer.in_avail();
+      out.body.reserve(size + k_body_padding);
+      out.body.resize(size);
+      out.body.resize(buffer.getn(reinterpret_cast<std::uint8_t*>(out.body.data()), size).get());
       return Outcome{std::move(out), true};
     } catch (const BodyTooLarge&) {
       return too_large(request);

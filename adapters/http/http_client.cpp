@@ -266,7 +266,7 @@ sync::Result<Response> Client::Impl::send(const Request& request) {
     } else {
       const Response& response = outcome.result.value();
       if (!retryable_status(response)) {
-        return outcome.result;
+        return std::move(outcome.result);  // a member of a local is copied unless moved
       }
       status = response.status;
       if (!request.idempotent && !surely_not_acted_on(response)) {

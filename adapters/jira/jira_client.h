@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "adapters/http/http_client.h"
+#include "adapters/jira/jira_discovery.h"
 #include "adapters/jira/jira_json.h"
 #include "sync/mapping.h"
 #include "sync/ports.h"
@@ -102,6 +103,13 @@ class JiraClient : public sync::IssueTracker {
   SelfCheck check_permissions();
   // All of the above, in that order.
   std::vector<SelfCheck> self_check();
+
+  // For `bzjira init` (jira_discovery.cpp), read-only: the project, the issue types this account
+  // may create there, and for `issue_type` (exact name, when the project has it) its create-screen
+  // fields, workflow statuses, one existing issue's transitions; the site's custom date-time
+  // fields. Errors: those of the project and issue-type reads (auth, not_found, transient); later
+  // reads that fail are listed in ProjectFacts::problems.
+  sync::Result<ProjectFacts> discover_project(const std::string& issue_type);
 
  private:
   struct Impl;

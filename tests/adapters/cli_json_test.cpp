@@ -1,6 +1,8 @@
 // The JSON rendering of the audit (bzjira audit --format json), on reports built by hand.
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "adapters/cli/output_json.h"
@@ -22,6 +24,53 @@ AuditReport report_with(std::vector<Obligation> windows) {
   bug.windows = std::move(windows);
   report.bugs.push_back(bug);
   return report;
+}
+
+// What nlohmann/json's dump(2) gives for the report's windows, built member by member from the
+// documented field list (output_json.h).
+std::string nlohmann_layout(const AuditReport& report) {
+  nlohmann::ordered_json expected = nlohmann::ordered_json::array();
+  const auto time_or_null = [](const std::optional<Instant>& t) {
+    return t ? nlohmann::ordered_json(format_rfc3339(*t)) : nlohmann::ordered_json(nullptr);
+  };
+  const auto text_or_null = [](const std::string& s) {
+    return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
+  };
+  const auto number_or_null = [](const auto& v) {
+    return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+  };
+  for (const BugAudit& bug : report.bugs) {
+    for (std::size_t i = 0; i < bug.windows.size(); ++i) {
+      const Obligation& o = bug.windows[i];
+      const int lapse = i < bug.window_lapse.size() ? bug.window_lapse[i] : -1;
+      expected.push_back({{"bug_id", o.bug_id},
+                          {"bug_summary", bug.summary},
+                          {"key", o.key},
+                          {"kind", to_string(o.kind)},
+                          {"rule", o.rule},
+                          {"start", format_rfc3339(o.start)},
+                          {"start_comment", number_or_null(o.start_comment_count)},
+                          {"start_comment_id", number_or_null(o.start_comment_id)},
+                          {"start_author", text_or_null(o.start_author)},
+                          {"start_private", o.start_comment_private},
+                          {"flag_id", number_or_null(o.flag_id)},
+                          {"deadline", format_rfc3339(o.deadline)},
+                          {"deadline_from_next_update", o.deadline_from_next_update},
+                          {"should_by", time_or_null(o.should_by)},
+                          {"satisfied_at", time_or_null(o.satisfied_at)},
+                          {"satisfied_by", text_or_null(o.satisfied_by)},
+                          {"satisfied_comment", number_or_null(o.satisfied_comment_count)},
+                          {"satisfied_comment_id", number_or_null(o.satisfied_comment_id)},
+                          {"ended_at", time_or_null(o.ended_at)},
+                          {"end_reason", text_or_null(o.end_reason)},
+                          {"status", to_string(o.status)},
+                          {"late_seconds", o.late_seconds.count()},
+                          {"lapse", lapse >= 0 ? nlohmann::ordered_json(
+                                                     bug.lapses[static_cast<std::size_t>(lapse)].id)
+                                               : nlohmann::ordered_json(nullptr)}});
+    }
+  }
+  return expected.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace
@@ -138,4 +187,82 @@ TEST_CASE("invalid UTF-8 in a login does not break the JSON", "[cli]") {
   const std::string text = render_audit_json(report_with({w}));
   const json o = json::parse(text)[0];
   CHECK(o.at("start_author").get<std::string>().find("user@example.test") != std::string::npos);
+}
+
+TEST_CASE("each window names its lapse, shared by the windows one late answer ended", "[cli]") {
+  // Two windows answered late by comment 9 (one lapse, "42#c9" after Bugzilla's comment anchor)
+  // and a met one (no lapse).
+  const auto window = [](const char* key, ObligationKind kind, const char* start,
+                         const char* deadline) {
+    Obligation w;
+    w.key = key;
+    w.kind = kind;
+    w.bug_id = 42;
+    w.start = at(start);
+    w.deadline = at(deadline);
+    w.satisfied_at = at("2026-11-20T00:00:00Z");
+    w.satisfied_by = "ca@example.test";
+    w.satisfied_comment_id = 9009;
+    w.satisfied_comment_count = 9;
+    w.late_seconds = *w.satisfied_at - w.deadline;
+    w.status = w.late_seconds.count() > 0 ? WindowStatus::missed : WindowStatus::met;
+    return w;
+  };
+  AuditReport report = report_with(
+      {window("bzu-42-1", ObligationKind::update, "2026-11-01T00:00:00Z", "2026-11-08T00:00:00Z"),
+       window("bzq-42-5", ObligationKind::question, "2026-11-05T00:00:00Z", "2026-11-12T00:00:00Z"),
+       window("bzq-42-8", ObligationKind::question, "2026-11-19T00:00:00Z",
+              "2026-11-26T00:00:00Z")});
+  BugAudit& bug = report.bugs.front();
+  bug.lapses = audit_lapses(bug);
+  bug.window_lapse = {0, 0, -1};
+  const json doc = json::parse(render_audit_json(report));
+  REQUIRE(doc.size() == 3);
+  CHECK(doc[0].at("lapse") == "42#c9");
+  CHECK(doc[1].at("lapse") == "42#c9");
+  CHECK(doc[2].at("lapse").is_null());
+}
+
+TEST_CASE("the JSON is laid out byte for byte as nlohmann's dump with two spaces lays it out",
+          "[cli]") {
+  // Issue 14 writes the JSON as it goes instead of building a tree: what users and scripts read
+  // must not change. Hostile text covers every escape, non-ASCII and invalid bytes.
+  Obligation w;
+  w.key = "bzq-42-1001";
+  w.kind = ObligationKind::question;
+  w.bug_id = 42;
+  w.rule = "IRG 3.2: \"respond\" within 7 days \\ tab\there";
+  w.start = at("2026-11-01T10:00:00Z");
+  w.deadline = at("2026-11-08T10:00:00Z");
+  w.start_comment_id = 1001;
+  w.start_comment_count = 3;
+  w.start_author = std::string("ctl\x01\x1f\x7f caf\xc3\xa9 bad\xff end");
+  w.satisfied_at = at("2026-11-07T10:00:00Z");
+  w.satisfied_by = "ca@example.test";
+  w.status = WindowStatus::met;
+  w.late_seconds = Seconds{-86400};
+  Obligation open = w;
+  open.key = "bzn-42-h1";
+  open.kind = ObligationKind::needinfo;
+  open.flag_id = 77;
+  open.start_comment_id.reset();
+  open.start_comment_count.reset();
+  open.satisfied_at.reset();
+  open.satisfied_by.clear();
+  open.should_by = at("2026-11-05T10:00:00Z");
+  open.status = WindowStatus::overdue;
+  open.late_seconds = Seconds{1234};
+  const AuditReport report = report_with({w, open});
+  CHECK(render_audit_json(report) == nlohmann_layout(report));
+}
+
+TEST_CASE("a JSON audit larger than the writer's buffer is written whole to a stream", "[cli]") {
+  Obligation w;
+  w.key = "bzq-42-1";
+  w.bug_id = 42;
+  w.rule = "IRG 3.2: respond within 7 days";
+  const AuditReport report = report_with(std::vector<Obligation>(5000, w));  // about 3.5 MB
+  std::ostringstream out;
+  bzjira::adapters::cli::write_audit_json(out, report);
+  CHECK(out.str() == nlohmann_layout(report));
 }

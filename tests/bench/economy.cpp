@@ -49,8 +49,15 @@ RequestFloor sync_floor(long searched_bugs, long read_bugs, const std::string& w
 
 }  // namespace
 
-RequestFloor cold_floor(long bugs, long open_bugs, long issues_to_create, const ApiLimits& limits) {
-  return sync_floor(bugs, open_bugs, "open", issues_to_create, limits);
+RequestFloor cold_floor(long bugs, long open_bugs, long dated_bugs, long issues_to_create,
+                        const ApiLimits& limits) {
+  RequestFloor f = sync_floor(bugs, open_bugs, "open", issues_to_create, limits);
+  // "/rest/bug/<id>/history" is as long as ".../comment": the same capacity.
+  const long history_batches = batches(dated_bugs, comment_batch_capacity(limits, false));
+  f.bugzilla += history_batches;
+  f.how += "; Bugzilla: " + n(history_batches) + " history batch(es) of the " + n(dated_bugs) +
+           " open bugs with a Next update date";
+  return f;
 }
 
 RequestFloor steady_floor(const ApiLimits& limits) {

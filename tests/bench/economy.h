@@ -36,9 +36,13 @@ long search_pages(long rows, const ApiLimits& limits);
 long comment_batch_capacity(const ApiLimits& limits, bool with_since);
 
 // Cold sync (empty state, empty Jira): Bugzilla time, the full search, the comments of the open
-// bugs (resolved ones owe nothing); Jira: one search (finds nothing), bulk creates, and one remote
-// link per created issue (the design links every issue to its bug: DESIGN.md "Idempotency").
-RequestFloor cold_floor(long bugs, long open_bugs, long issues_to_create, const ApiLimits& limits);
+// bugs (resolved ones owe nothing), the histories of the `dated_bugs` open bugs whose whiteboard
+// holds a Next update date (batched like comments: only the history says when the date was
+// written, and a date applies only from then, sync/obligations.h); Jira: one search (finds
+// nothing), bulk creates, and one remote link per created issue (the design links every issue to
+// its bug: DESIGN.md "Idempotency").
+RequestFloor cold_floor(long bugs, long open_bugs, long dated_bugs, long issues_to_create,
+                        const ApiLimits& limits);
 
 // Steady sync (nothing changed): Bugzilla time and one search page of changes (empty); Jira: one
 // search for issues changed since the last run. 3 requests whatever the size.

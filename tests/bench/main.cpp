@@ -1,7 +1,8 @@
 // bzjira-bench: generates datasets, starts bzjira-sim, runs bzjira's scenarios (cold sync, the
-// first scheduled sync after it, steady and incremental sync; audit from file and live) and
-// reports requests, bytes, time, CPU and memory against the minimum the APIs allow (issue 8). Not
-// part of ctest. See BENCHMARKS.md.
+// first scheduled sync after it, steady and incremental sync; audit from file and live; the
+// Python json.load yardstick) and reports requests, bytes, time, CPU and memory against the
+// minimum the APIs allow (issue 8), and the targets of issues 8 and 14. Not part of ctest. See
+// BENCHMARKS.md.
 // Exit 0 when it ran (targets missed are reported, not failed), 2 on bad usage, 1 on a failure
 // to run at all.
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <iostream>
 #include <regex>
 
+#include "tests/bench/plot.h"
 #include "tests/bench/report.h"
 
 namespace po = boost::program_options;
@@ -58,7 +60,7 @@ double since(std::chrono::steady_clock::time_point t) {
 }
 
 SizeResult run_size(const DatasetSpec& spec, int runs, bool live_audit, const fs::path& work,
-                    const fs::path& bin) {
+                    const fs::path& bin, const std::string& python) {
   SizeResult result;
   result.spec = spec;
   result.load_before = load_average();
@@ -74,7 +76,7 @@ SizeResult run_size(const DatasetSpec& spec, int runs, bool live_audit, const fs
   std::vector<double> starts;
   for (int r = 0; r < runs; ++r) {
     BenchPaths paths{(bin / "bzjira").string(), (bin / "bzjira-sim").string(),
-                     (dir / ("run" + std::to_string(r + 1))).string()};
+                     (dir / ("run" + std::to_string(r + 1))).string(), python};
     t0 = std::chrono::steady_clock::now();
     BenchSession session(paths, result.facts, dataset);
     starts.push_back(since(t0));
@@ -85,13 +87,10 @@ SizeResult run_size(const DatasetSpec& spec, int runs, bool live_audit, const fs
                 << f.cpu_seconds() << " s CPU, exit " << f.usage.exit_code << "\n";
       figures.push_back(std::move(f));
     };
-    step(session.cold_sync());
-    step(session.first_sync_after_cold());
-    step(session.steady_sync());
-    step(session.incremental_sync());
-    step(session.audit_file());
-    if (live_audit) {
-      step(session.audit_live());
+    for (const ScenarioStep& s : bench_steps()) {
+      if (!s.live || live_audit) {
+        step((session.*s.run)());
+      }
     }
     result.sim_rss_kb = session.sim().rss_kb();
     result.runs.push_back(std::move(figures));
@@ -113,6 +112,10 @@ int main(int argc, char** argv) {
        "comma-separated BUGSxCOMMENTS datasets to run")
       ("runs", po::value<int>()->default_value(3), "runs per size (medians are reported)")
       ("json", po::value<std::string>(), "also write every figure to this JSON file")
+      ("svg", po::value<std::string>(),
+       "also draw how CPU and memory grow with the dataset (log-log) into this SVG file")
+      ("python", po::value<std::string>(),
+       "the Python 3 of the json.load yardstick (default: python3 on PATH; 'none' skips it)")
       ("seed", po::value<std::uint64_t>()->default_value(1), "dataset seed")
       ("no-live-audit", "skip the live audit (it reads every bug's history)")
       ("work-dir", po::value<std::string>(),
@@ -151,21 +154,37 @@ int main(int argc, char** argv) {
     command += ' ';
     command += argv[i];
   }
+  std::string python = vm.count("python") != 0 ? vm["python"].as<std::string>() : find_python();
+  if (python == "none") {
+    python.clear();
+  }
+  std::cerr << "bzjira-bench: yardstick: "
+            << (python.empty() ? std::string("not run") : python + " -c 'import json; ...'")
+            << "\n";
   int code = 0;
   try {
     fs::create_directories(work);
     std::vector<SizeResult> results;
     for (const DatasetSpec& spec : sizes) {
-      results.push_back(run_size(spec, runs, vm.count("no-live-audit") == 0, work, bin));
+      results.push_back(run_size(spec, runs, vm.count("no-live-audit") == 0, work, bin, python));
       print_size(std::cout, results.back());
       std::cout.flush();
     }
+    print_growth(std::cout, results);
     print_targets(std::cout, results);
     if (vm.count("json") != 0) {
       std::ofstream out(vm["json"].as<std::string>(), std::ios::trunc);
       out << results_json(results, command);
       if (!out) {
         std::cerr << "bzjira-bench: cannot write " << vm["json"].as<std::string>() << "\n";
+        code = 1;
+      }
+    }
+    if (vm.count("svg") != 0) {
+      std::ofstream out(vm["svg"].as<std::string>(), std::ios::trunc);
+      out << cost_growth_svg(results);
+      if (!out) {
+        std::cerr << "bzjira-bench: cannot write " << vm["svg"].as<std::string>() << "\n";
         code = 1;
       }
     }

@@ -91,6 +91,7 @@ ChildUsage run_measured(const std::vector<std::string>& argv, const Environment&
   u.user_seconds = seconds(usage.ru_utime);
   u.sys_seconds = seconds(usage.ru_stime);
   u.max_rss_kb = usage.ru_maxrss;
+  u.minor_faults = usage.ru_minflt;
   if (WIFEXITED(status)) {
     u.exit_code = WEXITSTATUS(status);
   } else if (WIFSIGNALED(status)) {

@@ -18,7 +18,8 @@ struct ChildUsage {
   double wall_seconds = 0;
   double user_seconds = 0;
   double sys_seconds = 0;
-  long max_rss_kb = 0;  // ru_maxrss of the child (Linux: kilobytes)
+  long max_rss_kb = 0;    // ru_maxrss of the child (Linux: kilobytes)
+  long minor_faults = 0;  // ru_minflt: pages first touched (each costs the kernel time)
 };
 
 // Runs argv (argv[0] a path) with the current environment plus `extra` (which wins), standard

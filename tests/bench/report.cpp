@@ -1,12 +1,15 @@
 #include "tests/bench/report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
+
+#include "tests/bench/targets.h"
 
 namespace bzjira::bench {
 
@@ -33,11 +36,7 @@ T median_field(const std::vector<ScenarioFigures>& runs,
   return median_of(values);
 }
 
-std::string fixed(double value, int decimals) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
-  return buf;
-}
+std::string fixed(double value, int decimals) { return format_fixed(value, decimals); }
 
 std::string kib(long long bytes) { return fixed(static_cast<double>(bytes) / 1024.0, 0); }
 
@@ -49,9 +48,10 @@ std::string bound(const ScenarioFigures& f) {
   const double own = f.cpu_seconds() / wall;
   const double sim = f.sim_cpu_seconds / wall;
   const double proxy = f.proxy_cpu_seconds / wall;
-  const std::string label = f.requests() == 0 || own >= 0.7 ? "bzjira CPU"
-                            : sim >= 0.6                    ? "simulator CPU"
-                                                            : "request round trips";
+  const std::string label = f.name.rfind("python", 0) == 0    ? "python CPU"
+                            : f.requests() == 0 || own >= 0.7 ? "bzjira CPU"
+                            : sim >= 0.6                      ? "simulator CPU"
+                                                              : "request round trips";
   return label + " (bzjira " + fixed(100 * own, 0) + "%, sim " + fixed(100 * sim, 0) + "%, proxy " +
          fixed(100 * proxy, 0) + "% of wall)";
 }
@@ -87,6 +87,7 @@ Json figures_json(const ScenarioFigures& f) {
       {"cpu_sys_seconds", f.usage.sys_seconds},
       {"cpu_seconds", f.cpu_seconds()},
       {"peak_rss_kb", f.usage.max_rss_kb},
+      {"minor_page_faults", f.usage.minor_faults},
       {"sim_cpu_seconds", f.sim_cpu_seconds},
       {"proxy_cpu_seconds", f.proxy_cpu_seconds},
       {"bound", bound(f)},
@@ -95,7 +96,25 @@ Json figures_json(const ScenarioFigures& f) {
       {"notes", f.notes}};
 }
 
-// Every run's figures of scenario `name` in one size.
+Json target_json(const Target& t) {
+  return {{"issue", t.issue},
+          {"item", t.item},
+          {"target", t.text},
+          {"verdict", t.verdict},
+          {"measured", t.measured},
+          {"value", t.value ? Json(*t.value) : Json()},
+          {"limit", t.limit ? Json(*t.limit) : Json()},
+          {"unit", t.unit}};
+}
+
+}  // namespace
+
+std::string format_fixed(double value, int decimals) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+  return buf;
+}
+
 std::vector<ScenarioFigures> runs_named(const SizeResult& size, const std::string& name) {
   std::vector<ScenarioFigures> runs;
   for (const auto& run : size.runs) {
@@ -108,66 +127,65 @@ std::vector<ScenarioFigures> runs_named(const SizeResult& size, const std::strin
   return runs;
 }
 
-const ScenarioFigures* find_median(const std::vector<SizeResult>& sizes, int bugs, int comments,
-                                   const std::string& scenario, ScenarioFigures& storage) {
-  for (const SizeResult& s : sizes) {
-    if (s.spec.bugs != bugs || s.spec.comments_per_bug != comments) {
+std::vector<Growth> growth(const std::vector<SizeResult>& sizes) {
+  if (sizes.size() < 2) {
+    return {};
+  }
+  const auto by_comments = [](const SizeResult& a, const SizeResult& b) {
+    return a.facts.comments < b.facts.comments;
+  };
+  const SizeResult& low = *std::min_element(sizes.begin(), sizes.end(), by_comments);
+  const SizeResult& high = *std::max_element(sizes.begin(), sizes.end(), by_comments);
+  if (low.facts.comments == high.facts.comments || low.facts.comments == 0) {
+    return {};
+  }
+  const double span =
+      std::log(static_cast<double>(high.facts.comments) / static_cast<double>(low.facts.comments));
+  const auto exponent = [&](double from, double to) {
+    return from > 0 && to > 0 ? std::log(to / from) / span : 0.0;
+  };
+  std::vector<Growth> out;
+  for (const ScenarioFigures& f : low.runs.front()) {
+    const auto a = runs_named(low, f.name);
+    const auto b = runs_named(high, f.name);
+    if (b.empty()) {
       continue;
     }
-    const std::vector<ScenarioFigures> runs = runs_named(s, scenario);
-    if (!runs.empty()) {
-      storage = median_figures(runs);
-      return &storage;
-    }
-  }
-  return nullptr;
-}
-
-struct Target {
-  std::string text;
-  std::string verdict;  // PASS, FAIL, n/a
-  std::string measured;
-};
-
-std::vector<Target> targets(const std::vector<SizeResult>& sizes) {
-  std::vector<Target> out;
-  for (const SizeResult& s : sizes) {
-    const std::string size =
-        std::to_string(s.spec.bugs) + "x" + std::to_string(s.spec.comments_per_bug);
-    ScenarioFigures m;
-    if (find_median(sizes, s.spec.bugs, s.spec.comments_per_bug, "steady_sync", m)) {
-      out.push_back({size + " steady sync <= 3 requests", m.requests() <= 3 ? "PASS" : "FAIL",
-                     std::to_string(m.requests()) + " requests"});
-    }
-    for (const char* name : {"cold_sync", "incremental_sync"}) {
-      if (find_median(sizes, s.spec.bugs, s.spec.comments_per_bug, name, m)) {
-        out.push_back({size + " " + name + " <= 1.25 x minimum requests",
-                       m.ratio() <= 1.25 && m.usage.exit_code == 0 ? "PASS" : "FAIL",
-                       std::to_string(m.requests()) + " / " + std::to_string(m.floor.total()) +
-                           " = " + fixed(m.ratio(), 3)});
-      }
-    }
-  }
-  ScenarioFigures m;
-  if (find_median(sizes, 1000, 50, "cold_sync", m)) {
-    out.push_back({"1000x50 cold sync <= 2 s CPU", m.cpu_seconds() <= 2.0 ? "PASS" : "FAIL",
-                   fixed(m.cpu_seconds(), 2) + " s"});
-    out.push_back({"1000x50 cold sync <= 256 MB peak RSS",
-                   m.usage.max_rss_kb <= 256 * 1024 ? "PASS" : "FAIL",
-                   fixed(m.usage.max_rss_kb / 1024.0, 1) + " MB"});
-  } else {
-    out.push_back({"1000x50 cold sync <= 2 s CPU and <= 256 MB", "n/a", "size not run"});
-  }
-  if (find_median(sizes, 1000, 50, "audit_file", m)) {
-    out.push_back({"1000x50 audit (from file) <= 0.5 s CPU",
-                   m.cpu_seconds() <= 0.5 ? "PASS" : "FAIL", fixed(m.cpu_seconds(), 2) + " s"});
-  } else {
-    out.push_back({"1000x50 audit <= 0.5 s CPU", "n/a", "size not run"});
+    const ScenarioFigures ma = median_figures(a);
+    const ScenarioFigures mb = median_figures(b);
+    Growth g;
+    g.scenario = f.name;
+    g.comments_from = low.facts.comments;
+    g.comments_to = high.facts.comments;
+    g.cpu_from = ma.cpu_seconds();
+    g.cpu_to = mb.cpu_seconds();
+    g.cpu_exponent = exponent(g.cpu_from, g.cpu_to);
+    g.rss_mb_from = static_cast<double>(ma.usage.max_rss_kb) / 1024;
+    g.rss_mb_to = static_cast<double>(mb.usage.max_rss_kb) / 1024;
+    g.rss_exponent = exponent(g.rss_mb_from, g.rss_mb_to);
+    out.push_back(g);
   }
   return out;
 }
 
-}  // namespace
+void print_growth(std::ostream& out, const std::vector<SizeResult>& sizes) {
+  const std::vector<Growth> rows = growth(sizes);
+  if (rows.empty()) {
+    return;
+  }
+  out << "\n== growth from " << rows.front().comments_from << " to " << rows.front().comments_to
+      << " comments (cost ~ comments^k) ==\n";
+  char line[256];
+  std::snprintf(line, sizeof line, "%-21s %9s %9s %6s %9s %9s %6s\n", "scenario", "cpu from",
+                "cpu to", "k", "rss from", "rss to", "k");
+  out << line;
+  for (const Growth& g : rows) {
+    std::snprintf(line, sizeof line, "%-21s %9.3f %9.3f %6.2f %9.1f %9.1f %6.2f\n",
+                  g.scenario.c_str(), g.cpu_from, g.cpu_to, g.cpu_exponent, g.rss_mb_from,
+                  g.rss_mb_to, g.rss_exponent);
+    out << line;
+  }
+}
 
 ScenarioFigures median_figures(const std::vector<ScenarioFigures>& runs) {
   ScenarioFigures m = runs.front();
@@ -176,6 +194,7 @@ ScenarioFigures median_figures(const std::vector<ScenarioFigures>& runs) {
   m.usage.user_seconds = median_field<double>(runs, [](F f) { return f.usage.user_seconds; });
   m.usage.sys_seconds = median_field<double>(runs, [](F f) { return f.usage.sys_seconds; });
   m.usage.max_rss_kb = median_field<long>(runs, [](F f) { return f.usage.max_rss_kb; });
+  m.usage.minor_faults = median_field<long>(runs, [](F f) { return f.usage.minor_faults; });
   m.usage.exit_code = median_field<int>(runs, [](F f) { return f.usage.exit_code; });
   m.sim_cpu_seconds = median_field<double>(runs, [](F f) { return f.sim_cpu_seconds; });
   m.proxy_cpu_seconds = median_field<double>(runs, [](F f) { return f.proxy_cpu_seconds; });
@@ -228,19 +247,20 @@ void print_size(std::ostream& out, const SizeResult& size) {
     names.push_back(f.name);
   }
   char line[512];
-  std::snprintf(line, sizeof line, "%-21s %6s %6s %6s %6s %6s %9s %9s %8s %8s %8s %8s\n",
+  std::snprintf(line, sizeof line, "%-21s %6s %6s %6s %6s %6s %9s %9s %8s %8s %8s %8s %8s\n",
                 "scenario", "bz", "jira", "total", "min", "ratio", "sent KiB", "recv KiB", "wall s",
-                "cpu s", "rss MB", "sim cpu");
+                "cpu s", "rss MB", "faults k", "sim cpu");
   out << line;
   for (const std::string& name : names) {
     const ScenarioFigures m = median_figures(runs_named(size, name));
-    std::snprintf(
-        line, sizeof line, "%-21s %6ld %6ld %6ld %6ld %6s %9s %9s %8.2f %8.2f %8.1f %8.2f\n",
-        name.c_str(), m.bugzilla.total, m.jira.total, m.requests(), m.floor.total(),
-        m.floor.total() == 0 ? "-" : fixed(m.ratio(), 2).c_str(),
-        kib(m.bugzilla_bytes.to_server + m.jira_bytes.to_server).c_str(),
-        kib(m.bugzilla_bytes.to_client + m.jira_bytes.to_client).c_str(), m.usage.wall_seconds,
-        m.cpu_seconds(), m.usage.max_rss_kb / 1024.0, m.sim_cpu_seconds);
+    std::snprintf(line, sizeof line,
+                  "%-21s %6ld %6ld %6ld %6ld %6s %9s %9s %8.2f %8.3f %8.1f %8.1f %8.2f\n",
+                  name.c_str(), m.bugzilla.total, m.jira.total, m.requests(), m.floor.total(),
+                  m.floor.total() == 0 ? "-" : fixed(m.ratio(), 2).c_str(),
+                  kib(m.bugzilla_bytes.to_server + m.jira_bytes.to_server).c_str(),
+                  kib(m.bugzilla_bytes.to_client + m.jira_bytes.to_client).c_str(),
+                  m.usage.wall_seconds, m.cpu_seconds(), m.usage.max_rss_kb / 1024.0,
+                  m.usage.minor_faults / 1000.0, m.sim_cpu_seconds);
     out << line;
   }
   for (const std::string& name : names) {
@@ -262,9 +282,14 @@ void print_size(std::ostream& out, const SizeResult& size) {
 }
 
 void print_targets(std::ostream& out, const std::vector<SizeResult>& sizes) {
-  out << "\n== issue 8 targets ==\n";
+  std::string issue;
   for (const Target& t : targets(sizes)) {
-    out << "  " << t.verdict << "  " << t.text << ": " << t.measured << "\n";
+    if (t.issue != issue) {
+      issue = t.issue;
+      out << "\n== issue " << issue << " targets ==\n";
+    }
+    out << "  " << t.verdict << "  " << (t.item.empty() ? "" : "[" + t.item + "] ") << t.text
+        << ": " << t.measured << "\n";
   }
 }
 
@@ -314,8 +339,19 @@ std::string results_json(const std::vector<SizeResult>& sizes, const std::string
     out["sizes"].push_back(size);
   }
   for (const Target& t : targets(sizes)) {
-    out["targets"].push_back(
-        {{"target", t.text}, {"verdict", t.verdict}, {"measured", t.measured}});
+    out["targets"].push_back(target_json(t));
+  }
+  out["growth"] = Json::array();
+  for (const Growth& g : growth(sizes)) {
+    out["growth"].push_back({{"scenario", g.scenario},
+                             {"comments_from", g.comments_from},
+                             {"comments_to", g.comments_to},
+                             {"cpu_seconds_from", g.cpu_from},
+                             {"cpu_seconds_to", g.cpu_to},
+                             {"cpu_exponent", g.cpu_exponent},
+                             {"peak_rss_mb_from", g.rss_mb_from},
+                             {"peak_rss_mb_to", g.rss_mb_to},
+                             {"peak_rss_exponent", g.rss_exponent}});
   }
   return out.dump(2) + "\n";
 }

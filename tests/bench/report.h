@@ -1,5 +1,5 @@
-// The benchmark's output: medians over runs, a table per size, the issue-8 targets checked, and
-// every figure as JSON (--json).
+// The benchmark's output: medians over runs, a table per size, how cost grows with the dataset,
+// the targets of issues 8 and 14 checked (targets.h), and every figure as JSON (--json).
 #pragma once
 
 #include <ostream>
@@ -27,10 +27,28 @@ struct SizeResult {
 // when they do, the notes say so).
 ScenarioFigures median_figures(const std::vector<ScenarioFigures>& runs);
 
+// Every run's figures of scenario `name` in one size, in run order.
+std::vector<ScenarioFigures> runs_named(const SizeResult& size, const std::string& name);
+
+// `value` with `decimals` digits after the point.
+std::string format_fixed(double value, int decimals);
+
+// How a scenario's median CPU and peak memory grow from the smallest to the largest dataset run
+// (by comments): the exponent k of cost ~ comments^k (1 = linear, 0 = flat).
+struct Growth {
+  std::string scenario;
+  long long comments_from = 0, comments_to = 0;
+  double cpu_from = 0, cpu_to = 0, cpu_exponent = 0;
+  double rss_mb_from = 0, rss_mb_to = 0, rss_exponent = 0;
+};
+// Empty when fewer than two sizes of different comment counts were run.
+std::vector<Growth> growth(const std::vector<SizeResult>& sizes);
+void print_growth(std::ostream& out, const std::vector<SizeResult>& sizes);
+
 // The table of one size (medians), with minimum requests and ratios.
 void print_size(std::ostream& out, const SizeResult& size);
 
-// The issue-8 targets, one line each: PASS / FAIL / n/a (size not run) with the measured value.
+// The targets of issues 8 and 14, one line each: PASS / FAIL / n/a with the measured value.
 void print_targets(std::ostream& out, const std::vector<SizeResult>& sizes);
 
 // Every figure of every run, the medians and the targets, as JSON text.

@@ -1,12 +1,15 @@
 #include "tests/bench/scenarios.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <string_view>
 
 namespace bzjira::bench {
 
@@ -34,6 +37,18 @@ double own_cpu_seconds() {
     return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
   };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// A Python string literal of `text` (a path: no quote or backslash survives unescaped).
+std::string python_string(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\\' || c == '\'') {
+      out += '\\';
+    }
+    out += c;
+  }
+  return out + "'";
 }
 
 std::string join(const std::vector<std::string>& args) {
@@ -129,8 +144,8 @@ ScenarioFigures BenchSession::sync(const std::string& name) {
 ScenarioFigures BenchSession::cold_sync() {
   m_issues = m_facts.open_obligations();
   ScenarioFigures f = sync("cold_sync");
-  f.floor =
-      cold_floor(m_facts.bugs, static_cast<long>(m_facts.open_ids.size()), m_issues, m_limits);
+  f.floor = cold_floor(m_facts.bugs, static_cast<long>(m_facts.open_ids.size()),
+                       m_facts.with_next_update, m_issues, m_limits);
   return f;
 }
 
@@ -167,11 +182,37 @@ ScenarioFigures BenchSession::incremental_sync() {
   return f;
 }
 
-ScenarioFigures BenchSession::audit_file() {
-  const std::string out = (fs::path(m_paths.work_dir) / "audit-file.txt").string();
-  ScenarioFigures f = run_bzjira("audit_file", {"audit", "-c", m_mapping, "--from-file", m_dataset,
-                                                "--now", k_bench_epoch, "-o", out});
+ScenarioFigures BenchSession::audit_from_file(const std::string& name, const std::string& format) {
+  const std::string out = (fs::path(m_paths.work_dir) / (name + ".out")).string();
+  ScenarioFigures f = run_bzjira(name, {"audit", "-c", m_mapping, "--from-file", m_dataset, "--now",
+                                        k_bench_epoch, "--format", format, "-o", out});
   f.floor.how = "no requests: the dataset file is read";
+  return f;
+}
+
+ScenarioFigures BenchSession::audit_file() { return audit_from_file("audit_file", "text"); }
+
+ScenarioFigures BenchSession::audit_file_json() {
+  return audit_from_file("audit_file_json", "json");
+}
+
+ScenarioFigures BenchSession::python_json_load() {
+  ScenarioFigures f;
+  f.name = "python_json_load";
+  const std::string code = "import json; json.load(open(" + python_string(m_dataset) + "))";
+  f.command = "python3 -c '" + code + "'";
+  f.floor.how = "no requests: the yardstick (Python's json.load of the dataset file)";
+  if (m_paths.python.empty()) {
+    f.notes = "no python3 on PATH: the yardstick was not run. ";
+    return f;
+  }
+  const fs::path out = fs::path(m_paths.work_dir) / "python_json_load.stdout";
+  const fs::path err = fs::path(m_paths.work_dir) / "python_json_load.stderr";
+  f.usage = run_measured({m_paths.python, "-c", code}, {}, out.string(), err.string());
+  if (f.usage.exit_code != 0) {
+    f.notes = "python3 exited with " + std::to_string(f.usage.exit_code) +
+              "; stderr: " + tail(read_file(err)) + " ";
+  }
   return f;
 }
 
@@ -181,6 +222,48 @@ ScenarioFigures BenchSession::audit_live() {
       run_bzjira("audit_live", {"audit", "-c", m_mapping, "--now", k_bench_epoch, "-o", out});
   f.floor = audit_live_floor(m_facts.bugs, m_limits);
   return f;
+}
+
+const std::vector<ScenarioStep>& bench_steps() {
+  static const std::vector<ScenarioStep> k_steps = {
+      {"cold_sync", &BenchSession::cold_sync},
+      {"first_sync_after_cold", &BenchSession::first_sync_after_cold},
+      {"steady_sync", &BenchSession::steady_sync},
+      {"incremental_sync", &BenchSession::incremental_sync},
+      {"audit_file", &BenchSession::audit_file},
+      {"audit_file_json", &BenchSession::audit_file_json},
+      {"python_json_load", &BenchSession::python_json_load},
+      {"audit_live", &BenchSession::audit_live, true},
+  };
+  return k_steps;
+}
+
+std::string find_python() {
+  const char* path = std::getenv("PATH");
+  std::string candidate;
+  for (std::string_view dirs = path != nullptr ? path : ""; !dirs.empty();) {
+    const std::size_t colon = std::min(dirs.find(':'), dirs.size());
+    const fs::path file = fs::path(std::string(dirs.substr(0, colon))) / "python3";
+    if (::access(file.c_str(), X_OK) == 0) {
+      candidate = file.string();
+      break;
+    }
+    dirs.remove_prefix(std::min(colon + 1, dirs.size()));
+  }
+  if (candidate.empty()) {
+    return "";
+  }
+  const fs::path out =
+      fs::temp_directory_path() / ("bzjira-bench-python-" + std::to_string(::getpid()));
+  const ChildUsage usage = run_measured({candidate, "-c", "import sys; print(sys.executable)"}, {},
+                                        out.string(), "/dev/null");
+  std::string executable = read_file(out);
+  std::error_code ignored;
+  fs::remove(out, ignored);
+  while (!executable.empty() && (executable.back() == '\n' || executable.back() == '\r')) {
+    executable.pop_back();
+  }
+  return usage.exit_code == 0 && !executable.empty() ? executable : candidate;
 }
 
 }  // namespace bzjira::bench

@@ -1,7 +1,9 @@
 // The benchmark's scenarios against one simulator instance: cold sync, the first scheduled sync
 // after it, steady sync, incremental sync (1% of the bugs get a comment from root-program staff),
-// and the audit of everything (from the dataset file and live). Each runs the real `bzjira` as a
-// child and collects every figure.
+// the audit of everything (from the dataset file as text and as JSON, and live), and the
+// scripting yardstick (Python's json.load of the same file). Each runs a child process and
+// collects every figure. bench_steps() lists them in run order: a new scenario is one method and
+// one line there.
 #pragma once
 
 #include <chrono>
@@ -21,11 +23,11 @@ struct BenchPaths {
   std::string bzjira;    // the bzjira binary
   std::string sim;       // the bzjira-sim binary
   std::string work_dir;  // scratch space for this session (mapping, state, outputs)
+  std::string python;    // the Python 3 interpreter of the yardstick; empty: not run
 };
 
 struct ScenarioFigures {
-  std::string name;  // cold_sync, first_sync_after_cold, steady_sync, incremental_sync, audit_file,
-                     // audit_live
+  std::string name;     // a bench_steps() name: cold_sync, ..., audit_live
   std::string command;  // what was run (secrets are in the environment, never here)
   ChildUsage usage;
   RouteCounts bugzilla, jira;                        // the simulators' own counts
@@ -71,14 +73,20 @@ class BenchSession {
   ScenarioFigures first_sync_after_cold();
   ScenarioFigures steady_sync();
   ScenarioFigures incremental_sync();
-  ScenarioFigures audit_file();
+  ScenarioFigures audit_file();       // --format text
+  ScenarioFigures audit_file_json();  // --format json
   ScenarioFigures audit_live();
+  // `python3 -c 'import json; json.load(open(DATASET))'`: what a user would write instead of
+  // `bzjira audit --from-file` (issue 14). Figures with exit code -1 and a note when
+  // BenchPaths::python is empty.
+  ScenarioFigures python_json_load();
 
   SimHarness& sim() { return *m_sim; }
   const std::string& mapping_path() const { return m_mapping; }
 
  private:
   ScenarioFigures run_bzjira(const std::string& name, std::vector<std::string> args);
+  ScenarioFigures audit_from_file(const std::string& name, const std::string& format);
   ScenarioFigures sync(const std::string& name);
 
   BenchPaths m_paths;
@@ -89,5 +97,22 @@ class BenchSession {
   long m_issues = 0;  // issues Jira should hold by now
   ApiLimits m_limits;
 };
+
+// One scenario of a benchmark run. `live`: it reads the whole dataset from the simulator (skipped
+// with --no-live-audit).
+struct ScenarioStep {
+  const char* name;
+  ScenarioFigures (BenchSession::*run)();
+  bool live = false;
+};
+
+// Every scenario in the order a run takes them: the syncs build on each other's state; the
+// yardstick runs right after the file audits, so that the ratio compares runs made under the same
+// machine load.
+const std::vector<ScenarioStep>& bench_steps();
+
+// The Python 3 interpreter behind `python3` on PATH (sys.executable, so that a version manager's
+// shim script is not measured with it); empty when there is none.
+std::string find_python();
 
 }  // namespace bzjira::bench

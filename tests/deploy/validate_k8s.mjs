@@ -162,8 +162,10 @@ for (const { where, object: cj } of cronJobs) {
   want(pod.securityContext?.seccompProfile?.type === "RuntimeDefault", "the pod's seccompProfile must be RuntimeDefault");
   want(pod.automountServiceAccountToken === false, "automountServiceAccountToken must be false (no API access needed)");
   const volumes = new Map((pod.volumes ?? []).map((v) => [v.name, v]));
-  for (const c of pod.containers ?? []) {
+  // Init containers too: a report job runs its steps in order as init containers (issue 15).
+  for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
     const cw = `${where} container ${c.name}`;
+    const isSync = (c.args ?? [])[0] === "sync";
     const sc = c.securityContext ?? {};
     const need = (ok, message) => ok || fail(cw, message);
     need(sc.allowPrivilegeEscalation === false, "allowPrivilegeEscalation must be false");
@@ -180,7 +182,7 @@ for (const { where, object: cj } of cronJobs) {
       need(volumes.has(m.name), `volumeMount ${m.name} has no volume`);
     }
     const secretEnv = (c.env ?? []).filter((e) => e.name.endsWith("_FILE"));
-    need(secretEnv.length >= 3, "expected the three secret *_FILE variables");
+    need(!isSync || secretEnv.length >= 3, "expected the three secret *_FILE variables");
     for (const e of secretEnv) {
       const mount = mounts.find((m) => e.value?.startsWith(`${m.mountPath}/`));
       const volume = mount && volumes.get(mount.name);
@@ -215,6 +217,9 @@ for (const { where, object: cj } of cronJobs) {
         writeFileSync(join(outDir, key), text);
         console.log(`mapping ${key} written for bzjira check`);
       }
+    }
+    if (!isSync && !args.includes("--state")) {
+      continue;
     }
     const state = args[args.indexOf("--state") + 1];
     const stateMount = mounts.find((m) => state?.startsWith(`${m.mountPath}/`));

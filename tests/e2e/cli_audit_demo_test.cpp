@@ -23,7 +23,7 @@ constexpr long k_hour = 3600;
 constexpr long k_day = 24 * k_hour;
 
 // The Example CA bugs of the demo; 2061410 belongs to "Other CA" and is out of scope.
-const std::set<long> k_example_ca_bugs = {2061101, 2061187, 2061240, 2061302, 2061355};
+const std::set<long> k_example_ca_bugs = {2061101, 2061187, 2061240, 2061302, 2061355, 2061466};
 constexpr long k_other_ca_bug = 2061410;
 
 json audit_json(const std::vector<std::string>& extra = {}) {
@@ -260,26 +260,127 @@ TEST_CASE("demo: the totals show open, overdue and missed windows", "[e2e][cli]"
     return count_if(windows, [&](const json& w) { return w.at("status") == status; });
   };
   // By hand: open = 2061240's question, needinfo and update; overdue = 2061187's update, 2061355's
-  // question and update; missed = 2061101 (1), 2061187 (1), 2061240 (2), 2061302 (1), 2061355 (1).
+  // question and update; missed = 2061101 (1), 2061187 (1), 2061240 (2), 2061302 (1), 2061355 (1),
+  // 2061466 (1, the reopening's update).
   CHECK(with("open") == 3);
   CHECK(with("overdue") == 3);
-  CHECK(with("missed") == 6);
+  CHECK(with("missed") == 7);
 
   const auto text = run_bzjira(demo_audit({}));
   CHECK(text.code == 0);
-  CHECK(text.out.find("missed: 6, overdue: 3, open: 3") != std::string::npos);
+  CHECK(text.out.find("missed: 7, overdue: 3, open: 3") != std::string::npos);
+  // One lapse each on 2061101, 2061240, 2061302 and 2061466, two on 2061187 and 2061355.
+  CHECK(text.out.find("missed deadlines (lapses): 8,") != std::string::npos);
 }
 
-TEST_CASE("demo: the Markdown timeline lists the late windows like an incident report",
+TEST_CASE("demo: the Markdown timeline has one line per lapse like an incident report",
           "[e2e][cli]") {
   const auto r = run_bzjira(demo_audit({"--format", "markdown"}));
   CHECK(r.code == 0);
-  CHECK(r.out.find("- 2026-10-29: failed to respond within 7 days since 2026-10-22 (comment 3 by "
-                   "p.nguyen@community.test)") != std::string::npos);
+  CHECK(r.out.find("All dates and times are UTC.") != std::string::npos);
+  // Bug 2061240: comment 3 (10-22 18:30, due 10-29 18:30) and the update owed since comment 2
+  // (10-21 10:00, due 10-28 10:00) were both answered by comment 6 on 10-30 11:00: one lapse.
+  CHECK(r.out.find("- 2026-10-30: failed to respond within 7 days since 2026-10-22 (comment 3 by "
+                   "p.nguyen@community.test; weekly update; answered by "
+                   "compliance@example-ca.test in comment 6, 16h 30m late)\n") !=
+        std::string::npos);
+  // Bug 2061355: comment 15 (11-12 16:40, due 11-19 16:40) and the update due by the Next update
+  // date 2026-11-19 are still open at 11-26 12:00: one open lapse, 6d 19h 20m overdue.
   CHECK(r.out.find("- 2026-11-19: failed to respond within 7 days since 2026-11-12 (comment 15 by "
-                   "m.keller@community.test)") != std::string::npos);
+                   "m.keller@community.test; update due by the Next update date 2026-11-19; still "
+                   "unanswered, 6d 19h overdue)\n") != std::string::npos);
   // A met window is not part of the timeline.
   CHECK(r.out.find("since 2026-10-24") == std::string::npos);
+}
+
+TEST_CASE("demo: --timeline-only prints just the lines, in time order across the bugs",
+          "[e2e][cli]") {
+  const auto r = run_bzjira(demo_audit({"--format", "markdown", "--timeline-only"}));
+  CHECK(r.code == 0);
+  CHECK(r.out.rfind("- 2026-", 0) == 0);
+  CHECK(r.out.find('#') == std::string::npos);
+  CHECK(r.out.find("\n- 2026-10-30: bug 2061240: failed to respond within 7 days since "
+                   "2026-10-22") != std::string::npos);
+  std::string previous;
+  for (std::size_t pos = 0; pos < r.out.size();) {
+    const std::size_t eol = r.out.find('\n', pos);
+    REQUIRE(eol != std::string::npos);
+    const std::string date = r.out.substr(pos + 2, 10);
+    CHECK(r.out.compare(pos, 2, "- ") == 0);
+    CHECK(previous <= date);
+    previous = date;
+    pos = eol + 1;
+  }
+  const auto text = run_bzjira(demo_audit({"--timeline-only"}));
+  CHECK(text.code == 2);
+}
+
+TEST_CASE("demo: a reopened bug owes an update from the reopening, with nobody commenting",
+          "[e2e][cli]") {
+  const json windows = audit_json();
+  // Bug 2061466 was resolved on 09-24 and reopened by the moderator on 10-27 14:05 without a
+  // comment; the CA's update came on 11-05 10:30, 1 d 20 h 25 min after 11-03 14:05.
+  const json w = window(windows, 2061466, "update", "2026-10-27T14:05:00Z");
+  CHECK(w.at("start_comment").is_null());
+  CHECK(w.at("start_author") == "moderator@ccadb.test");
+  CHECK(w.at("deadline") == "2026-11-03T14:05:00Z");
+  CHECK(w.at("status") == "missed");
+  CHECK(w.at("satisfied_comment") == 4);
+  CHECK(w.at("late_seconds") == k_day + 20 * k_hour + 25 * 60);
+  const auto md = run_bzjira(demo_audit({"--format", "markdown"}));
+  CHECK(md.out.find("- 2026-11-05: failed to post an update within 7 days since 2026-10-27 (bug "
+                    "reopened by moderator@ccadb.test; answered by compliance@example-ca.test in "
+                    "comment 4, 1d 20h late)\n") != std::string::npos);
+  // Closed again on 11-09: the window from comment 4 ended void.
+  CHECK(window(windows, 2061466, "update", "2026-11-05T10:30:00Z").at("status") == "void");
+}
+
+TEST_CASE("demo: a Next update date set after the deadline had passed does not make it met",
+          "[e2e][cli]") {
+  const json windows = audit_json();
+  // Bug 2061302: comment 6 (10-27 07:40) asked for Next update 2026-11-06; the moderator set it on
+  // 11-03 08:00, 20 minutes after the 7 days had run out; the CA's update at 08:15 is 35 min late.
+  const json w = window(windows, 2061302, "update", "2026-10-27T07:40:00Z");
+  CHECK(w.at("deadline") == "2026-11-03T07:40:00Z");
+  CHECK(w.at("deadline_from_next_update") == false);
+  CHECK(w.at("status") == "missed");
+  CHECK(w.at("late_seconds") == 35 * 60);
+}
+
+TEST_CASE("demo: a needinfo the moderator withdrew is void, not answered", "[e2e][cli]") {
+  const json windows = audit_json();
+  // Bug 2061187: m.keller set needinfo on jdoe with comment 16 (11-10 14:20); the moderator cleared
+  // it on 11-11 08:30, before its deadline.
+  const json n = window(windows, 2061187, "needinfo", "2026-11-10T14:20:00Z");
+  CHECK(n.at("status") == "void");
+  CHECK(n.at("satisfied_at").is_null());
+  CHECK(n.at("ended_at") == "2026-11-11T08:30:00Z");
+  CHECK(n.at("end_reason") == "needinfo withdrawn: cleared by moderator@ccadb.test");
+  CHECK(n.at("lapse").is_null());
+}
+
+TEST_CASE("the demo timeline README.md shows is what the demo audit prints", "[e2e][cli]") {
+  const std::string readme = bzjira::e2e::read_all(std::string(BZJIRA_SOURCE_DIR) + "/README.md");
+  const std::size_t open = readme.find("```\n- 2026-");
+  REQUIRE(open != std::string::npos);
+  const std::size_t close = readme.find("```", open + 3);
+  REQUIRE(close != std::string::npos);
+  const auto r = run_bzjira(demo_audit({"--format", "markdown", "--timeline-only"}));
+  REQUIRE(r.code == 0);
+  CHECK(readme.substr(open + 4, close - open - 4) == r.out);
+}
+
+TEST_CASE("demo: json names the lapse each late window belongs to", "[e2e][cli]") {
+  const json windows = audit_json();
+  // Answered together by comment 6 of bug 2061240.
+  CHECK(window(windows, 2061240, "question", "2026-10-22T18:30:00Z").at("lapse") == "2061240#c6");
+  CHECK(window(windows, 2061240, "update", "2026-10-21T10:00:00Z").at("lapse") == "2061240#c6");
+  // Still open together on bug 2061355.
+  CHECK(window(windows, 2061355, "question", "2026-11-12T16:40:00Z").at("lapse") == "2061355#open");
+  CHECK(window(windows, 2061355, "update", "2026-11-05T10:00:00Z").at("lapse") == "2061355#open");
+  // Met and open windows belong to none.
+  CHECK(window(windows, 2061240, "question", "2026-10-24T09:10:00Z").at("lapse").is_null());
+  CHECK(window(windows, 2061240, "update", "2026-11-12T15:20:00Z").at("lapse").is_null());
 }
 
 TEST_CASE("demo: csv has a header and one row per window", "[e2e][cli]") {
@@ -294,9 +395,10 @@ TEST_CASE("demo: csv has a header and one row per window", "[e2e][cli]") {
 TEST_CASE("audit --since and --until keep the windows that start within those UTC dates",
           "[e2e][cli]") {
   const json windows = audit_json({"--since", "2026-11-01", "--until", "2026-11-15"});
-  // By hand: 2061187 updates of 11-04, 11-09, 11-13 and the question of 11-10; 2061240's update of
-  // 11-12; 2061302's update of 11-03; 2061355's update of 11-05 and question of 11-12.
-  CHECK(windows.size() == 8);
+  // By hand: 2061187 updates of 11-04, 11-09, 11-13, the question and the needinfo of 11-10;
+  // 2061240's update of 11-12; 2061302's update of 11-03; 2061355's update of 11-05 and question of
+  // 11-12; 2061466's update of 11-05.
+  CHECK(windows.size() == 10);
   for (const auto& w : windows) {
     CHECK(w.at("start") >= "2026-11-01T00:00:00Z");
     CHECK(w.at("start") < "2026-11-16T00:00:00Z");

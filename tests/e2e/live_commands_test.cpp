@@ -89,9 +89,9 @@ TEST_CASE("an audit of a snapshot equals the live audit", "[e2e][audit]") {
   const auto snap = run_bzjira_env(k_demo_env, {"snapshot", "-c", mapping, "-o", dataset});
   INFO(snap.out << snap.err);
   REQUIRE(snap.code == 0);
-  // The five Example CA bugs; 2061410 (another CA) is out of scope.
-  CHECK(snap.out.find("wrote 5 bugs") != std::string::npos);
-  CHECK(json::parse(bzjira::e2e::read_all(dataset)).at("bugs").size() == 5);
+  // The six Example CA bugs; 2061410 (another CA) is out of scope.
+  CHECK(snap.out.find("wrote 6 bugs") != std::string::npos);
+  CHECK(json::parse(bzjira::e2e::read_all(dataset)).at("bugs").size() == 6);
 
   const std::vector<std::string> audit = {"audit", "-c",       mapping, "--now",
                                           k_now,   "--format", "json"};
@@ -105,7 +105,7 @@ TEST_CASE("an audit of a snapshot equals the live audit", "[e2e][audit]") {
   const json windows = json::parse(live.out);
   CHECK(windows.size() > 40);
   CHECK(json::parse(file.out) == windows);
-  // The snapshot and the live audit each read every bug's history, batched (the five ids fit in
+  // The snapshot and the live audit each read every bug's history, batched (the six ids fit in
   // one request): two requests, not one per bug.
   CHECK(sim.bugzilla_stats().at("requests").at("GET /rest/bug/{id}/history") == 2);
 }

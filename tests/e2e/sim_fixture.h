@@ -59,9 +59,11 @@ struct SimOptions {
 
 class Sim {
  public:
-  explicit Sim(SimOptions options = {}) : m_options(std::move(options)) {
+  // `dataset`: the Bugzilla half's data file (copied); empty: the demo's.
+  explicit Sim(SimOptions options = {}, const std::string& dataset = "")
+      : m_options(std::move(options)) {
     m_dataset = m_dir.path() / "dataset.json";
-    std::filesystem::copy_file(demo_dataset(), m_dataset);
+    std::filesystem::copy_file(dataset.empty() ? demo_dataset() : dataset, m_dataset);
     const auto ports_file = m_dir.path() / "ports.json";
     const auto log = (m_dir.path() / "sim.log").string();
     std::vector<std::string> args = {std::string(BZJIRA_BINARY_DIR) + "/bzjira-sim",

@@ -93,11 +93,14 @@ TEST_CASE("the first sync creates the expected issues and a second sync writes n
   REQUIRE(first.code == 0);
   check_demo_board(sim.issues());
   CHECK(first.out.find("created 6,") != std::string::npos);
-  // One batched comment request for all the bugs, one bulk create for all the issues.
+  // One batched comment request for all the bugs, one batched history request for the bugs whose
+  // whiteboard holds a date (2061240, 2061355: Next update; 2061302: close on), one bulk create
+  // for all the issues.
   const auto bz1 = sim.bugzilla_stats();
   const auto jira1 = sim.jira_stats();
-  CHECK(bz1.at("total") == 3);
+  CHECK(bz1.at("total") == 4);
   CHECK(bz1.at("requests").at("GET /rest/bug/{id}/comment") == 1);
+  CHECK(bz1.at("requests").at("GET /rest/bug/{id}/history") == 1);
   const std::string bulk =
       flavor == "cloud" ? "POST /rest/api/3/issue/bulk" : "POST /rest/api/2/issue/bulk";
   CHECK(jira1.at("requests").at(bulk) == 1);

@@ -245,7 +245,7 @@ TEST_CASE("on a terminal, sync tells what each phase is doing", "[e2e][sync]") {
   const auto r = bzjira::e2e::run_program("script", {"-qec", command, "/dev/null"});
   INFO(r.out << r.err);
   CHECK(r.code == 0);
-  for (const char* phase : {"Bugzilla: searching every bug in scope", "Bugzilla: 5 bugs found",
+  for (const char* phase : {"Bugzilla: searching every bug in scope", "Bugzilla: 6 bugs found",
                             "Jira: searching every mirrored issue", "Jira: creating 6 issues"}) {
     CHECK(r.out.find(phase) != std::string::npos);
   }

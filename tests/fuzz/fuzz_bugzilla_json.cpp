@@ -1,5 +1,6 @@
 // Every Bugzilla answer parser (adapters/bugzilla/bugzilla_json.h) on the same untrusted body:
 // they share the size/depth checks and field readers, and a body meant for one may reach another.
+// The large ones (comments, dataset) are read part by part (bugzilla_json_split.h).
 #include <iterator>
 #include <string>
 
@@ -24,6 +25,22 @@ void check_dataset_round_trip(const std::string& body) {
   require(again->problems.empty(), "write_dataset output parses without problem lines");
   require(again->records.size() == dataset->records.size(), "dataset round trip keeps every bug");
   require(bz::write_dataset(again->records) == written, "dataset round trip keeps every field");
+}
+
+// A body is read in place when its string has room for simdjson's padding, else from a padded
+// copy (bugzilla_json_text.h): the answer must not depend on which.
+void check_in_place_reading(const std::string& body) {
+  std::string roomy = body;
+  roomy.reserve(body.size() + bz::JsonText::k_padding);
+  const auto copied = bz::parse_comments(body);
+  const auto in_place = bz::parse_comments(roomy);
+  require(copied.ok() == in_place.ok(), "reading a body in place or copied gives the same answer");
+  if (copied.ok()) {
+    require(copied->size() == in_place->size(), "reading in place keeps every bug");
+  } else {
+    require(copied.error().message == in_place.error().message,
+            "reading in place gives the same error");
+  }
 }
 
 }  // namespace
@@ -56,5 +73,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(error->http_status == status, "the error keeps the HTTP status");
   }
   check_dataset_round_trip(body);
+  check_in_place_reading(body);
   return 0;
 }

@@ -26,6 +26,10 @@ std::string too_long(std::size_t limit) {
 Json Service::validate_fields(const Json& fields, Version v, bool create, Issue& t) {
   Json errors = Json::object();
   for (const auto& [name, value] : fields.items()) {
+    if (create && m_hidden_on_create.count(name) != 0) {
+      errors[name] = not_settable(name);
+      continue;
+    }
     if (name == "summary") {
       if (!value.is_string() ||
           value.get<std::string>().find_first_not_of(" \t") == std::string::npos) {

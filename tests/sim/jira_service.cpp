@@ -171,7 +171,8 @@ std::string Service::route_of(const std::string& method, const std::string& path
       slash = path.size();
     }
     std::string part = path.substr(start, slash - start);
-    if ((previous == "issue" && part != "bulk") || previous == "project") {
+    if ((previous == "issue" && part != "bulk" && part != "createmeta") || previous == "project" ||
+        previous == "createmeta") {
       part = "{key}";
     }
     out += "/" + part;
@@ -275,6 +276,9 @@ Answer Service::route(const Request& r, Version v, const std::vector<std::string
     }
     return p.size() == 1 ? create_one(r, v) : create_bulk(r, v);
   }
+  if (p.size() >= 4 && p[0] == "issue" && p[1] == "createmeta") {
+    return m == "GET" ? get_create_meta(r, v, p) : method_not_allowed;
+  }
   if (!p.empty() && p[0] == "issue" && p.size() <= 3) {
     Issue* issue = find_issue(p[1]);
     if (issue == nullptr) {
@@ -320,13 +324,16 @@ Answer Service::route(const Request& r, Version v, const std::vector<std::string
     return (m == "GET" || m == "POST") ? search_dc(r, v) : method_not_allowed;
   }
   if (m != "GET") {
-    return is({"project", "*"}) || is({"field"}) || is({"issuetype"}) || is({"mypermissions"}) ||
-                   is({"myself"})
+    return is({"project", "*"}) || is({"project", "*", "statuses"}) || is({"field"}) ||
+                   is({"issuetype"}) || is({"mypermissions"}) || is({"myself"})
                ? method_not_allowed
                : unknown;
   }
   if (is({"project", "*"})) {
     return get_project(v, p[1]);
+  }
+  if (is({"project", "*", "statuses"})) {
+    return get_project_statuses(v, p[1]);
   }
   if (is({"field"})) {
     return get_fields(v);

@@ -135,6 +135,7 @@ class Service {
   Answer control_issue(const std::string& key, const std::string& action, const std::string& body);
   Answer control_workflow(const std::string& body);
   Answer control_permissions(const std::string& body);
+  Answer control_create_screen(const std::string& body);  // jira_meta.cpp
 
  private:
   // Routing (jira_service.cpp).
@@ -179,6 +180,11 @@ class Service {
   Answer get_permissions(const Request& r, Version v);
   Json issue_types_json(Version v) const;
 
+  // Create metadata and workflow statuses (jira_meta.cpp).
+  Answer get_create_meta(const Request& r, Version v, const std::vector<std::string>& parts);
+  Answer get_project_statuses(Version v, const std::string& key);
+  Answer meta_page(const Request& r, const char* cloud_member, const Json& items) const;
+
   std::mutex m_mu;
   Options m_options;
   std::string m_base_url = "http://127.0.0.1";
@@ -189,6 +195,7 @@ class Service {
   long m_next_link = 10000;
   bool m_resolution_screen = true;
   std::set<std::string> m_denied;
+  std::set<std::string> m_hidden_on_create;  // fields left off the create screen
 };
 
 }  // namespace bzjira::sim::jirasim

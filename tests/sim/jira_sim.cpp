@@ -351,6 +351,9 @@ Answer JiraSim::Impl::control(const std::string& method, const std::string& path
   if (method == "POST" && path == "/__sim/permissions") {
     return service.control_permissions(body);
   }
+  if (method == "POST" && path == "/__sim/create-screen") {
+    return service.control_create_screen(body);
+  }
   if (path == "/__sim/clock") {
     return jirasim::control_clock(method, body);
   }

@@ -29,7 +29,8 @@ struct JiraSimOptions {
 //   POST issue, POST issue/bulk, GET|PUT issue/{key}, GET|POST issue/{key}/transitions,
 //   GET|POST issue/{key}/comment, GET|POST issue/{key}/remotelink, GET|POST search/jql (Cloud),
 //   GET|POST search (Data Center; 410 on Cloud), GET project/{key}, GET field, GET issuetype,
-//   GET mypermissions, GET myself.
+//   GET mypermissions, GET myself, GET issue/createmeta/{project}/issuetypes[/{id}],
+//   GET project/{key}/statuses (jira_meta.cpp).
 // Custom fields: customfield_10050 "Obligation deadline" (datetime), customfield_10051
 // "Bugzilla bug" (text field).
 // Workflow: To Do --Start Progress(11)--> In Progress; To Do, In Progress --Done(31)--> Done
@@ -50,6 +51,8 @@ struct JiraSimOptions {
 //   POST /__sim/workflow {"resolution_screen": false}  (Done then has no screen and resolves
 //                                                       "Done" by itself, like team-managed),
 //   POST /__sim/permissions {"deny": ["LINK_ISSUES", ...]},
+//   POST /__sim/create-screen {"hidden": ["duedate", ...]}  (left off the create screen: not in
+//                                                          createmeta, refused on create),
 //   GET /__sim/clock, POST /__sim/clock {"advance_seconds": 660}  (moves Jira's clock forward:
 //     `created`, `updated` and relative JQL dates such as "-5m" follow it; process-wide).
 class JiraSim {

@@ -55,19 +55,18 @@ TEST_CASE("The audit counts every window of a bug and its worst lateness", "[rul
   CHECK(report.totals.worst_late == bug.totals.worst_late);
 }
 
-TEST_CASE("The Markdown audit lists each late window as an incident-report timeline line",
-          "[rules]") {
+TEST_CASE("The Markdown audit lists each lapse as an incident-report timeline line", "[rules]") {
   const std::string md = render_audit_markdown(
       build_audit({audit_bug()}, audit_mapping(), at("2024-05-05T00:00:00Z"), AuditOptions{}));
   CHECK(contains(md, "## Bug 7: Example CA: late OCSP responses\n"));
+  // The update due 04-13 and the question due 04-30 09:00 were both answered by comment 13 on
+  // 05-02 10:00: one lapse, led by the question (2d 1h late).
   CHECK(contains(md,
-                 "\n- 2024-04-30: failed to respond within 7 days since 2024-04-23 (comment 12 by "
-                 "x@y); answered 2024-05-02 by ca@example.com, 2d 1h late\n"));
+                 "\n- 2024-05-02: failed to respond within 7 days since 2024-04-23 (comment 12 by "
+                 "x@y; weekly update; answered by ca@example.com in comment 13, 2d 1h late)\n"));
   CHECK(contains(md,
-                 "\n- 2024-04-13: failed to post an update within 7 days since 2024-04-06 "
-                 "(comment 1 by ca@example.com); answered 2024-05-02 by ca@example.com, 19d 10h "
-                 "late\n"));
-  CHECK(contains(md, "Windows: 4, met: 1, missed: 2, overdue: 0, worst lateness: 19d 10h."));
+                 "Windows: 4, met: 1, missed: 2, overdue: 0; missed deadlines (lapses): 1, worst "
+                 "lateness: 19d 10h."));
   // Met and open windows are not part of the timeline.
   CHECK_FALSE(contains(md, "2024-04-08:"));
   CHECK_FALSE(contains(md, "2024-05-09:"));
@@ -79,10 +78,14 @@ TEST_CASE("The Markdown audit names overdue windows and Next update dates", "[ru
   const std::string md = render_audit_markdown(
       build_audit({record}, audit_mapping(), at("2024-05-06T00:00:00Z"), AuditOptions{}));
   // The window from 05-02 10:00 is due at the end of 05-03 (05-04T00:00Z) and still open on 05-06.
-  CHECK(
-      contains(md,
-               "\n- 2024-05-04: failed to post an update due by the Next update date 2024-05-03 "
-               "since 2024-05-02 (comment 13 by ca@example.com); still unanswered, 2d overdue\n"));
+  CHECK(contains(md,
+                 "\n- 2024-05-04: failed to post an update due by the Next update date 2024-05-03 "
+                 "(owed since 2024-05-02, comment 13 by ca@example.com; still unanswered, 2d "
+                 "overdue)\n"));
+  // With the date, the update from 04-06 was met; the question alone was late.
+  CHECK(contains(md,
+                 "\n- 2024-05-02: failed to respond within 7 days since 2024-04-23 (comment 12 by "
+                 "x@y; answered by ca@example.com in comment 13, 2d 1h late)\n"));
 }
 
 TEST_CASE("Since and until keep the windows that started within those UTC dates", "[rules]") {
@@ -188,5 +191,7 @@ TEST_CASE("The text audit shows one row per window and the totals", "[rules]") {
   CHECK(contains(text, "Bug 7: Example CA: late OCSP responses\n"));
   CHECK(contains(text, "question"));
   CHECK(contains(text, "late 2d 1h"));
-  CHECK(contains(text, "windows: 4, met: 1, missed: 2, overdue: 0, open: 1, void: 0"));
+  CHECK(contains(text,
+                 "windows: 4, met: 1, missed: 2, overdue: 0, open: 1, void: 0, missed "
+                 "deadlines (lapses): 1"));
 }

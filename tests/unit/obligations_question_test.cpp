@@ -202,7 +202,8 @@ TEST_CASE("A needinfo on a CA account is owed, one on someone else creates nothi
   CHECK(answered.satisfied_comment_id == 1701);
 }
 
-TEST_CASE("A needinfo cleared without a comment is satisfied by the clearing", "[rules]") {
+TEST_CASE("A needinfo its requestee clears without a comment is satisfied by the clearing",
+          "[rules]") {
   struct Case {
     const char* cleared_at;
     WindowStatus status;
@@ -222,7 +223,7 @@ TEST_CASE("A needinfo cleared without a comment is satisfied by the clearing", "
     // 1768032000 is 2026-01-10T08:00:00Z (date -u -d 2026-01-10T08:00:00Z +%s).
     BZ_WINDOW(n, all, "bzn-108-h1768032000");
     CHECK(n.deadline == at("2026-01-17T08:00:00Z"));
-    CHECK(n.satisfied_by == "flag cleared");
+    CHECK(n.satisfied_by == "ca@example.com");  // who cleared it: the requestee
     CHECK(n.satisfied_at == at(c.cleared_at));
     CHECK_FALSE(n.satisfied_comment_id.has_value());
     CHECK(n.status == c.status);
@@ -274,7 +275,7 @@ TEST_CASE("A needinfo keeps its key when the flag is cleared and only the histor
       obligation_windows(maker.record(), PolicySettings{}, cas, {}, at("2026-01-13T00:00:00Z"));
   BZ_WINDOW(cleared, after, "bzn-111-h1768032000-2");
   CHECK(cleared.status == WindowStatus::met);
-  CHECK(cleared.satisfied_by == "flag cleared");
+  CHECK(cleared.satisfied_by == "ca@example.com");
   BZ_WINDOW(still, after, "bzn-111-h1768032000");
   CHECK(still.status == WindowStatus::open);
 }

@@ -245,3 +245,51 @@ TEST_CASE("a plan without a mapping is empty and says why", "[core][plan]") {
 
 }  // namespace
 }  // namespace bzjira::sync
+
+namespace bzjira::sync {
+namespace {
+
+// A needinfo on bug 7 requested by ben at 2025-03-24T12:00Z (1742817600): due 03-31T12:00Z.
+Obligation needinfo_window() {
+  Obligation o;
+  o.key = "bzn-7-h1742817600";
+  o.kind = ObligationKind::needinfo;
+  o.bug_id = 7;
+  o.start = testing::at("2025-03-24T12:00:00Z");
+  o.deadline = testing::at("2025-03-31T12:00:00Z");
+  o.start_author = "ben@example.org";
+  return o;
+}
+
+TEST_CASE("a needinfo closes saying who cleared the flag, answered or withdrawn", "[core][plan]") {
+  Fixture f;
+  const auto close_comment = [&](const Obligation& o) {
+    const Plan plan =
+        f.plan({bug7({o})},
+               {testing::mirrored_issue("CAINC-9", 7, "bzn-7-h1742817600", ymd(2025, 3, 30))});
+    REQUIRE(plan.actions.size() == 1);
+    CHECK(plan.actions[0].type == ActionType::close_issue);
+    return to_plain_text(plan.actions[0].comment);
+  };
+  // The requestee cleared it on 03-26 10:00, 5d 2h before the deadline.
+  Obligation cleared = needinfo_window();
+  cleared.satisfied_at = testing::at("2025-03-26T10:00:00Z");
+  cleared.satisfied_by = "ca@ca.example";
+  cleared.status = WindowStatus::met;
+  cleared.late_seconds = *cleared.satisfied_at - cleared.deadline;
+  CHECK(contains(close_comment(cleared),
+                 "needinfo cleared by ca@ca.example at 2025-03-26T10:00:00Z: on time (5d 2h "
+                 "early)"));
+  // A moderator withdrew it on 03-27 08:00.
+  const Obligation withdrawn =
+      testing::ended(needinfo_window(), testing::at("2025-03-27T08:00:00Z"),
+                     "needinfo withdrawn: cleared by mod@example.org");
+  const std::string text = close_comment(withdrawn);
+  CHECK(contains(text,
+                 "ended at 2025-03-27T08:00:00Z: needinfo withdrawn: cleared by "
+                 "mod@example.org"));
+  CHECK_FALSE(contains(text, "on time"));
+}
+
+}  // namespace
+}  // namespace bzjira::sync

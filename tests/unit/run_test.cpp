@@ -239,9 +239,10 @@ TEST_CASE("a cleared needinfo flag is dated from the history and closes its issu
   CHECK(w.bugzilla.history_batches[0] == std::vector<BugId>{102});
   CHECK(r.execution.closed == 1);
   CHECK(w.jira.at(key).issue.category == StatusCategory::done);
-  // The cleared flag's window keeps its key, so its issue closes as answered by the clearing,
-  // on time, and not as an obligation that vanished.
-  CHECK(contains(w.jira.at(key).comments.at(0).body, "needinfo cleared at"));
+  // The cleared flag's window keeps its key, so its issue closes saying who cleared it, and not
+  // as an obligation that vanished. ca-bot@ is not the requestee (ca@): withdrawn, not answered.
+  CHECK(contains(w.jira.at(key).comments.at(0).body,
+                 "needinfo withdrawn: cleared by ca-bot@ca.example"));
   CHECK_FALSE(contains(w.jira.at(key).comments.at(0).body, "no longer"));
   CHECK(w.jira.issues.size() == 4);  // and the ended window gets no issue of its own
 }
