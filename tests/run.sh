@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run calls this). From a fresh Debian 12 machine:
 #   1. installs what is missing (deploy/install-deps.sh --test; ccache among it)
-#   2. formatting (clang-format-14), test names, the core's boundary
+#   2. formatting (clang-format-14), test names, the core's boundary, the docs' citations
 #   3. one build of everything with AddressSanitizer + UndefinedBehaviorSanitizer and warnings as
 #      errors (build/asan), then every test on it (ctest; the end-to-end and reliability tests run
 #      the sanitized bzjira and bzjira-sim)
 #   4. while the tests run, at the lowest CPU priority: a Release build of the shipped programs
-#      (bzjira, bzjira-sim, bzjira-bench in build/release, warnings as errors at -O3) and the
-#      libFuzzer build (clang-14, build/fuzz)
-#   5. fuzzing: each parser for BZJIRA_FUZZ_SECONDS (default 60), as many at once as there are cores
+#      (bzjira, bzjira-sim, bzjira-bench in build/release, warnings as errors at -O3, plus the man
+#      pages and docs the package ships) and the libFuzzer build (clang-14, build/fuzz)
+#   5. the Debian package from build/release and its checks (tests/package/check_package.sh)
+#   6. fuzzing: each parser's regression inputs, then BZJIRA_FUZZ_SECONDS of fuzzing (default here
+#      30; tests/fuzz/run_fuzz.sh alone defaults to 60), as many targets at once as there are cores
 # Prints each phase's duration at the end; exits non-zero on any failure. Compiles through ccache
 # (cmake/Ccache.cmake) with its cache shared by every clone of the repository on the machine.
-# For local iterations only: BZJIRA_SKIP_RELEASE=1, BZJIRA_SKIP_FUZZ=1, BZJIRA_CTEST_ARGS="-L core".
+# ctest runs BZJIRA_CTEST_JOBS tests at once (default: twice the cores; the tests use their own
+# temporary directories and ports the kernel picks, and many of them wait on processes and sockets).
+# For local iterations only: BZJIRA_SKIP_RELEASE=1 (also skips the package), BZJIRA_SKIP_FUZZ=1,
+# BZJIRA_CTEST_ARGS="-L core".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 jobs=${BZJIRA_JOBS:-$(nproc)}
+ctest_jobs=${BZJIRA_CTEST_JOBS:-$((2 * jobs))}
+export BZJIRA_FUZZ_SECONDS=${BZJIRA_FUZZ_SECONDS:-30}
 failed=()
 phases=()  # "name seconds", in the order they ended
 start=$(date +%s)
@@ -63,6 +70,8 @@ format_check() {
   fi
   step "boundary (sync/ is standard C++ only)"
   if ./tests/check_boundary.sh; then echo "boundary ok"; else failed+=("boundary"); fi
+  step "doc links (citations of docs/*.md name a heading)"
+  ./tests/check_doc_links.sh || failed+=("doc links")
 }
 
 # configure_and_build NAME BUILD_TYPE TARGETS... -- CMAKE_ARGS...: build/NAME; logs next to it.
@@ -94,7 +103,10 @@ background_builds() {
   renice -n 19 -p "$BASHPID" >/dev/null
   if [ "${BZJIRA_SKIP_RELEASE:-0}" != 1 ]; then
     t0=$SECONDS
-    configure_and_build release Release bzjira bzjira-sim bzjira-bench -- >"$logs/release.out" 2>&1 ||
+    # The package target would otherwise build `all` (every test program at -O3) first; the
+    # package's own files (man pages, compressed docs) are built here instead.
+    configure_and_build release Release bzjira bzjira-sim bzjira-bench bzjira_package_files -- \
+      -DCMAKE_SKIP_PACKAGE_ALL_DEPENDENCY=ON >"$logs/release.out" 2>&1 ||
       echo "release build" >>"$logs/failed"
     echo "release build $((SECONDS - t0))" >>"$logs/phases"
   fi
@@ -107,16 +119,16 @@ background_builds() {
 }
 
 run_tests() {
-  step "test (ctest -j $jobs on build/asan)"
+  step "test (ctest -j $ctest_jobs on build/asan)"
   local dir="$root/build/asan"
   # shellcheck disable=SC2086 # BZJIRA_CTEST_ARGS is a list of ctest options
-  (cd "$dir" && ctest --output-on-failure -j "$jobs" --timeout 900 ${BZJIRA_CTEST_ARGS:-}) |
+  (cd "$dir" && ctest --output-on-failure -j "$ctest_jobs" --timeout 900 ${BZJIRA_CTEST_ARGS:-}) |
     tee "$dir.ctest.log" | grep -vE '^ +[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed'
   [ "${PIPESTATUS[0]}" = 0 ] || failed+=("tests")
 }
 
 timed dependencies dependencies
-timed "format, names, boundary" format_check
+timed "format, names, boundary, links" format_check
 
 step "build (ASan + UBSan, warnings as errors: build/asan)"
 if timed "build" configure_and_build asan RelWithDebInfo -- -DBZJIRA_SANITIZE=ON; then
@@ -132,6 +144,14 @@ if timed "build" configure_and_build asan RelWithDebInfo -- -DBZJIRA_SANITIZE=ON
   while read -r line; do failed+=("$line"); done < <(cat "$logs/failed" 2>/dev/null)
 else
   failed+=("build")
+fi
+
+# The Debian package, made from the Release build (tests/package/check_package.sh).
+if [ "${BZJIRA_SKIP_RELEASE:-0}" != 1 ]; then
+  if [ -x "$root/build/release/bzjira" ] && ! grep -qx "release build" "$logs/failed" 2>/dev/null; then
+    step "package (tests/package/check_package.sh build/release)"
+    timed package ./tests/package/check_package.sh "$root/build/release" || failed+=("package")
+  fi
 fi
 
 # Fuzzing (clang-14 libFuzzer with ASan+UBSan): each target for a bounded time, seeded with the
