@@ -66,8 +66,9 @@ TEST_CASE(
   const long full_search_pages = batches(issues, limits.jira_search_page);
 
   const std::string bin = BZJIRA_BINARY_DIR;
+  // No Python yardstick here (an empty interpreter path: not run).
   BenchSession session(
-      BenchPaths{bin + "/bzjira", bin + "/bzjira-sim", (scratch.path() / "session").string()},
+      BenchPaths{bin + "/bzjira", bin + "/bzjira-sim", (scratch.path() / "session").string(), ""},
       facts, dataset);
 
   const ScenarioFigures cold = session.cold_sync();
