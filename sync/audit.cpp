@@ -67,7 +67,6 @@ void add_summary(AuditSummary& total, const AuditSummary& part) {
   total.worst_late = std::max(total.worst_late, part.worst_late);
 }
 
-
 AuditReport build_audit(const std::vector<BugRecord>& records, const Mapping& mapping, Instant now,
                         const AuditOptions& options) {
   AuditReport report;
