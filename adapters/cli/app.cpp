@@ -11,6 +11,8 @@
 
 #include <unistd.h>
 
+#include <boost/program_options.hpp>
+
 #include "adapters/cli/help.h"
 #include "adapters/http/version.h"
 #include "adapters/log/log.h"

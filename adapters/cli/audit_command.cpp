@@ -4,6 +4,8 @@
 #include <fstream>
 #include <functional>
 
+#include <boost/program_options.hpp>
+
 #include "adapters/cli/audit_build.h"
 #include "adapters/cli/command.h"
 #include "adapters/cli/inputs.h"

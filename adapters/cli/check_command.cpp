@@ -6,6 +6,8 @@
 #include <tuple>
 #include <vector>
 
+#include <boost/program_options.hpp>
+
 #include "adapters/cli/command.h"
 #include "adapters/cli/inputs.h"
 #include "adapters/cli/services.h"

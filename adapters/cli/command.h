@@ -7,9 +7,14 @@
 #include <string>
 #include <vector>
 
-#include <boost/program_options.hpp>
-
 #include "sync/time.h"
+
+// Only references to these cross the command interface; the files that define options or read
+// them include <boost/program_options.hpp> (a heavy header) themselves.
+namespace boost::program_options {
+class options_description;
+class variables_map;
+}  // namespace boost::program_options
 
 namespace bzjira::adapters::cli {
 

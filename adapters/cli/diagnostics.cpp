@@ -6,6 +6,8 @@
 #include <memory>
 #include <utility>
 
+#include <boost/program_options.hpp>
+
 #include "adapters/cli/command.h"
 #include "adapters/log/log.h"
 #include "adapters/log/redact.h"

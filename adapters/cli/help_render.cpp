@@ -4,6 +4,8 @@
 #include <iomanip>
 #include <sstream>
 
+#include <boost/program_options.hpp>
+
 #include "adapters/cli/help.h"
 
 namespace bzjira::adapters::cli {

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include <boost/program_options.hpp>
+
 #include "adapters/cli/command.h"
 #include "adapters/cli/init.h"
 #include "adapters/cli/inputs.h"

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <boost/program_options.hpp>
+
 #include "adapters/bugzilla/bugzilla_json.h"
 #include "adapters/config/mapping_loader.h"
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <boost/program_options.hpp>
+
 #include "adapters/cli/bulk_heap.h"
 #include "adapters/cli/inputs.h"
 #include "adapters/config/secrets.h"

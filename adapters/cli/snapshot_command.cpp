@@ -1,5 +1,7 @@
 // `bzjira snapshot`: the mapping's bugs in scope, with all their comments and history, saved as a
 // dataset file (the simulator's format) that `audit --from-file` and bzjira-sim read back.
+#include <boost/program_options.hpp>
+
 #include "adapters/bugzilla/bugzilla_json.h"
 #include "adapters/cli/command.h"
 #include "adapters/cli/inputs.h"

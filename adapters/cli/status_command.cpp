@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
 #include "adapters/cli/command.h"

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <random>
 
+#include <boost/program_options.hpp>
+
 #include "adapters/cli/command.h"
 #include "adapters/cli/inputs.h"
 #include "adapters/cli/services.h"

@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/config/object_reader.h"
 #include "adapters/tz/tz_zone.h"
 

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <exception>
 
+#include <nlohmann/json.hpp>
+
 namespace bzjira::adapters::config {
 
 using nlohmann::json;

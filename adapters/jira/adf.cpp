@@ -3,6 +3,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace bzjira::adapters::jira {
 namespace {
 

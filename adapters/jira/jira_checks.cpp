@@ -2,6 +2,8 @@
 // turned into advice a person can act on.
 #include <cctype>
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/jira/jira_client.h"
 #include "adapters/jira/jira_client_impl.h"
 

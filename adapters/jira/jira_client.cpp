@@ -7,6 +7,8 @@
 #include <set>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/jira/jira_client_impl.h"
 #include "adapters/jira/jql.h"
 #include "adapters/jira/text_limits.h"

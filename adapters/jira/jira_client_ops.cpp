@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/jira/jira_client.h"
 #include "adapters/jira/jira_client_impl.h"
 #include "adapters/jira/text_limits.h"

@@ -4,6 +4,8 @@
 // as {"issueTypes"|"fields", startAt, maxResults, total}; Data Center as {"values", isLast, ...}.
 #include <functional>
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/jira/jira_client.h"
 #include "adapters/jira/jira_client_impl.h"
 #include "adapters/jira/jql.h"

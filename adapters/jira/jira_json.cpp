@@ -1,6 +1,8 @@
 // Request bodies and error answers. The answer parsers are in jira_parse.cpp.
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/http/json_guard.h"
 #include "adapters/jira/adf.h"
 #include "adapters/jira/jira_json.h"

@@ -1,5 +1,7 @@
 // Parsers of Jira's answers (declared in jira_json.h). Optional members of the wrong type are read
 // as absent: Jira instances differ, and a field bzjira does not need must not stop a run.
+#include <nlohmann/json.hpp>
+
 #include "adapters/jira/adf.h"
 #include "adapters/jira/jira_json.h"
 

@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/e2e/sim_fixture.h"
 
 using bzjira::e2e::k_demo_now;

@@ -14,6 +14,8 @@
 #include <regex>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/e2e/sim_fixture.h"
 
 using bzjira::e2e::Env;

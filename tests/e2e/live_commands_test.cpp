@@ -2,6 +2,8 @@
 // against bzjira-sim serving the demo.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/e2e/sim_fixture.h"
 
 using bzjira::e2e::k_demo_env;

@@ -5,6 +5,8 @@
 // test is stamped a few seconds after it.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/e2e/sim_fixture.h"
 
 using bzjira::e2e::Sim;

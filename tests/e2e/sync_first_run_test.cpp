@@ -19,6 +19,8 @@
 #include <filesystem>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/store/lock.h"
 #include "tests/e2e/sim_fixture.h"
 

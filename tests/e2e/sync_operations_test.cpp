@@ -10,6 +10,8 @@
 #include <regex>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/e2e/sim_fixture.h"
 
 using bzjira::e2e::k_demo_env;

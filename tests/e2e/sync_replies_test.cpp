@@ -3,6 +3,8 @@
 // shows the posted comment.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/e2e/sim_fixture.h"
 
 using bzjira::e2e::Sim;

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/reliability/http_wire.h"
 
 namespace bzjira::reliability {

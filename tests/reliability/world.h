@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/reliability/process.h"
 #include "tests/reliability/sim.h"
 

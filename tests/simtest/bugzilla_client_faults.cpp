@@ -1,6 +1,7 @@
 // BugzillaClient against the simulator's faults: every kind retried and recovered, a clear
 // transient error when attempts run out, writes never duplicated, auth errors never retried.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <thread>

@@ -1,6 +1,7 @@
 // BugzillaClient against the simulator: scoped reads, paging, comment batching under the URL limit,
 // incremental reads, visibility, writes, and both auth modes (BMO header, upstream query).
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <set>

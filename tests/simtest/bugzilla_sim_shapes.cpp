@@ -2,6 +2,7 @@
 // top-level members and member types, same error objects (upstream 5.2 captures for upstream mode,
 // bugzilla.mozilla.org captures and shared/API.md for BMO mode).
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "tests/simtest/bugzilla_test_support.h"
 

@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "adapters/http/http_client.h"
 
 namespace bzjira::simtest {

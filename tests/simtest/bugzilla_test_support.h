@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "adapters/bugzilla/bugzilla_client.h"
 #include "tests/sim/bugzilla_sim.h"
