@@ -65,7 +65,7 @@ if [ "${BZJIRA_SKIP_ASAN:-0}" != 1 ]; then
 fi
 
 # Fuzzing (clang-14 libFuzzer with ASan+UBSan): each target for a bounded time, seeded with the
-# real samples in ../shared/samples. A crash fails the run and leaves its input in build/fuzz/.
+# real samples in tests/data/samples. A crash fails the run and leaves its input in build/fuzz/.
 if [ -x tests/fuzz/run_fuzz.sh ] && [ "${BZJIRA_SKIP_FUZZ:-0}" != 1 ]; then
   step "fuzz"
   ./tests/fuzz/run_fuzz.sh "$root/build/fuzz" || failed+=("fuzz")

@@ -18,7 +18,7 @@ using bzjira::sync::parse_whiteboard;
 namespace {
 
 std::map<long long, std::string> whiteboards() {
-  std::ifstream in(std::string(BZJIRA_SHARED_DIR) +
+  std::ifstream in(std::string(BZJIRA_TEST_DATA_DIR) +
                    "/samples/bugzilla/bmo_whiteboard_values_2026-10.json");
   REQUIRE(in.good());
   const auto doc = nlohmann::json::parse(in);
