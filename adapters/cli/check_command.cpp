@@ -61,8 +61,8 @@ CheckLine failed_call(const std::string& name, const sync::Error& e, const std::
 }
 
 // The key, and whether the mapping sends it the way this server understands. Upstream Bugzilla
-// 5.x has no /rest/whoami and silently ignores the header (shared/API.md A.11), so "the key made
-// no difference" is recognised by trying the other way.
+// 5.x has no /rest/whoami and silently ignores the header (docs/bugzilla-api.md#upstream-5x), so
+// "the key made no difference" is recognised by trying the other way.
 std::vector<CheckLine> check_bugzilla_key(const sync::Mapping& mapping, const std::string& key) {
   const sync::BugzillaSettings& settings = mapping.bugzilla;
   const std::string& url = settings.url;

@@ -1,4 +1,4 @@
-// The dataset file (shared/DESIGN.md "The simulators"): reading, problem lines, and the round trip
+// The dataset file (docs/dataset-format.md): reading, problem lines, and the round trip
 // that `bzjira snapshot` relies on.
 #include <catch2/catch.hpp>
 

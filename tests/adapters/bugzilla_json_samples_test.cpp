@@ -1,5 +1,5 @@
 // The Bugzilla parsers against real answers of bugzilla.mozilla.org and an upstream 5.2 server
-// (shared/samples). Expected values were read from the sample files by hand.
+// (tests/data/samples). Expected values were read from the sample files by hand.
 #include <catch2/catch.hpp>
 
 #include <filesystem>

@@ -1,6 +1,6 @@
-// The 92 real BMO whiteboards (shared/samples/bugzilla/bmo_whiteboard_values_2026-10.json) read
-// through sync::parse_whiteboard. Counts and dates were taken from the file by hand (API.md A.10:
-// 24 of 92 carry "Next update", 8 a close marker).
+// The 92 real BMO whiteboards (tests/data/samples/bugzilla/bmo_whiteboard_values_2026-10.json) read
+// through sync::parse_whiteboard. Counts and dates were taken from the file by hand
+// (docs/bugzilla-api.md#ca-program-conventions: 24 of 92 carry "Next update", 8 a close marker).
 #include <catch2/catch.hpp>
 
 #include <fstream>

@@ -1,5 +1,5 @@
 // Jira request bodies and answer parsing (adapters/jira/jira_json.h), on the spec's own examples
-// (shared/samples/jira) and hand-written answers.
+// (tests/data/samples/jira) and hand-written answers.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
