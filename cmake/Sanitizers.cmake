@@ -1,5 +1,6 @@
 # BZJIRA_SANITIZE=ON builds everything with AddressSanitizer and UndefinedBehaviorSanitizer.
-# -fno-sanitize=vptr: cpprest's own headers trip UBSan's vptr check (shared/STYLE.md).
+# -fno-sanitize=vptr: cpprest's own headers trip UBSan's vptr check
+# (docs/toolchain.md#ubsan-and-cpprest).
 option(BZJIRA_SANITIZE "Build with ASan+UBSan" OFF)
 if(BZJIRA_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer

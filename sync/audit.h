@@ -1,6 +1,5 @@
 // The audit: every obligation window of every bug, with whether it was met, and a summary. This is
-// the evidence a CA needs for a late-response incident report (shared/RULES.md "What history
-// means").
+// the evidence a CA needs for a late-response incident report (docs/rules.md#audit).
 #pragma once
 
 #include <optional>

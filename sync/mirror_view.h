@@ -16,9 +16,9 @@
 
 namespace bzjira::sync {
 
-// Jira's search index lags behind its writes (API.md B.4: "Recent updates might not be immediately
-// visible"), and `now` and Jira's clock are two clocks: every incremental search reaches this much
-// further back than the previous one.
+// Jira's search index lags behind its writes (docs/jira-api.md#search-lag: "Recent updates might
+// not be immediately visible"), and `now` and Jira's clock are two clocks: every incremental
+// search reaches this much further back than the previous one.
 constexpr Seconds k_jira_search_margin{600};
 // Issues deleted in Jira, moved out of the project or stripped of the "bzjira" label never show up
 // in a search of updated issues: a full search this often forgets them.

@@ -73,7 +73,7 @@ struct BugRecord {
   std::vector<HistoryEntry> history;
 };
 
-// Resolved statuses per shared/RULES.md.
+// Resolved statuses (docs/rules.md#resolution-and-reopening).
 bool is_resolved_status(const std::string& status);
 
 // A needinfo request still waiting: the flag named "needinfo" in any case (the type id differs

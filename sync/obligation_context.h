@@ -80,10 +80,12 @@ void settle_until_resolved(const ObligationContext& ctx, Obligation& window,
 // "1 day", "7 days".
 std::string days_text(int days);
 
-// The update (cadence) windows, clause 2, 3 and 5 (sync/obligations_update.cpp).
+// The update (cadence) windows: docs/rules.md#update, docs/rules.md#revocation-delay,
+// docs/rules.md#closure (sync/obligations_update.cpp).
 void add_update_windows(const ObligationContext& ctx, std::vector<Obligation>& out);
 
-// The full report window, clause 4 (sync/obligations_report.cpp); only with policy.full_report.
+// The full report window, docs/rules.md#full-report (sync/obligations_report.cpp); only with
+// policy.full_report.
 void add_full_report_window(const ObligationContext& ctx, std::vector<Obligation>& out);
 
 }  // namespace bzjira::sync

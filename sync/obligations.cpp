@@ -189,7 +189,7 @@ std::string days_text(int days) { return std::to_string(days) + (days == 1 ? " d
 
 namespace {
 
-// Clause 1: every comment from someone who is not the CA.
+// docs/rules.md#question: every comment from someone who is not the CA.
 void add_question_windows(const ObligationContext& ctx, std::vector<Obligation>& out) {
   const BugId bug = ctx.record.bug.id;
   const std::string rule =

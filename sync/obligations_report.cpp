@@ -104,7 +104,8 @@ bool is_full_report(const std::string& text) {
 
 }  // namespace
 
-// Clause 4 (optional rule): the full report within full_report_days of the bug's creation.
+// docs/rules.md#full-report (optional rule): the full report within full_report_days of the bug's
+// creation.
 void add_full_report_window(const ObligationContext& ctx, std::vector<Obligation>& out) {
   const Bug& bug = ctx.record.bug;
   Obligation o = new_window(ObligationKind::full_report, "bzf-" + std::to_string(bug.id), bug.id,

@@ -1,6 +1,7 @@
-// The update cadence (IRG 3.2 clauses 2, 3 and 5) as one pass over the bug's comments, merged with
-// the moments that suspend or resume it: closure requests, resolutions and reopenings. How each
-// choice reads the IRG is written next to the clause in sync/obligations.h; in short:
+// The update cadence (docs/rules.md#update, docs/rules.md#revocation-delay, docs/rules.md#closure)
+// as one pass over the bug's comments, merged with the moments that suspend or resume it: closure
+// requests, resolutions and reopenings. How each choice reads the IRG is written next to the
+// clause in sync/obligations.h; in short:
 // - A window opens at the bug's creation when the CA has not posted by then, at every CA comment
 //   and at a reopening; the next CA comment satisfies it.
 // - The deadline follows the whiteboard as it stood at each moment of the window (deadline_in):
@@ -175,8 +176,9 @@ class CadenceBuilder {
     set_start_comment(*m_window, c);
   }
 
-  // IRG 3.2 clause 2 read for a reopened report: it is open again, so it owes updates again,
-  // counted from the reopening (the CA may not even have noticed it).
+  // docs/rules.md#update read for a reopened report (docs/rules.md#resolution-and-reopening): it
+  // is open again, so it owes updates again, counted from the reopening (the CA may not even have
+  // noticed it).
   void open_at_reopening(Instant when, const std::string& who) {
     const BugId bug = m_ctx.record.bug.id;
     m_window = new_window(

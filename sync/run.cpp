@@ -18,7 +18,7 @@ namespace bzjira::sync {
 namespace {
 
 // Bugzilla's search by change time can miss a change committed just before the watermark was read:
-// every incremental search reaches this far back (DESIGN.md).
+// every incremental search reaches this far back (docs/bugzilla-api.md#incremental-polling).
 constexpr Seconds k_overlap{300};
 // A scoped search cannot return a bug that left the scope; a full search now and then notices it.
 constexpr Seconds k_full_search_every{86400};

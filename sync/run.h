@@ -1,6 +1,6 @@
-// One `bzjira sync` run, orchestrated through the ports (DESIGN.md "Data flow of one run"): read
-// what changed on Bugzilla into the cache, compute every window, find the mirrored issues, plan,
-// apply.
+// One `bzjira sync` run, orchestrated through the ports (ARCHITECTURE.md "Data flow of one run"):
+// read what changed on Bugzilla into the cache, compute every window, find the mirrored issues,
+// plan, apply.
 #pragma once
 
 #include <optional>
@@ -23,7 +23,7 @@ struct RunOptions {
   Seconds search_grace{600};  // PlanContext::search_grace
 };
 
-// Exit codes (DESIGN.md); 2 (usage or config) belongs to the command line.
+// Exit codes (README.md); 2 (usage or config) belongs to the command line.
 constexpr int k_exit_ok = 0;
 constexpr int k_exit_actions_failed = 1;
 constexpr int k_exit_config = 2;  // also a refused credential or an untrusted certificate

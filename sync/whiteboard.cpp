@@ -29,7 +29,8 @@ std::size_t find_ci(std::string_view haystack, std::string_view needle, std::siz
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// The shape \d{4}-\d{2}-\d{2} at `pos` (what API.md A.10's regex matches), valid or not.
+// The shape \d{4}-\d{2}-\d{2} at `pos` (the date shape of docs/rules.md#next-update-marker),
+// valid or not.
 bool looks_like_date(std::string_view text, std::size_t pos) {
   if (pos + 10 > text.size()) {
     return false;

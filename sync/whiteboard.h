@@ -1,4 +1,4 @@
-// What the engine reads from a bug's Status Whiteboard (shared/RULES.md "Whiteboard").
+// What the engine reads from a bug's Status Whiteboard (docs/rules.md#whiteboard).
 #pragma once
 
 #include <optional>

@@ -26,9 +26,10 @@ class UtcZone final : public Zone {
   std::string format_local(Instant t) const override;
 };
 
-// Jira due date for a deadline instant (shared/RULES.md): the last calendar day in `zone` that ends
-// at or before `deadline`, minus `lead_days`. A day ends when the next one starts, so this is
-// always the day before the local date of the deadline: never later than the real deadline.
+// Jira due date for a deadline instant (docs/rules.md#due-date): the last calendar day in `zone`
+// that ends at or before `deadline`, minus `lead_days`. A day ends when the next one starts, so
+// this is always the day before the local date of the deadline: never later than the real
+// deadline.
 Date due_date(Instant deadline, const Zone& zone, int lead_days);
 
 }  // namespace bzjira::sync

@@ -155,7 +155,7 @@ if [ "${BZJIRA_SKIP_RELEASE:-0}" != 1 ]; then
 fi
 
 # Fuzzing (clang-14 libFuzzer with ASan+UBSan): each target for a bounded time, seeded with the
-# real samples. A crash fails the run and leaves its input in build/fuzz/crashes/.
+# real samples in tests/data/samples. A crash fails the run and leaves its input in build/fuzz/crashes/.
 if [ -x tests/fuzz/run_fuzz.sh ] && [ "${BZJIRA_SKIP_FUZZ:-0}" != 1 ] && [ -f "$logs/fuzz-build.out" ] &&
   ! grep -qx "fuzz build" "$logs/failed" 2>/dev/null; then
   step "fuzz"

@@ -1,6 +1,6 @@
 // sync::BugSource for a real Bugzilla: bugzilla.mozilla.org (API key in the X-BUGZILLA-API-KEY
 // header) or upstream Bugzilla 5.x (api_key query parameter), over the retrying HTTP client; the
-// key check of both (bugzilla_auth.cpp). Request shapes follow shared/API.md section A; bodies are
+// key check of both (bugzilla_auth.cpp). Request shapes follow docs/bugzilla-api.md; bodies are
 // parsed by bugzilla_json.h.
 #pragma once
 
@@ -53,8 +53,9 @@ class BugzillaClient : public sync::BugSource {
   // short_desc=<prefix>&short_desc_type=substring, then checked as a case-insensitive prefix here)
   // and assignee; include_fields limited to what sync::Bug holds; order=bug_id; limit=page_size
   // and offset until a page holds fewer bugs. `changed_since` is sent as last_change_time (at or
-  // after): the CALLER subtracts the five-minute overlap from its previous watermark (shared/API.md
-  // A.2 "Incremental polling"). Bugs that do not parse are skipped and listed in problems().
+  // after): the CALLER subtracts the five-minute overlap from its previous watermark
+  // (docs/bugzilla-api.md#incremental-polling). Bugs that do not parse are skipped and listed in
+  // problems().
   // Not an error if none match.
   sync::Result<std::vector<sync::Bug>> search_bugs(
       const sync::BugScope& scope, std::optional<sync::Instant> changed_since) override;
@@ -71,7 +72,7 @@ class BugzillaClient : public sync::BugSource {
   sync::Result<std::vector<sync::HistoryEntry>> history(sync::BugId bug) override;
 
   // GET /rest/bug/<first>/history?ids=<id>&ids=<id>... (the REST layer merges path and query ids
-  // as for comments, shared/API.md A.4/A.5), in batches whose request target stays within
+  // as for comments, docs/bugzilla-api.md#history), in batches whose request target stays within
   // max_request_target and max_bugs_per_comment_request. Every requested id is a key of the answer
   // (an empty list when the bug has no history, or is gone or hidden: such a batch is retried one
   // bug at a time).
@@ -170,9 +171,10 @@ std::optional<sync::Error> not_the_rest_api(const http::Response& response,
 // The text of an HTML page's <title>, cleaned and cut to `max` characters; empty when none.
 std::string html_title(const std::string& body, std::size_t max = 80);
 
-// The rule the HTTP client adds for Bugzilla (A.8): BMO's rate-limit answer is a JSON 400 whose
-// error message mentions the rate limit, then HTML 429 without Retry-After. Both mean "refused
-// before anything happened", so even a comment POST may be resent after them.
+// The rule the HTTP client adds for Bugzilla (docs/bugzilla-api.md#rate-limits): BMO's rate-limit
+// answer is a JSON 400 whose error message mentions the rate limit, then HTML 429 without
+// Retry-After. Both mean "refused before anything happened", so even a comment POST may be resent
+// after them.
 bool is_bugzilla_rate_limit(const http::Response& response);
 
 }  // namespace bzjira::adapters::bugzilla

@@ -1,4 +1,4 @@
-// Bugzilla REST JSON (bugzilla.mozilla.org and upstream 5.x, shared/API.md A.2-A.11) to the core's
+// Bugzilla REST JSON (bugzilla.mozilla.org and upstream 5.x, docs/bugzilla-api.md) to the core's
 // types, and the dataset file the simulator serves and `bzjira snapshot` writes. Pure functions: no
 // I/O, and no exception ever leaves them (malformed input becomes an Error or a problem line).
 // Read with simdjson (ARCHITECTURE.md, 2026-12-02): one reader per shape; large documents are cut
@@ -86,7 +86,7 @@ sync::Result<std::string> parse_whoami(const std::string& body);
 // POST /rest/bug/<id>/comment -> {"id":N}, the new comment's id. Errors as parse_bug_list.
 sync::Result<sync::CommentId> parse_created_comment(const std::string& body);
 
-// The dataset file (shared/DESIGN.md "The simulators"): {"bugs":[bug objects with flags],
+// The dataset file (docs/dataset-format.md): {"bugs":[bug objects with flags],
 // "comments":{"<bug id>":[comment objects]},"history":{"<bug id>":[history entries]}}. The
 // simulator's "api_keys" and "insiders" members (and any other top-level member) are ignored.
 struct Dataset {

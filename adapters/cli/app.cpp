@@ -369,7 +369,7 @@ const std::vector<Command>& commands() {
 int run_nested(const std::vector<std::string>& args, Io& io) { return dispatch(args, io); }
 
 int run(const std::vector<std::string>& args, Io& io) {
-  // The one place that catches everything (shared/DESIGN.md rule 4): a surprise is exit 4 with a
+  // The one place that catches everything (ARCHITECTURE.md rule 4): a surprise is exit 4 with a
   // message, never an abort.
   int code = k_exit_internal;
   try {

@@ -20,7 +20,7 @@ namespace bzjira::adapters::cli {
 
 namespace po = boost::program_options;
 
-// Exit codes (shared/DESIGN.md "Commands").
+// Exit codes (README.md).
 inline constexpr int k_exit_ok = 0;
 inline constexpr int k_exit_rejected = 1;     // some actions were rejected by a service
 inline constexpr int k_exit_usage = 2;        // bad command line, mapping or input file

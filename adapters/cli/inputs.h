@@ -20,7 +20,7 @@ namespace bzjira::adapters::cli {
 std::optional<sync::Mapping> load_mapping(Io& io, const std::string& command,
                                           const std::string& path);
 
-// The bugs of a dataset file (shared/DESIGN.md format, as `bzjira snapshot` writes it). Unreadable
+// The bugs of a dataset file (docs/dataset-format.md, as `bzjira snapshot` writes it). Unreadable
 // or invalid: printed, nullopt (exit 2). A bad bug, comment or history is a warning and is skipped.
 std::optional<std::vector<sync::BugRecord>> load_dataset(Io& io, const std::string& command,
                                                          const std::string& path);

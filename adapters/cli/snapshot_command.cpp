@@ -58,9 +58,9 @@ Command snapshot_command() {
   c.usage = "snapshot -c MAPPING -o DATASET";
   c.details =
       "Reads the mapping's bugs in scope from Bugzilla, with every comment the API key may see\n"
-      "and each bug's history, and writes them in the dataset format (shared/DESIGN.md) that\n"
-      "`bzjira audit --from-file` and bzjira-sim read. An audit of the file equals the live\n"
-      "audit at the same --now.";
+      "and each bug's history, and writes them in the dataset format (docs/dataset-format.md)\n"
+      "that `bzjira audit --from-file` and bzjira-sim read. An audit of the file equals the\n"
+      "live audit at the same --now.";
   c.add_options = add_snapshot_options;
   c.run = run_snapshot;
   return c;

@@ -1,4 +1,4 @@
-// The one production file that includes cpprest's HTTP client (DESIGN.md rule 5). Everything
+// The one production file that includes cpprest's HTTP client (ARCHITECTURE.md rule 5). Everything
 // cpprest or Boost throws is caught here and turned into an Error.
 #include <openssl/err.h>
 #include <openssl/ssl.h>

@@ -128,7 +128,7 @@ std::string Response::header(const std::string& name) const {
 }
 
 // Hand-written rather than cpprest's uri::encode_data_string so that service clients building
-// URLs never need cpprest (DESIGN.md rule 5); RFC 3986 makes it a few lines.
+// URLs never need cpprest (ARCHITECTURE.md rule 5); RFC 3986 makes it a few lines.
 std::string url_encode(const std::string& value) {
   static constexpr char k_hex[] = "0123456789ABCDEF";
   std::string out;

@@ -18,7 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t k_bulk_chunk = 50;  // "Creates upto 50 issues" (shared/API.md B.3)
+constexpr std::size_t k_bulk_chunk = 50;  // "Creates upto 50 issues" (docs/jira-api.md#bulk-create)
 constexpr int k_search_page = 100;
 constexpr int k_max_pages = 10000;  // a server that never ends its pages must not hang a run
 

@@ -1,5 +1,5 @@
 // The Jira side of bzjira: IssueTracker over Jira Cloud (REST v3, ADF, enhanced search/jql) or
-// Jira Data Center (REST v2, wiki strings, search with startAt), as shared/API.md section B
+// Jira Data Center (REST v2, wiki strings, search with startAt), as docs/jira-api.md
 // documents them, plus the self-checks behind `bzjira check --online`.
 #pragma once
 

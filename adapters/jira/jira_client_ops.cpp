@@ -56,7 +56,7 @@ std::string describe(const std::vector<TransitionInfo>& list) {
   return out;
 }
 
-// Jira's limit on globalId (shared/API.md B.12); checked before any request is made.
+// Jira's limit on globalId (docs/jira-api.md#limits); checked before any request is made.
 std::optional<sync::Error> invalid_global_id(const std::string& key, const sync::RemoteLink& link) {
   if (link.global_id.empty() || count_chars(link.global_id) > 255) {
     return sync::make_error(sync::ErrorKind::rejected,

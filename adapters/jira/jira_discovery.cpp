@@ -1,4 +1,4 @@
-// JiraClient::discover_project for `bzjira init`: read-only requests (shared/API.md section B and
+// JiraClient::discover_project for `bzjira init`: read-only requests (docs/jira-api.md and
 // the Cloud OpenAPI document: issue/createmeta/{project}/issuetypes[/{id}], project/{key}/statuses,
 // field, search, issue/{key}/transitions) whose answers become ProjectFacts. Cloud pages createmeta
 // as {"issueTypes"|"fields", startAt, maxResults, total}; Data Center as {"values", isLast, ...}.

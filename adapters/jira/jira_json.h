@@ -1,4 +1,4 @@
-// The Jira REST shapes the client sends and reads (shared/API.md section B), kept apart from the
+// The Jira REST shapes the client sends and reads (docs/jira-api.md), kept apart from the
 // HTTP logic so they can be tested on literal JSON. Parsers never throw: malformed answers come
 // back as ErrorKind::internal with a message naming what was wrong.
 #pragma once

@@ -8,7 +8,7 @@
 
 namespace bzjira::adapters::jira {
 
-// The label every mirrored issue carries (shared/DESIGN.md "Idempotency").
+// The label every mirrored issue carries (ARCHITECTURE.md, Idempotency).
 inline constexpr std::string_view k_mirror_label = "bzjira";
 
 // A JQL string literal: double quotes around the value, '"' and '\' escaped with a backslash,
@@ -30,7 +30,7 @@ inline std::string jql_quote(std::string_view value) {
 // The bounded query for find_mirrored: one project, the mirror label, a stable order for paging.
 // With `updated_minutes`, only issues updated in the last that many minutes, as a relative date
 // ("-15m") that Jira evaluates on its own clock, whatever the searching user's time zone
-// (shared/API.md B.9, B.13).
+// (docs/jira-api.md#jql).
 inline std::string mirrored_issues_jql(std::string_view project_key,
                                        std::optional<long> updated_minutes = std::nullopt) {
   std::string jql =

@@ -1,6 +1,6 @@
-// BugzillaClient::histories: batched GET /rest/bug/<first>/history?ids=... (shared/API.md A.4/A.5),
-// bounded by the request-target limit like comment batches, merged by bug, through a transport
-// that answers from a small table and records the URLs. No network.
+// BugzillaClient::histories: batched GET /rest/bug/<first>/history?ids=...
+// (docs/bugzilla-api.md#history), bounded by the request-target limit like comment batches, merged
+// by bug, through a transport that answers from a small table and records the URLs. No network.
 #include <catch2/catch.hpp>
 #include <map>
 #include <memory>

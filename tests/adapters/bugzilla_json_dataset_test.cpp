@@ -1,4 +1,4 @@
-// The dataset file (shared/DESIGN.md "The simulators"): reading, problem lines, and the round trip
+// The dataset file (docs/dataset-format.md): reading, problem lines, and the round trip
 // that `bzjira snapshot` relies on.
 #include <catch2/catch.hpp>
 
@@ -158,7 +158,7 @@ TEST_CASE("text that is not UTF-8 is written with replacements instead of failin
 TEST_CASE("a dataset built from real upstream answers loads bug, comments and history",
           "[bugzilla]") {
   const auto read = [](const char* name) {
-    std::ifstream in(std::string(BZJIRA_SHARED_DIR) + "/samples/bugzilla-5.2/" + name);
+    std::ifstream in(std::string(BZJIRA_TEST_DATA_DIR) + "/samples/bugzilla-5.2/" + name);
     REQUIRE(in.good());
     return json::parse(in);
   };

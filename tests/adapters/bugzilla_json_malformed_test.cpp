@@ -276,7 +276,7 @@ TEST_CASE("error answers map to kinds by code, message and HTTP status", "[bugzi
 }
 
 TEST_CASE("time, whoami and new-comment answers are read or refused clearly", "[bugzilla]") {
-  // Shapes from shared/API.md A.1 and A.9.
+  // Shapes from docs/bugzilla-api.md#server-time and docs/bugzilla-api.md#who-am-i.
   auto t = bz::parse_time(
       "{\"db_time\":\"2026-10-02T10:00:00Z\",\"web_time\":\"2026-10-02T10:00:01Z\",\"tz_name\":"
       "\"UTC\"}");

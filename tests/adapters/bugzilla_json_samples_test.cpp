@@ -1,5 +1,5 @@
 // The Bugzilla parsers against real answers of bugzilla.mozilla.org and an upstream 5.2 server
-// (shared/samples). Expected values were read from the sample files by hand.
+// (tests/data/samples). Expected values were read from the sample files by hand.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -16,7 +16,7 @@ using bzjira::sync::format_rfc3339;
 namespace {
 
 std::string sample(const std::string& name) {
-  const std::string path = std::string(BZJIRA_SHARED_DIR) + "/samples/" + name;
+  const std::string path = std::string(BZJIRA_TEST_DATA_DIR) + "/samples/" + name;
   std::ifstream in(path, std::ios::binary);
   REQUIRE(in.good());
   std::ostringstream out;
@@ -262,8 +262,8 @@ TEST_CASE("real success answers are not errors, writes give the new id", "[bugzi
 TEST_CASE("every real sample goes through every parser without crashing", "[bugzilla]") {
   int files = 0;
   for (const char* dir : {"bugzilla", "bugzilla-5.2"}) {
-    for (const auto& entry :
-         std::filesystem::directory_iterator(std::string(BZJIRA_SHARED_DIR) + "/samples/" + dir)) {
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(BZJIRA_TEST_DATA_DIR) +
+                                                                 "/samples/" + dir)) {
       if (entry.path().extension() != ".json") {
         continue;
       }

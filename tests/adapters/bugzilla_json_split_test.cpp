@@ -18,7 +18,7 @@ using bzjira::sync::parse_rfc3339;
 namespace {
 
 std::string sample(const std::string& name) {
-  std::ifstream in(std::string(BZJIRA_SHARED_DIR) + "/samples/bugzilla/" + name);
+  std::ifstream in(std::string(BZJIRA_TEST_DATA_DIR) + "/samples/bugzilla/" + name);
   REQUIRE(in.good());
   std::stringstream text;
   text << in.rdbuf();

@@ -1,6 +1,6 @@
-// The 92 real BMO whiteboards (shared/samples/bugzilla/bmo_whiteboard_values_2026-10.json) read
-// through sync::parse_whiteboard. Counts and dates were taken from the file by hand (API.md A.10:
-// 24 of 92 carry "Next update", 8 a close marker).
+// The 92 real BMO whiteboards (tests/data/samples/bugzilla/bmo_whiteboard_values_2026-10.json) read
+// through sync::parse_whiteboard. Counts and dates were taken from the file by hand
+// (docs/bugzilla-api.md#ca-program-conventions: 24 of 92 carry "Next update", 8 a close marker).
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -18,7 +18,7 @@ using bzjira::sync::parse_whiteboard;
 namespace {
 
 std::map<long long, std::string> whiteboards() {
-  std::ifstream in(std::string(BZJIRA_SHARED_DIR) +
+  std::ifstream in(std::string(BZJIRA_TEST_DATA_DIR) +
                    "/samples/bugzilla/bmo_whiteboard_values_2026-10.json");
   REQUIRE(in.good());
   const auto doc = nlohmann::json::parse(in);

@@ -270,7 +270,8 @@ TEST_CASE("4xx answers are returned as responses and not retried", "[http]") {
 }
 
 TEST_CASE("the service's extra rule retries Bugzilla's JSON 400 rate-limit answer", "[http]") {
-  // API.md A.8: the request that hits the limit gets a JSON HTTP 400 rate-limit error.
+  // docs/bugzilla-api.md#rate-limits: the request that hits the limit gets a JSON HTTP 400
+  // rate-limit error.
   auto bugzilla_rule = [](const Response& r) {
     return r.status == 400 && r.body.find("rate limit") != std::string::npos;
   };

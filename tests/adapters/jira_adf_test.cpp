@@ -14,7 +14,7 @@ using nlohmann::json;
 
 namespace {
 json load_examples() {
-  std::ifstream in(std::string(BZJIRA_SHARED_DIR) +
+  std::ifstream in(std::string(BZJIRA_TEST_DATA_DIR) +
                    "/samples/jira/jira_cloud_examples_from_openapi.json");
   return json::parse(in)["examples"];
 }

@@ -1,5 +1,5 @@
 // Jira request bodies and answer parsing (adapters/jira/jira_json.h), on the spec's own examples
-// (shared/samples/jira) and hand-written answers.
+// (tests/data/samples/jira) and hand-written answers.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -13,7 +13,7 @@ using namespace bzjira;  // sync:: (an alias named sync would clash with ::sync(
 
 namespace {
 json examples() {
-  std::ifstream in(std::string(BZJIRA_SHARED_DIR) +
+  std::ifstream in(std::string(BZJIRA_TEST_DATA_DIR) +
                    "/samples/jira/jira_cloud_examples_from_openapi.json");
   return json::parse(in)["examples"];
 }

@@ -1,5 +1,5 @@
-// Jira due dates from deadline instants in real zones (shared/RULES.md "From a deadline instant to
-// a Jira due date"), and make_zone's error handling.
+// Jira due dates from deadline instants in real zones (docs/rules.md#due-date), and make_zone's
+// error handling.
 #include <catch2/catch.hpp>
 
 #include "adapters/tz/tz_zone.h"
@@ -25,7 +25,7 @@ std::unique_ptr<Zone> zone(const char* name) {
 
 }  // namespace
 
-TEST_CASE("The RULES.md example: a deadline at 23:30 in Shanghai is due the day before",
+TEST_CASE("The rules' example: a deadline at 23:30 in Shanghai is due the day before",
           "[rules][tz]") {
   // 2025-03-31T15:30Z is 23:30 CST (UTC+8) on 03-31; the last whole day before it is 03-30.
   const auto shanghai = zone("Asia/Shanghai");

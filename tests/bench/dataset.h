@@ -1,5 +1,5 @@
 // The benchmark's workload: a reproducible dataset of N bugs x M comments in the simulator's format
-// (shared/DESIGN.md "The simulators", plus "api_keys"), the mapping that goes with it, and what
+// (docs/dataset-format.md, plus "api_keys"), the mapping that goes with it, and what
 // the dataset implies (how many obligations are open), worked out from the generator's own
 // choices rather than from bzjira's output.
 #pragma once
@@ -24,7 +24,7 @@ struct DatasetSpec {
   std::uint64_t seed = 1;
 };
 
-// What the generator put in: enough to derive the open obligations by hand (shared/RULES.md):
+// What the generator put in: enough to derive the open obligations by hand (docs/rules.md):
 // every open bug owes one update; each comment after the CA's last one from someone neither CA
 // nor bot is an unanswered question; a needinfo flag on a CA account set after the CA's last
 // comment is open. Resolved bugs owe nothing. No bug carries a closure request.

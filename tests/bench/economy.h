@@ -1,8 +1,10 @@
 // The fewest requests the APIs allow for each benchmark scenario, from their documented limits
-// (shared/API.md): Bugzilla search pages of 1,000 bugs, read until a page comes back short (A.2:
-// "the response does not indicate when more results are available"); comment batches bounded by
-// the 8 KiB request-target limit of BMO's front end (A.2, A.4); Jira bulk create of 50 (B.3); one
-// request per remote link, transition and comment (B.5-B.7). Pure arithmetic, no I/O.
+// (docs/bugzilla-api.md, docs/jira-api.md): Bugzilla search pages of 1,000 bugs, read until a page
+// comes back short (docs/bugzilla-api.md#paging: "the response does not indicate when more results
+// are available"); comment batches bounded by the 8 KiB request-target limit of BMO's front end
+// (docs/bugzilla-api.md#url-length); Jira bulk create of 50 (docs/jira-api.md#bulk-create); one
+// request per remote link, transition and comment (docs/jira-api.md#transitions,
+// docs/jira-api.md#comments, docs/jira-api.md#remote-links). Pure arithmetic, no I/O.
 #pragma once
 
 #include <cstddef>
@@ -15,7 +17,7 @@ struct ApiLimits {
   std::size_t url_limit = 8192;  // request target (path + query) BMO's Varnish accepts
   int bug_id_digits = 7;         // bug ids of the benchmark (and of BMO today)
   int jira_bulk_create = 50;     // POST issue/bulk
-  int jira_search_page = 100;    // issues per POST search/jql page when fields are asked for (B.4)
+  int jira_search_page = 100;    // issues per search/jql page (docs/jira-api.md#cloud-search)
 };
 
 // Requests per system, and how they were counted (one line for people).
@@ -40,7 +42,7 @@ long comment_batch_capacity(const ApiLimits& limits, bool with_since);
 // holds a Next update date (batched like comments: only the history says when the date was
 // written, and a date applies only from then, sync/obligations.h); Jira: one search (finds
 // nothing), bulk creates, and one remote link per created issue (the design links every issue to
-// its bug: DESIGN.md "Idempotency").
+// its bug: ARCHITECTURE.md, Idempotency).
 RequestFloor cold_floor(long bugs, long open_bugs, long dated_bugs, long issues_to_create,
                         const ApiLimits& limits);
 
@@ -61,7 +63,8 @@ RequestFloor incremental_floor(long changed_bugs, long new_issues, const ApiLimi
 
 // Live audit of every bug: the full search, every bug's comments, and every bug's history batched
 // like comments (GET /rest/bug/<id>/history?ids=...: the REST layer merges path and query ids for
-// history as for comments, shared/API.md A.4 [I]; the simulator implements it). No server time.
+// history as for comments, docs/bugzilla-api.md#history; the simulator implements it). No server
+// time.
 RequestFloor audit_live_floor(long bugs, const ApiLimits& limits);
 
 // Ceiling division for positive counts; 0 when `count` is 0.

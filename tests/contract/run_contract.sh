@@ -23,7 +23,7 @@ fail() {
 
 [[ -x "$sim" ]] || fail "simulator not built: $sim"
 [[ -x "$driver" ]] || fail "contract driver not built: $driver"
-[[ -r "$spec" ]] || fail "OpenAPI document not readable: $spec (set BZJIRA_SHARED_DIR)"
+[[ -r "$spec" ]] || fail "OpenAPI document not readable: $spec (it belongs in tests/data/specs/)"
 command -v node >/dev/null || fail "node is not installed (Debian: apt-get install nodejs npm)"
 
 if [[ ! -x "$prism" ]] || [[ "$("$prism" --version 2>/dev/null)" != "$prism_version" ]]; then

@@ -1,6 +1,6 @@
 // `bzjira audit` on the bundled demo (mappings/demo.json, deploy/demo/example-ca.dataset.json) at
 // the demo's fixed time 2026-11-26T12:00:00Z. Every expected value below was worked out by hand
-// from the dataset's comment times and shared/RULES.md (7 days to respond or update, Next update
+// from the dataset's comment times and docs/rules.md (7 days to respond or update, Next update
 // dates due by the end of the day in UTC, revocation-delay SHOULD at 3 days), not copied from the
 // program.
 #include <catch2/catch.hpp>

@@ -2,8 +2,8 @@
 // the second writes nothing, and that neither a lost state nor two runs at once duplicate an issue.
 //
 // Expected issues at 2026-11-26T12:00:00Z, worked out by hand from deploy/demo's comments and
-// shared/RULES.md (mapping zone Europe/Berlin = UTC+1 in November and December; a due date is the
-// last Berlin day that ends at or before the deadline):
+// docs/rules.md#due-date (mapping zone Europe/Berlin = UTC+1 in November and December; a due date
+// is the last Berlin day that ends at or before the deadline):
 //   2061187 update, revocation delay: last CA comment 11-18 16:45Z + 7 d = 11-25 16:45Z (17:45
 //           Berlin) -> due 11-24
 //   2061240 question (comment 9, moderator, 11-24 09:15Z) + 7 d = 12-01 09:15Z -> due 11-30

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz (clang-14, ASan + UBSan), seeds them with the real
-# samples of ../shared/samples and the repo's mappings, and runs each for a bounded time.
+# samples of tests/data/samples and the repo's mappings, and runs each for a bounded time.
 #   usage: tests/fuzz/run_fuzz.sh [--build-only | --no-build] <build dir>
 #   --build-only         build the targets only (tests/run.sh builds them while the tests run)
 #   --no-build           fuzz with the targets built before
@@ -26,7 +26,7 @@ if [ $# -ne 1 ]; then
 fi
 script_dir=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$script_dir/../.." && pwd)
-samples="$(dirname "$0")/../../../shared/samples"
+samples="$script_dir/../data/samples"
 mkdir -p "$1" || exit 2
 build=$(cd "$1" && pwd)
 seconds=${BZJIRA_FUZZ_SECONDS:-60}

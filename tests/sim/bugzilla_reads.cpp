@@ -1,5 +1,5 @@
 // The simulator's read routes other than search: time, whoami, one bug, comments, history
-// (shared/API.md A.3-A.5, upstream 5.2 samples).
+// (docs/bugzilla-api.md, the upstream 5.2 samples in tests/data).
 #include "tests/sim/bugzilla_service.h"
 
 #include <algorithm>
@@ -17,8 +17,9 @@ std::string login_nick(const std::string& login) { return login.substr(0, login.
 
 // ------------------------------------------------------------------ reads
 
-// A comment in the shape of the server being simulated, whatever shape the dataset stored: BMO
-// adds "author", "raw_text", "reactions" and "collapsed"; upstream 5.x has none of them (A.4).
+// A comment in the shape of the server being simulated, whatever shape the dataset stored: BMO adds
+// "author", "raw_text", "reactions" and "collapsed"; upstream 5.x has none of them
+// (docs/bugzilla-api.md#comments).
 Json BugzillaService::present_comment(const Json& comment) const {
   Json out = comment;
   if (m_upstream) {

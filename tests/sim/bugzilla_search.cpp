@@ -1,6 +1,7 @@
-// The simulator's GET /rest/bug (shared/API.md A.2): the documented simple parameters, the
-// advanced-search ones (bug_status, status_whiteboard(_type), short_desc(_type), f1/o1/v1 charts),
-// include_fields, order, limit (capped at 10,000; 0 = the cap and no offset), offset, count_only.
+// The simulator's GET /rest/bug (docs/bugzilla-api.md#search): the documented simple parameters,
+// the advanced-search ones (bug_status, status_whiteboard(_type), short_desc(_type), f1/o1/v1
+// charts), include_fields, order, limit (capped at 10,000; 0 = the cap and no offset), offset,
+// count_only.
 #include <algorithm>
 #include <cctype>
 #include <functional>

@@ -1,5 +1,5 @@
 // The simulator's Bugzilla: dataset loading, authentication, routing and the read routes other
-// than search. Messages and codes follow shared/API.md A.3-A.7 and the upstream 5.2 samples.
+// than search. Messages and codes follow docs/bugzilla-api.md#errors and the upstream 5.2 samples.
 #include "tests/sim/bugzilla_service.h"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The Bugzilla REST API the simulator serves (shared/API.md section A), without the HTTP server:
+// The Bugzilla REST API the simulator serves (docs/bugzilla-api.md), without the HTTP server:
 // requests come in and answers go out as plain data, so the semantics are testable on their own.
 // Written from the documented behaviour of bugzilla.mozilla.org and upstream 5.x, not from our
 // client.
@@ -75,8 +75,8 @@ struct Caller {
 // The dataset and every /rest route. Thread-safe (one lock around the data).
 class BugzillaService {
  public:
-  // `dataset_text`: shared/DESIGN.md's dataset format plus optional "api_keys" {key: login} and
-  // "insiders" [logins]. Without "api_keys", any non-empty key authenticates as
+  // `dataset_text`: the dataset format (docs/dataset-format.md) plus optional "api_keys"
+  // {key: login} and "insiders" [logins]. Without "api_keys", any non-empty key authenticates as
   // k_default_login. `upstream`: behave as upstream Bugzilla 5.2 (header key ignored, no
   // /rest/whoami, 5.2 comment shape) instead of bugzilla.mozilla.org. Throws std::runtime_error on
   // a file that is not such a dataset.
@@ -165,7 +165,8 @@ class BugzillaService {
 Json filter_fields(const Json& object, const QueryParams& query,
                    const std::set<std::string>& extra);
 
-// The bug members only include_fields=_all/_extra or their own name bring (A.3 "Extra").
+// The bug members only include_fields=_all/_extra or their own name bring
+// (docs/bugzilla-api.md#bug-fields).
 const std::set<std::string>& bug_extra_fields();
 
 // Every value of a parameter, in order.

@@ -43,7 +43,7 @@ SimResponse html(int status, const std::string& title, const std::string& text) 
   return r;
 }
 
-// BMO's rate-limit user error (A.8): code 32000, HTTP 400.
+// BMO's rate-limit user error (docs/bugzilla-api.md#rate-limits): code 32000, HTTP 400.
 SimResponse rate_limit_json(bool upstream) {
   SimResponse r;
   r.status = 400;
@@ -217,7 +217,8 @@ void BugzillaSim::Impl::on_request(wh::http_request request) {
       send(request, html(404, "Not Found", "The requested URL was not found on this server."));
       return;
     }
-    // Varnish in front of BMO answers long targets itself, in plain text (A.2 "URL length").
+    // Varnish in front of BMO answers long targets itself, in plain text
+    // (docs/bugzilla-api.md#url-length).
     const std::size_t target = raw_path.size() + (raw_query.empty() ? 0 : raw_query.size() + 1);
     if (target > k_max_request_target) {
       SimResponse r;

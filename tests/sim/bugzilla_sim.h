@@ -10,7 +10,7 @@
 namespace bzjira::sim {
 
 struct BugzillaSimOptions {
-  // Dataset JSON (shared/DESIGN.md format + optional "api_keys" {key: login}, "insiders" [logins]).
+  // Dataset JSON (docs/dataset-format.md + optional "api_keys" {key: login}, "insiders" [logins]).
   std::string data_path;
   int port = 0;  // 0 = pick a free one
   // "bmo": X-BUGZILLA-API-KEY header and api_key param; /rest/whoami. "upstream" (Bugzilla 5.2,

@@ -1,5 +1,6 @@
-// The simulator's writes: POST /rest/bug/<id>/comment (A.6), PUT /rest/bug/<id> (flags, whiteboard,
-// status, resolution, a comment), and the control endpoints that let tests change the dataset.
+// The simulator's writes: POST /rest/bug/<id>/comment (docs/bugzilla-api.md#posting-a-comment),
+// PUT /rest/bug/<id> (flags, whiteboard, status, resolution, a comment), and the control endpoints
+// that let tests change the dataset.
 #include <algorithm>
 #include <stdexcept>
 
@@ -167,7 +168,8 @@ SimResponse BugzillaService::put_bug(const std::string& id_text, const SimReques
           added.push_back(flag_text(*it));
         }
       } else if (status != "X") {  // a new flag: {"name":"needinfo","status":"?","requestee":...}
-        const int type_id = m_upstream ? 1 : 800;  // needinfo's id on BMO is 800 (A.3)
+        // needinfo's id on BMO is 800 (docs/bugzilla-api.md#needinfo-flag)
+        const int type_id = m_upstream ? 1 : 800;
         Json flag = {{"id", m_next_flag_id++},
                      {"name", change.value("name", "needinfo")},
                      {"type_id", change.value("type_id", type_id)},

@@ -1,5 +1,6 @@
 // The simulator's issues: create (single and bulk), read, edit, with Jira's field validation and
-// messages (shared/API.md B.2, B.3, B.12).
+// messages (docs/jira-api.md#creating-issues, docs/jira-api.md#bulk-create,
+// docs/jira-api.md#limits).
 #include <algorithm>
 
 #include "tests/sim/jira_service.h"
@@ -211,7 +212,8 @@ Answer Service::create_bulk(const Request& r, Version v) {
                         {"failedElementNumber", static_cast<int>(i)}});
     }
   }
-  // 201 "if any of the issue or subtask creation requests were successful" (B.3).
+  // 201 "if any of the issue or subtask creation requests were successful"
+  // (docs/jira-api.md#bulk-create).
   return json_answer(issues.empty() && !updates.empty() ? 400 : 201,
                      Json{{"issues", issues}, {"errors", errors}});
 }

@@ -1,5 +1,6 @@
-// The simulator's comments (B.6), remote links (B.7) and the metadata the self-checks read:
-// project, issue types, permissions.
+// The simulator's comments (docs/jira-api.md#comments), remote links
+// (docs/jira-api.md#remote-links) and the metadata the self-checks read: project, issue types,
+// permissions.
 #include <algorithm>
 #include <tuple>
 
@@ -180,7 +181,8 @@ Answer Service::post_remote_link(const Request& r, Version v, Issue& issue) {
   if (!global_id.empty()) {
     for (RemoteLink& l : issue.links) {
       if (l.global_id == global_id) {
-        // "Any fields without values in the request are set to null" (B.7): replace it whole.
+        // "Any fields without values in the request are set to null"
+        // (docs/jira-api.md#remote-links): replace it whole.
         l.request = stored;
         return json_answer(200, self(l.id));
       }

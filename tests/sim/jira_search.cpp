@@ -158,7 +158,9 @@ std::variant<std::vector<const Issue*>, Answer> run_query(const std::vector<Issu
     const bool reconciled =
         std::find(a.reconcile.begin(), a.reconcile.end(), issue.id) != a.reconcile.end();
     if (steady_now < issue.searchable_from && !reconciled) {
-      continue;  // not indexed yet: "Recent updates might not be immediately visible" (B.4)
+      // Not indexed yet: "Recent updates might not be immediately visible"
+      // (docs/jira-api.md#search-lag).
+      continue;
     }
     JqlFacts facts = facts_of(issue, project);
     if (query->matches(facts, now)) {
@@ -232,7 +234,7 @@ Answer Service::search_dc(const Request& r, Version v) {
     return *answer;
   }
   const auto& hits = std::get<std::vector<const Issue*>>(result);
-  // jira.search.views.default.max falls back to 1000 (B.4).
+  // jira.search.views.default.max falls back to 1000 (docs/jira-api.md#data-center-search).
   const long page = std::min(a.max_results, 1000L);
   const std::set<std::string> fields = select_fields(a.fields, {"*navigable"});
   Json issues = Json::array();

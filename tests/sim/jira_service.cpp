@@ -315,7 +315,8 @@ Answer Service::route(const Request& r, Version v, const std::vector<std::string
   }
   if (is({"search"})) {
     if (m_options.cloud) {
-      // CHANGE-2046: removed on Cloud, exact message observed (shared/API.md B.4).
+      // CHANGE-2046: removed on Cloud, exact message observed
+      // (docs/jira-api.md#legacy-search-removed).
       return error_answer(410,
                           {"The requested API has been removed. Please migrate to the "
                            "/rest/api/3/search/jql API. A full migration guideline is "

@@ -1,6 +1,6 @@
 // The Jira REST API the simulator serves, without the HTTP server: plain requests in, answers out,
 // so the semantics stay testable and cpprest stays in jira_sim.cpp. Internal to tests/sim.
-// Written from shared/API.md section B and the vendored OpenAPI document, not from our client.
+// Written from docs/jira-api.md and the OpenAPI document in tests/data/specs, not from our client.
 #pragma once
 
 #include <chrono>

@@ -1,5 +1,5 @@
 // The Jira half of bzjira-sim: a local stand-in for Jira Cloud (REST v3 + v2, enhanced search/jql)
-// or Jira Data Center (REST v2, search with startAt), faithful to shared/API.md section B, with
+// or Jira Data Center (REST v2, search with startAt), faithful to docs/jira-api.md, with
 // switchable trouble (search delay, rate limiting, faults) and /__sim control endpoints.
 #pragma once
 

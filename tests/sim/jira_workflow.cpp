@@ -1,5 +1,6 @@
-// The simulator's workflow (shared/API.md B.5): To Do -> In Progress -> Done, To Do -> Done,
-// Done -> To Do ("Reopen"); only the Done transition has a screen, carrying a required resolution.
+// The simulator's workflow (docs/jira-api.md#transitions): To Do -> In Progress -> Done, To Do ->
+// Done, Done -> To Do ("Reopen"); only the Done transition has a screen, carrying a required
+// resolution.
 #include <algorithm>
 
 #include "tests/sim/jira_service.h"
@@ -118,7 +119,8 @@ Answer Service::do_transition(const Request& r, Version v, Issue& issue) {
   const Json fields = body.value("fields", Json::object());
   for (const auto& [name, value] : (fields.is_object() ? fields : empty_object()).items()) {
     if (name != "resolution" || !screen) {
-      // "a field that isn't included on the transition screen is defined in fields" -> 400 (B.5)
+      // "a field that isn't included on the transition screen is defined in fields" -> 400
+      // (docs/jira-api.md#transitions)
       errors[name] = not_settable(name);
       continue;
     }

@@ -1,4 +1,4 @@
-// The simulator's semantics against shared/API.md A.2-A.8 (expectations derived from the doc and
+// The simulator's semantics against docs/bugzilla-api.md (expectations derived from the doc and
 // the hand-made dataset tests/data/bugzilla/small.json, whose _about member describes it).
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
-// The simulator's answers against the real responses in shared/samples: same status codes, same
+// The simulator's answers against the real responses in tests/data/samples: same status codes, same
 // top-level members and member types, same error objects (upstream 5.2 captures for upstream mode,
-// bugzilla.mozilla.org captures and shared/API.md for BMO mode).
+// bugzilla.mozilla.org captures and docs/bugzilla-api.md for BMO mode).
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -203,7 +203,8 @@ TEST_CASE("BMO: a search with include_fields has the real search answer's member
   }
 }
 
-TEST_CASE("BMO: time and whoami have the documented members (API.md A.1, A.9)", "[sim][bugzilla]") {
+// docs/bugzilla-api.md#server-time, docs/bugzilla-api.md#who-am-i.
+TEST_CASE("BMO: time and whoami have the documented members", "[sim][bugzilla]") {
   auto s = start_sim(small_dataset_path(), "bmo");
   const json time = raw(s.url(), "GET", "/rest/time").json_body();
   CHECK(keys_of(time) == std::vector<std::string>{"db_time", "tz_name", "tz_offset",
@@ -218,8 +219,8 @@ TEST_CASE("BMO: time and whoami have the documented members (API.md A.1, A.9)", 
   CHECK(me["nick"] == "ca");
 }
 
-TEST_CASE("BMO: error objects carry error, code, message and documentation (A.7)",
-          "[sim][bugzilla]") {
+// docs/bugzilla-api.md#errors.
+TEST_CASE("BMO: error objects carry error, code, message and documentation", "[sim][bugzilla]") {
   auto s = start_sim(small_dataset_path(), "bmo");
   const auto missing = raw(s.url(), "GET", "/rest/bug/99999");
   CHECK(missing.status == 404);

@@ -40,12 +40,12 @@ std::string small_dataset_path() {
 
 json sample_json(const std::string& dir, const std::string& name) {
   return json::parse(
-      read_text(std::string(BZJIRA_SHARED_DIR) + "/samples/" + dir + "/" + name + ".json"));
+      read_text(std::string(BZJIRA_TEST_DATA_DIR) + "/samples/" + dir + "/" + name + ".json"));
 }
 
 int sample_status(const std::string& dir, const std::string& name) {
   const std::string headers =
-      read_text(std::string(BZJIRA_SHARED_DIR) + "/samples/" + dir + "/" + name + ".headers");
+      read_text(std::string(BZJIRA_TEST_DATA_DIR) + "/samples/" + dir + "/" + name + ".headers");
   int status = 0;
   std::sscanf(headers.c_str(), "HTTP/%*s %d", &status);
   return status;

@@ -19,7 +19,8 @@ using nlohmann::json;
 // tests/data/bugzilla/small.json (its _about member says what is in it).
 std::string small_dataset_path();
 
-// The JSON body and the HTTP status of a real sample: shared/samples/<dir>/<name>.json/.headers.
+// The JSON body and the HTTP status of a real sample:
+// tests/data/samples/<dir>/<name>.json/.headers.
 json sample_json(const std::string& dir, const std::string& name);
 int sample_status(const std::string& dir, const std::string& name);
 

@@ -152,7 +152,8 @@ TEST_CASE("without a resolution screen no resolution is sent and Jira resolves b
   JiraWorld w("cloud");
   REQUIRE(w.client->create_issues({make_draft(1)})[0].ok());
   w.raw("POST", "/__sim/workflow", R"({"resolution_screen": false})");
-  // The simulator answers 400 when a resolution is sent to a screen without it (B.5).
+  // The simulator answers 400 when a resolution is sent to a screen without it
+  // (docs/jira-api.md#transitions).
   REQUIRE(
       w.client->transition("CAINC-1", sync::StatusCategory::done, std::string("Won't Do")).ok());
   CHECK(w.issue("CAINC-1")["status"] == "Done");
@@ -252,7 +253,7 @@ TEST_CASE("a label search does not yet see a just-created issue", "[jira][sim]")
   REQUIRE(created[0].ok());
   const auto soon = w.client->find_mirrored();
   REQUIRE(soon.ok());
-  CHECK(soon->empty());  // Cloud's search is eventually consistent (B.4)
+  CHECK(soon->empty());  // Cloud's search is eventually consistent (docs/jira-api.md#search-lag)
   std::this_thread::sleep_for(std::chrono::milliseconds(900));
   const auto later = w.client->find_mirrored();
   REQUIRE(later.ok());

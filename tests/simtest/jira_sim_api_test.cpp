@@ -1,4 +1,4 @@
-// The Jira simulator checked by hand-made requests against shared/API.md section B: status codes,
+// The Jira simulator checked by hand-made requests against docs/jira-api.md: status codes,
 // answer shapes, validation messages, the removed Cloud search, JQL and paging. Independent of
 // the client.
 #include <catch2/catch.hpp>

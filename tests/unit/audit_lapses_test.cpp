@@ -1,6 +1,6 @@
 // Lapses (issue 11, points 8-10): the audit's late windows grouped into the CA's "missed
 // deadlines", one Timeline line each. Every expected line is worked out by hand from the comment
-// times below and the 7-day rules (shared/RULES.md), never copied from the program's output.
+// times below and the 7-day rules (docs/rules.md), never copied from the program's output.
 #include <catch2/catch.hpp>
 
 #include "sync/audit.h"

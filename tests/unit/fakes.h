@@ -477,7 +477,8 @@ class FakeIssueTracker final : public IssueTracker {
       return make_error(ErrorKind::not_found, "no issue " + key);
     }
     ++writes;
-    issues.at(key).issue.updated = clock;  // every change, comments and links too (API.md B.4)
+    // Every change, comments and links too (docs/jira-api.md#updated-time).
+    issues.at(key).issue.updated = clock;
     return std::nullopt;
   }
 

@@ -1,4 +1,4 @@
-// Questions and needinfo requests (IRG 3.2 clause 1; shared/RULES.md "Obligations"). Expectations
+// Questions and needinfo requests (docs/rules.md#question, docs/rules.md#needinfo). Expectations
 // are worked out by hand from the rules: deadline = start + 7 days, met when the first CA comment
 // after the start lands at or before it.
 #include <catch2/catch.hpp>

@@ -1,5 +1,7 @@
-// Update cadence, Next update, revocation delay, closure, resolution and the full report (IRG 3.2
-// clauses 2-5; shared/RULES.md). Expectations are worked out by hand from the rules.
+// Update cadence, Next update, revocation delay, closure, resolution and the full report
+// (docs/rules.md#update, docs/rules.md#revocation-delay, docs/rules.md#full-report,
+// docs/rules.md#closure, docs/rules.md#resolution-and-reopening). Expectations are worked out by
+// hand from the rules.
 #include <catch2/catch.hpp>
 
 #include "sync/obligations.h"

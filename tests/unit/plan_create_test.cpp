@@ -30,7 +30,7 @@ bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-TEST_CASE("a new question gets one issue with the RULES.md due date, labels, deadline and link",
+TEST_CASE("a new question gets one issue with the rules' due date, labels, deadline and link",
           "[core][plan]") {
   Mapping m = testing::test_mapping();
   m.jira.labels = {"team-pki"};
