@@ -13,7 +13,8 @@ namespace {
 using sync::BugzillaAuth;
 using sync::ErrorKind;
 
-constexpr int k_no_such_resource = 32614;  // "A REST API resource was not found" (A.7)
+// "A REST API resource was not found" (docs/bugzilla-api.md#errors).
+constexpr int k_no_such_resource = 32614;
 constexpr int k_login_required = 410;      // "You must log in before using this part of Bugzilla."
 constexpr int k_bad_key = 306;             // "The API key you specified is invalid."
 
@@ -143,7 +144,7 @@ sync::Result<sync::AuthCheck> BugzillaClient::verify_auth() {
   }
   const sync::Error& e = who.error();
   if (e.service_code == k_no_such_resource) {
-    // No whoami: upstream Bugzilla 5.x, which has no header authentication at all (A.11).
+    // No whoami: upstream Bugzilla 5.x, which has no header authentication at all (docs/bugzilla-api.md#upstream-5x).
     if (first == BugzillaAuth::header && !automatic) {
       return make_error(
           ErrorKind::config,

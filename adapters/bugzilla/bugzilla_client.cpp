@@ -17,7 +17,8 @@ namespace {
 
 using sync::ErrorKind;
 
-// "A REST API resource was not found for ..." (shared/API.md A.7; upstream 5.x for /rest/whoami).
+// "A REST API resource was not found for ..." (docs/bugzilla-api.md#errors; upstream 5.x for
+// /rest/whoami).
 constexpr int k_no_such_resource = 32614;
 
 // What sync::Bug holds (bugzilla_json.h parse_bug), so pages stay small.

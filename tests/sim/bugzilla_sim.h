@@ -14,7 +14,7 @@ struct BugzillaSimOptions {
   std::string data_path;
   int port = 0;  // 0 = pick a free one
   // "bmo": X-BUGZILLA-API-KEY header and api_key param; /rest/whoami. "upstream" (Bugzilla 5.2,
-  // as in shared/API.md A.11 and its samples): the header ignored (the request is served
+  // docs/bugzilla-api.md#upstream-5x and its samples): the header ignored (the request is served
   // anonymously: bugs in a group hidden, writes refused), no /rest/whoami (404, code 32614),
   // comment POST answering {"id": N} only, comments without author/raw_text.
   std::string auth = "bmo";

@@ -1,6 +1,7 @@
 // Issue 12: the client's API key check against both simulated flavours (bugzilla.mozilla.org and
-// upstream Bugzilla 5.2, shared/API.md A.1 and A.11), and answers that are not Bugzilla's REST API
-// (a wrong base URL) recognised as configuration errors naming at most a page title.
+// upstream Bugzilla 5.2: docs/bugzilla-api.md#who-am-i, docs/bugzilla-api.md#upstream-5x), and
+// answers that are not Bugzilla's REST API (a wrong base URL) recognised as configuration errors
+// naming at most a page title.
 #include <catch2/catch.hpp>
 
 #include "tests/simtest/bugzilla_test_support.h"
