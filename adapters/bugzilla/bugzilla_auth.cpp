@@ -15,8 +15,8 @@ using sync::ErrorKind;
 
 // "A REST API resource was not found" (docs/bugzilla-api.md#errors).
 constexpr int k_no_such_resource = 32614;
-constexpr int k_login_required = 410;      // "You must log in before using this part of Bugzilla."
-constexpr int k_bad_key = 306;             // "The API key you specified is invalid."
+constexpr int k_login_required = 410;  // "You must log in before using this part of Bugzilla."
+constexpr int k_bad_key = 306;         // "The API key you specified is invalid."
 
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -144,7 +144,8 @@ sync::Result<sync::AuthCheck> BugzillaClient::verify_auth() {
   }
   const sync::Error& e = who.error();
   if (e.service_code == k_no_such_resource) {
-    // No whoami: upstream Bugzilla 5.x, which has no header authentication at all (docs/bugzilla-api.md#upstream-5x).
+    // No whoami: upstream Bugzilla 5.x, which has no header authentication at all
+    // (docs/bugzilla-api.md#upstream-5x).
     if (first == BugzillaAuth::header && !automatic) {
       return make_error(
           ErrorKind::config,
