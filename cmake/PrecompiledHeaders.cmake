@@ -11,7 +11,14 @@
 # silent slow build. Extra definitions of a user (e.g. _TURN_OFF_PLATFORM_STRING) are fine: GCC
 # only rejects a .gch for macros that its headers mention.
 # -DBZJIRA_PCH=OFF builds without them (e.g. to check that every file includes what it uses).
-option(BZJIRA_PCH "Precompile Catch2 and nlohmann/json" ON)
+# A Release build is off by default: Debian's hardening flags (cmake/Packaging.cmake) are given to
+# the shipped targets only, and GCC refuses a header precompiled without _FORTIFY_SOURCE.
+if(CMAKE_BUILD_TYPE STREQUAL "Release")
+  set(bzjira_pch_default OFF)
+else()
+  set(bzjira_pch_default ON)
+endif()
+option(BZJIRA_PCH "Precompile Catch2 and nlohmann/json" ${bzjira_pch_default})
 
 if(BZJIRA_PCH)
   set(bzjira_pch_host_source ${CMAKE_CURRENT_LIST_DIR}/pch_host.cpp)
