@@ -1,4 +1,5 @@
 #include "sync/plan_text.h"
+#include "sync/encoding.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -22,17 +23,6 @@ std::string cut_utf8(const std::string& text, std::size_t max_bytes) {
     --end;
   }
   return text.substr(0, end) + "\n[… cut by bzjira]";
-}
-
-std::string fnv_hex(const std::string& text) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
 }
 
 std::string verb(const Obligation& o) {
@@ -256,7 +246,7 @@ RemoteLink remote_link(const Mapping& mapping, BugId bug, const std::string& key
   link_out.global_id = "system=" + system + tail;
   if (link_out.global_id.size() > k_max_global_id) {
     // Jira's limit; a very long base URL is replaced by its digest, still stable run to run.
-    link_out.global_id = "system=" + fnv_hex(system) + tail;
+    link_out.global_id = "system=" + fnv1a_hex(system) + tail;
   }
   if (o != nullptr && o->start_comment_count) {
     link_out.url = comment_url(mapping, bug, *o->start_comment_count);

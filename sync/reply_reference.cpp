@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "sync/encoding.h"
 #include "sync/plan.h"
 
 namespace bzjira::sync {
@@ -146,14 +147,7 @@ std::string reply_text_hash(const std::string& text) {
   const std::string normalized = trim(unix_lines(text));
   // FNV-1a, 64 bits: tells replies apart on one bug; not a security property (the reference's
   // trust rests on the text being unknown before it is posted).
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : normalized) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  return fnv1a_hex(normalized);
 }
 
 bool trusted_reference(const Comment& comment, const std::string& issue_key,

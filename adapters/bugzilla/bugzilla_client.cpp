@@ -9,7 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/bugzilla/bugzilla_json.h"
-#include "adapters/http/redact.h"
+#include "adapters/http/describe.h"
+#include "sync/encoding.h"
 
 namespace bzjira::adapters::bugzilla {
 
@@ -41,7 +42,7 @@ bool starts_with_ci(const std::string& text, const std::string& prefix) {
 }
 
 void add_param(std::string& query, const std::string& name, const std::string& value) {
-  query += (query.empty() ? "" : "&") + name + "=" + http::url_encode(value);
+  query += (query.empty() ? "" : "&") + name + "=" + sync::url_encode(value);
 }
 
 // Codes that mean "this bug is gone or hidden from you" in a comment batch: 100 invalid alias,
@@ -115,12 +116,12 @@ sync::Result<http::Response> BugzillaClient::send(http::Request request, const s
   auto result = m_http->send(request);
   if (!result.ok()) {
     sync::Error error = result.error();
-    error.message = http::redact("Bugzilla " + what + ": " + error.message, secrets);
+    error.message = log::redact("Bugzilla " + what + ": " + error.message, secrets);
     return error;
   }
   const http::Response& response = result.value();
   if (auto error = not_the_rest_api(response, m_base)) {
-    error->message = http::redact("Bugzilla " + what + ": " + error->message, secrets);
+    error->message = log::redact("Bugzilla " + what + ": " + error->message, secrets);
     return *error;
   }
   if (auto error = parse_bugzilla_error(response.status, response.body)) {
@@ -129,7 +130,7 @@ sync::Result<http::Response> BugzillaClient::send(http::Request request, const s
       error->kind = ErrorKind::config;
       error->message += " (check bugzilla.url: the base of the Bugzilla site, without /rest)";
     }
-    error->message = http::redact("Bugzilla " + what + ": " + error->message, secrets);
+    error->message = log::redact("Bugzilla " + what + ": " + error->message, secrets);
     return *error;
   }
   return result;

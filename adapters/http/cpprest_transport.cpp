@@ -10,8 +10,8 @@
 #include <map>
 #include <mutex>
 
+#include "adapters/http/describe.h"
 #include "adapters/http/http_client.h"
-#include "adapters/http/redact.h"
 #include "adapters/http/url_policy.h"
 #include "adapters/http/version.h"
 
@@ -155,7 +155,7 @@ class CpprestTransport final : public Transport {
 
   Outcome exchange(const Request& request, const std::shared_ptr<Progress>& progress) {
     const web::uri uri(request.url);
-    const std::string host = uri.host();
+    const std::string& host = uri.host();
     auto http = client_for(uri.authority(), !request.idempotent);
 
     web::http::http_request req(request.method);
@@ -357,7 +357,7 @@ class CpprestTransport final : public Transport {
 }  // namespace
 
 sync::Status check_url_allowed(const std::string& url, const sync::HttpSettings& settings) {
-  const std::string shown = redact(url, {});
+  const std::string shown = log::redact(url, {});
   try {
     const web::uri uri(url);
     const std::string scheme = lower(uri.scheme());

@@ -17,7 +17,7 @@
 #include <system_error>
 #include <thread>
 
-#include "adapters/http/redact.h"
+#include "adapters/http/describe.h"
 #include "adapters/log/log.h"
 
 namespace bzjira::adapters::http {
@@ -127,24 +127,6 @@ std::string Response::header(const std::string& name) const {
   return "";
 }
 
-// Hand-written rather than cpprest's uri::encode_data_string so that service clients building
-// URLs never need cpprest (ARCHITECTURE.md rule 5); RFC 3986 makes it a few lines.
-std::string url_encode(const std::string& value) {
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(value.size());
-  for (unsigned char c : value) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += k_hex[c >> 4];
-      out += k_hex[c & 0x0F];
-    }
-  }
-  return out;
-}
-
 struct Client::Impl {
   sync::HttpSettings settings;
   std::vector<std::string> secrets;
@@ -223,7 +205,7 @@ struct Client::Impl {
   }
 
   sync::Error error(ErrorKind kind, const std::string& message, int status = 0) const {
-    return make_error(kind, redact(message, secrets), status);
+    return make_error(kind, log::redact(message, secrets), status);
   }
 
   sync::Result<Response> send(const Request& request);
@@ -316,7 +298,7 @@ sync::Result<Response> Client::Impl::send(const Request& request) {
       honoured = hold_back(wait);
     }
     log::event(spdlog::level::warn, "http_retry",
-               redact(what + ": " + reason + "; retrying", secrets),
+               log::redact(what + ": " + reason + "; retrying", secrets),
                {{"attempt", std::to_string(attempt)},
                 {"max_attempts", std::to_string(max_attempts)},
                 {"wait_seconds", format_number(wait)}});

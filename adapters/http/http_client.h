@@ -111,7 +111,4 @@ void for_each_bounded(std::size_t count, int concurrency,
 // always on (optional CA bundle) and http:// refused for non-loopback hosts unless allowed.
 std::shared_ptr<Transport> make_cpprest_transport(const sync::HttpSettings& settings);
 
-// Percent-encodes a query parameter value (RFC 3986 unreserved characters kept).
-std::string url_encode(const std::string& value);
-
 }  // namespace bzjira::adapters::http

@@ -6,6 +6,7 @@
 
 #include "adapters/jira/jira_client.h"
 #include "adapters/jira/jira_client_impl.h"
+#include "sync/encoding.h"
 
 namespace bzjira::adapters::jira {
 namespace {
@@ -64,7 +65,7 @@ SelfCheck JiraClient::check_project() {
   const std::string& key = m_impl->settings.project;
   const std::string name = "Jira project " + key;
   auto answer =
-      m_impl->call("GET", "/project/" + http::url_encode(key), {}, true, "project " + key);
+      m_impl->call("GET", "/project/" + sync::url_encode(key), {}, true, "project " + key);
   auto project = answer.ok() ? parse_json(answer.value()) : sync::Result<json>(answer.error());
   if (!project.ok()) {
     return failed(name, project.error(), m_impl->credential_hint);
@@ -79,7 +80,7 @@ SelfCheck JiraClient::check_project() {
 SelfCheck JiraClient::check_issue_type() {
   const sync::JiraSettings& s = m_impl->settings;
   const std::string name = "issue type " + s.issue_type;
-  auto answer = m_impl->call("GET", "/project/" + http::url_encode(s.project), {}, true,
+  auto answer = m_impl->call("GET", "/project/" + sync::url_encode(s.project), {}, true,
                              "project " + s.project);
   auto project = answer.ok() ? parse_json(answer.value()) : sync::Result<json>(answer.error());
   if (!project.ok()) {
@@ -173,8 +174,8 @@ SelfCheck JiraClient::check_permissions() {
     list += (list.empty() ? "" : ",") + std::string(p);
   }
   auto answer = m_impl->call("GET",
-                             "/mypermissions?projectKey=" + http::url_encode(key) +
-                                 "&permissions=" + http::url_encode(list),
+                             "/mypermissions?projectKey=" + sync::url_encode(key) +
+                                 "&permissions=" + sync::url_encode(list),
                              {}, true, "the permissions in " + key);
   auto parsed = answer.ok() ? parse_json(answer.value()) : sync::Result<json>(answer.error());
   if (!parsed.ok()) {

@@ -12,6 +12,7 @@
 #include "adapters/jira/jira_client_impl.h"
 #include "adapters/jira/jql.h"
 #include "adapters/jira/text_limits.h"
+#include "sync/encoding.h"
 
 namespace bzjira::adapters::jira {
 namespace {
@@ -105,7 +106,7 @@ JiraClient::Impl::Impl(const sync::JiraSettings& s, const JiraCredentials& crede
 }
 
 std::string JiraClient::Impl::issue_path(const std::string& key) {
-  return "/issue/" + http::url_encode(key);
+  return "/issue/" + sync::url_encode(key);
 }
 
 sync::Result<http::Response> JiraClient::Impl::send(const std::string& method,

@@ -9,6 +9,7 @@
 #include "adapters/jira/jira_client.h"
 #include "adapters/jira/jira_client_impl.h"
 #include "adapters/jira/jql.h"
+#include "sync/encoding.h"
 
 namespace bzjira::adapters::jira {
 namespace {
@@ -84,7 +85,7 @@ ProjectField field_from(const json& f, const std::string& id_key) {
 sync::Result<ProjectFacts> JiraClient::discover_project(const std::string& issue_type) {
   Impl& impl = *m_impl;
   const std::string& key = impl.settings.project;
-  const std::string project_path = http::url_encode(key);
+  const std::string project_path = sync::url_encode(key);
   ProjectFacts facts;
   facts.key = key;
   auto project = parsed(impl.call("GET", "/project/" + project_path, {}, true, "project " + key),
@@ -153,7 +154,7 @@ sync::Result<ProjectFacts> JiraClient::discover_project(const std::string& issue
   const ProjectIssueType& chosen = *facts.issue_type;
 
   auto fields =
-      pages(meta + "/" + http::url_encode(chosen.id), "fields",
+      pages(meta + "/" + sync::url_encode(chosen.id), "fields",
             "the create screen of " + chosen.name + " in " + key,
             [&facts](const json& f) { facts.create_fields.push_back(field_from(f, "fieldId")); });
   if (!fields.ok()) {

@@ -90,7 +90,7 @@ bool is_reserved(const std::string& key) {
 }
 
 // Text lines must stay one line each, or a message could forge the next log line.
-std::string one_line(std::string s) {
+std::string one_line(const std::string& s) {
   std::string out;
   for (char c : s) {
     if (c == '\n') {
@@ -219,7 +219,7 @@ void init(LogFormat format, spdlog::level::level_enum level, std::string run_id,
 }
 
 void event(spdlog::level::level_enum level, std::string_view event, std::string_view message,
-           Fields fields) {
+           const Fields& fields) {
   try {
     ensure_initialized();
     spdlog::logger* logger = spdlog::default_logger_raw();

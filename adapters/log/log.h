@@ -34,7 +34,7 @@ void init(LogFormat format, spdlog::level::level_enum level, std::string run_id,
 // are written with a "field_" prefix in JSON). Works before init() too (text, info, stderr).
 // Never throws.
 void event(spdlog::level::level_enum level, std::string_view event, std::string_view message,
-           Fields fields = {});
+           const Fields& fields = {});
 
 // Registers one more value to redact from now on (ignored when shorter than 4 characters).
 void add_secret(std::string secret);

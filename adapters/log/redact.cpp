@@ -1,4 +1,5 @@
 #include "adapters/log/redact.h"
+#include "sync/encoding.h"
 
 #include <algorithm>
 #include <cctype>
@@ -29,22 +30,6 @@ void replace_all(std::string& text, const std::string& needle) {
     text.replace(pos, needle.size(), k_redacted);
     pos += std::char_traits<char>::length(k_redacted);
   }
-}
-
-// A secret can also appear percent-encoded in a URL (a key containing '=' or '+').
-std::string percent_encoded(const std::string& value) {
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += k_hex[c >> 4];
-      out += k_hex[c & 0x0F];
-    }
-  }
-  return out;
 }
 
 // Replaces text[begin, end) unless it is empty or already redacted; returns where to go on.
@@ -123,7 +108,8 @@ std::string redact(std::string text, const std::vector<std::string>& secrets) {
   for (const auto& secret : secrets) {
     if (secret.size() >= k_min_secret_length) {
       needles.push_back(secret);
-      std::string encoded = percent_encoded(secret);
+      // A secret can also appear percent-encoded in a URL (a key containing '=' or '+').
+      std::string encoded = sync::url_encode(secret);
       if (encoded != secret) {
         needles.push_back(std::move(encoded));
       }

@@ -6,6 +6,7 @@
 
 #include "adapters/http/http_client.h"
 #include "adapters/log/log.h"
+#include "sync/encoding.h"
 #include "sync/time.h"
 
 using namespace bzjira::adapters::http;
@@ -381,8 +382,8 @@ TEST_CASE("Response::header finds names whatever their case", "[http]") {
 }
 
 TEST_CASE("url_encode keeps RFC 3986 unreserved characters and encodes the rest", "[http]") {
-  CHECK(url_encode("AZaz09-._~") == "AZaz09-._~");
-  CHECK(url_encode("a b+c/d&e=f") == "a%20b%2Bc%2Fd%26e%3Df");
-  CHECK(url_encode("é") == "%C3%A9");
-  CHECK(url_encode("") == "");
+  CHECK(bzjira::sync::url_encode("AZaz09-._~") == "AZaz09-._~");
+  CHECK(bzjira::sync::url_encode("a b+c/d&e=f") == "a%20b%2Bc%2Fd%26e%3Df");
+  CHECK(bzjira::sync::url_encode("é") == "%C3%A9");
+  CHECK(bzjira::sync::url_encode("") == "");
 }

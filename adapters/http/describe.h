@@ -1,5 +1,5 @@
-// Secret-free descriptions of HTTP requests, for error messages, logs and dry-run output.
-// redact() itself is the logger's (adapters/log/redact.h), so both layers apply the same rules.
+// Secret-free descriptions of HTTP requests, for error messages, logs and dry-run output. The
+// redaction is the logger's log::redact (adapters/log/redact.h): one set of rules for both layers.
 #pragma once
 
 #include <string>
@@ -10,13 +10,11 @@
 
 namespace bzjira::adapters::http {
 
-using log::redact;
-
 // "GET https://host/rest/bug?api_key=***&id=1": method and URL with api_key / Bugzilla_api_key
 // query values replaced by "***". Headers and body are not shown. Never fails.
 std::string describe(const Request& request);
 
-// Like describe(), and also removes every value in `secrets` (see redact()).
+// Like describe(), and also removes every value in `secrets` (see log::redact()).
 std::string describe(const Request& request, const std::vector<std::string>& secrets);
 
 }  // namespace bzjira::adapters::http
