@@ -1,7 +1,11 @@
 #include "adapters/store/schema.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace bzjira::adapters::store {
 
@@ -10,7 +14,7 @@ namespace {
 // Migration N takes the database from version N-1 to N. Append only: never edit a released one.
 // Times are integer seconds since the Unix epoch (UTC). Child rows of a bug go with it
 // (ON DELETE CASCADE, foreign keys are switched on per connection).
-constexpr std::array<const char*, 3> k_migrations = {
+constexpr std::array<const char*, 4> k_migrations = {
     // 1: the Bugzilla cache, the watermark, the mirror map and the action journal.
     R"sql(
 CREATE TABLE bugs (
@@ -131,7 +135,120 @@ CREATE TABLE mirror_state (
   updated    INTEGER
 );
 )sql",
+    // 4: the marks for the next run in typed tables instead of meta keys and a tab-separated
+    // blob: where the searches stopped (one row; RFC 3339 texts become epoch seconds, an
+    // unreadable one NULL: the next search is then a full one) and the trail's marks (the blob
+    // "pending_trail" is converted by import_trail_blob below).
+    R"sql(
+CREATE TABLE search_marks (
+  id                    INTEGER PRIMARY KEY CHECK (id = 1),
+  bugzilla_full_search  INTEGER,
+  jira_last_search      INTEGER,
+  jira_last_full_search INTEGER,
+  jira_scope            TEXT NOT NULL,
+  replies_read_all      INTEGER
+);
+INSERT INTO search_marks(id, bugzilla_full_search, jira_last_search, jira_last_full_search,
+                         jira_scope, replies_read_all)
+SELECT 1,
+  (SELECT CAST(strftime('%s', value) AS INTEGER) FROM meta WHERE key = 'last_full_search'),
+  (SELECT CAST(strftime('%s', value) AS INTEGER) FROM meta WHERE key = 'jira_last_search'),
+  (SELECT CAST(strftime('%s', value) AS INTEGER) FROM meta WHERE key = 'jira_last_full_search'),
+  COALESCE((SELECT value FROM meta WHERE key = 'jira_search_scope'), ''),
+  (SELECT CAST(strftime('%s', value) AS INTEGER) FROM meta
+    WHERE key = 'replies_read_all' AND value <> '');
+DELETE FROM meta WHERE key IN ('last_full_search', 'jira_last_search', 'jira_last_full_search',
+                               'jira_search_scope', 'replies_read_all');
+CREATE TABLE pending_comments (
+  step        TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL,
+  at          INTEGER NOT NULL
+);
+CREATE TABLE pending_links (
+  obligation_key TEXT NOT NULL,
+  global_id      TEXT NOT NULL,
+  url            TEXT NOT NULL,
+  title          TEXT NOT NULL,
+  summary        TEXT NOT NULL,
+  resolved       INTEGER NOT NULL,
+  PRIMARY KEY (obligation_key, global_id)
+);
+)sql",
 };
+
+// Migration 4's data step: the trail's marks were one meta value "pending_trail", a line per mark,
+// fields joined by tabs ("c", step, epoch, fingerprint / "l", obligation key, global id, url,
+// title, summary, 0|1) with backslash escapes for tab, line feed and backslash. Each readable
+// line becomes a row; an unreadable one is dropped (its worst case was and is one duplicated
+// trail comment, never a lost obligation); the meta value goes.
+std::vector<std::string> split_fields(const std::string& line) {
+  std::vector<std::string> fields(1);
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '\t') {
+      fields.emplace_back();
+    } else if (c == '\\' && i + 1 < line.size()) {
+      const char n = line[++i];
+      fields.back() += n == 't' ? '\t' : n == 'n' ? '\n' : n;
+    } else {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+std::optional<std::int64_t> epoch_of(const std::string& s) {
+  if (s.empty() || s.size() > 18 ||
+      !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  return std::stoll(s);
+}
+
+sync::Status import_trail_blob(Db& db) {
+  std::string blob;
+  auto read = db.query("SELECT value FROM meta WHERE key = 'pending_trail'",
+                       [&](const Statement& row) { blob = row.text_at(0); });
+  if (!read.ok()) {
+    return read;
+  }
+  auto comment = db.prepare(
+      "INSERT OR REPLACE INTO pending_comments(step, fingerprint, at) VALUES(?1, ?2, ?3)");
+  if (!comment.ok()) {
+    return comment.error();
+  }
+  auto link = db.prepare(
+      "INSERT OR REPLACE INTO pending_links(obligation_key, global_id, url, title, summary, "
+      "resolved) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!link.ok()) {
+    return link.error();
+  }
+  std::size_t start = 0;
+  while (start < blob.size()) {
+    std::size_t end = blob.find('\n', start);
+    if (end == std::string::npos) {
+      end = blob.size();
+    }
+    const std::vector<std::string> f = split_fields(blob.substr(start, end - start));
+    start = end + 1;
+    sync::Status status = sync::ok_status();
+    if (f.size() == 4 && f[0] == "c" && epoch_of(f[2])) {
+      status = comment->bind_text(1, f[1]).bind_text(2, f[3]).bind_int(3, *epoch_of(f[2])).run();
+    } else if (f.size() == 7 && f[0] == "l" && !f[1].empty() && !f[2].empty()) {
+      status = link->bind_text(1, f[1])
+                   .bind_text(2, f[2])
+                   .bind_text(3, f[3])
+                   .bind_text(4, f[4])
+                   .bind_text(5, f[5])
+                   .bind_int(6, f[6] == "1" ? 1 : 0)
+                   .run();
+    }
+    if (!status.ok()) {
+      return status;
+    }
+  }
+  return db.exec("DELETE FROM meta WHERE key = 'pending_trail'", "drop the old trail marks");
+}
 
 sync::Result<int> read_version(Db& db) {
   auto stmt = db.prepare("PRAGMA user_version");
@@ -195,6 +312,11 @@ sync::Status migrate(Db& db) {
                               "apply schema migration " + std::to_string(next));
         !status.ok()) {
       return status;
+    }
+    if (next == 4) {
+      if (auto status = import_trail_blob(db); !status.ok()) {
+        return status;
+      }
     }
     // PRAGMA takes no bound parameters; the number comes from this code, not from data.
     const std::string set_version = "PRAGMA user_version = " + std::to_string(next);

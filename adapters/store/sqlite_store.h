@@ -82,6 +82,18 @@ class SqliteStore final : public sync::StateStore {
   // Inserts or replaces by run_id, so a run may be recorded when it starts and again when it ends.
   sync::Status record_run(const sync::RunRecord& run) override;
 
+  // The marks for the next run (sqlite_store_marks.cpp): the search_marks row (all empty before
+  // the first write), the trail's comment marks by step and link marks by (obligation key, global
+  // id), listed in that order. Each write is one transaction (or part of the open batch).
+  sync::Result<sync::SearchMarks> search_marks() override;
+  sync::Status set_search_marks(const sync::SearchMarks& marks) override;
+  sync::Result<std::vector<sync::PendingComment>> pending_comments() override;
+  sync::Status put_pending_comment(const sync::PendingComment& comment) override;
+  sync::Status remove_pending_comments(const std::vector<std::string>& steps) override;
+  sync::Result<std::vector<sync::PendingLink>> pending_links() override;
+  sync::Status put_pending_links(const std::vector<sync::PendingLink>& links) override;
+  sync::Status remove_pending_links(const std::vector<sync::PendingLink>& links) override;
+
  private:
   explicit SqliteStore(Db db) : m_db(std::move(db)) {}
 

@@ -107,7 +107,7 @@ TEST_CASE("A new state database is private, in WAL mode and at the current schem
   CHECK(mode_of(path) == 0600);
   RawDb raw(path);
   CHECK(raw.query("PRAGMA journal_mode") == "wal");  // WAL is remembered in the file itself
-  CHECK(raw.query("PRAGMA user_version") == "3");
+  CHECK(raw.query("PRAGMA user_version") == "4");
 }
 
 TEST_CASE("A version 1 database written by hand is migrated and keeps its data", "[store]") {
@@ -159,8 +159,67 @@ TEST_CASE("A version 1 database written by hand is migrated and keeps its data",
           .record_run({"new-run", at("2025-03-26T09:00:00Z"), at("2025-03-26T09:00:05Z"), "ok", ""})
           .ok());
   RawDb raw(path);
-  CHECK(raw.query("PRAGMA user_version") == "3");
+  CHECK(raw.query("PRAGMA user_version") == "4");
   CHECK(raw.query("SELECT count(*) FROM sqlite_master WHERE name = 'journal_by_run'") == "1");
+}
+
+TEST_CASE("Version 4 turns the meta marks and the trail's text into typed rows", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("marks.db");
+  {
+    RawDb raw(path);
+    raw.exec(k_v1_schema);
+    // The marks as versions 1 to 3 wrote them: RFC 3339 texts under meta keys, and the trail as
+    // one text, a tab-separated line per mark with backslash escapes.
+    raw.exec(
+        "INSERT INTO meta VALUES('jira_last_search', '2025-03-25T06:15:00Z');"
+        "INSERT INTO meta VALUES('jira_last_full_search', '2025-03-25T06:00:00Z');"
+        "INSERT INTO meta VALUES('jira_search_scope', 'project=CA;deadline_field=');"
+        "INSERT INTO meta VALUES('last_full_search', 'not a time');"
+        "INSERT INTO meta VALUES('replies_read_all', '');"
+        "INSERT INTO meta VALUES('bugzilla_auth https://bmo.example', 'header');"
+        "INSERT INTO meta VALUES('pending_trail', 'c' || char(9) || 'close_issue CA-1' || char(9)"
+        " || '1742810400' || char(9) || 'closedanswered' || char(10)"
+        " || 'garbage' || char(10)"
+        " || 'c' || char(9) || 'update_issue CA-2' || char(9) || 'soon' || char(9) || 'x'"
+        " || char(10)"
+        " || 'l' || char(9) || 'bzq-1-2' || char(9) || 'bzjira-bzq-1-2' || char(9)"
+        " || 'https://bmo.example/show_bug.cgi?id=1' || char(9) || 'Bug 1' || char(9)"
+        " || 'tab\\there' || char(9) || '1' || char(10));"
+        "PRAGMA user_version = 1;");
+  }
+  auto opened = SqliteStore::open(path);
+  INFO((opened.ok() ? std::string() : opened.error().message));
+  REQUIRE(opened.ok());
+  auto& store = **opened;
+
+  auto marks = store.search_marks();
+  REQUIRE(marks.ok());
+  CHECK(marks->jira_last_search == at("2025-03-25T06:15:00Z"));
+  CHECK(marks->jira_last_full_search == at("2025-03-25T06:00:00Z"));
+  CHECK(marks->jira_scope == "project=CA;deadline_field=");
+  CHECK_FALSE(marks->bugzilla_full_search.has_value());  // unreadable: the next search is full
+  CHECK_FALSE(marks->replies_read_all.has_value());      // cleared when replies were disabled
+
+  auto comments = store.pending_comments();
+  REQUIRE(comments.ok());
+  REQUIRE(comments->size() == 1);  // the garbage line and the one without a time are dropped
+  CHECK((*comments)[0].step == "close_issue CA-1");
+  CHECK((*comments)[0].fingerprint == "closedanswered");
+  CHECK((*comments)[0].at == at("2025-03-24T10:00:00Z"));  // 1742810400
+  auto links = store.pending_links();
+  REQUIRE(links.ok());
+  REQUIRE(links->size() == 1);
+  CHECK((*links)[0].obligation_key == "bzq-1-2");
+  CHECK((*links)[0].link.global_id == "bzjira-bzq-1-2");
+  CHECK((*links)[0].link.summary == "tab\there");
+  CHECK((*links)[0].link.resolved);
+
+  // The old keys are gone; other facts stay.
+  RawDb raw(path);
+  CHECK(raw.query("SELECT count(*) FROM meta") == "1");
+  CHECK(raw.query("SELECT value FROM meta") == "header");
+  CHECK(raw.query("PRAGMA user_version") == "4");
 }
 
 TEST_CASE("A database from a newer bzjira is a configuration error, left untouched", "[store]") {

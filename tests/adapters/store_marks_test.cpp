@@ -1,0 +1,118 @@
+// The marks for the next run in the SQLite store: the search_marks row and the trail's tables
+// survive a reopen, and a batch that is not ended leaves none of its marks.
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "adapters/store/sqlite_store.h"
+#include "tests/adapters/store_test_util.h"
+
+namespace {
+
+using bzjira::adapters::store::SqliteStore;
+using bzjira::store_test::at;
+using bzjira::store_test::TempDir;
+using namespace bzjira::sync;
+
+std::unique_ptr<SqliteStore> open_store(const std::string& path) {
+  auto opened = SqliteStore::open(path);
+  INFO((opened.ok() ? std::string() : opened.error().message));
+  REQUIRE(opened.ok());
+  return std::move(*opened);
+}
+
+PendingLink link(const std::string& key, const std::string& global_id, bool resolved) {
+  return PendingLink{key, RemoteLink{global_id, "https://bmo.example/show_bug.cgi?id=7", "Bug 7",
+                                     "OCSP outage", resolved}};
+}
+
+}  // namespace
+
+TEST_CASE("The search marks are empty at first and read back as written after a reopen",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("state.db");
+  {
+    auto store = open_store(path);
+    auto empty = store->search_marks();
+    REQUIRE(empty.ok());
+    CHECK_FALSE(empty->jira_last_search.has_value());
+    CHECK_FALSE(empty->bugzilla_full_search.has_value());
+    CHECK(empty->jira_scope.empty());
+    SearchMarks marks;
+    marks.bugzilla_full_search = at("2025-03-25T05:00:00Z");
+    marks.jira_last_search = at("2025-03-25T06:15:00Z");
+    marks.jira_last_full_search = at("2025-03-25T06:00:00Z");
+    marks.jira_scope = "project=CA;deadline_field=customfield_10042";
+    REQUIRE(store->set_search_marks(marks).ok());
+  }
+  auto store = open_store(path);
+  auto marks = store->search_marks();
+  REQUIRE(marks.ok());
+  CHECK(marks->bugzilla_full_search == at("2025-03-25T05:00:00Z"));
+  CHECK(marks->jira_last_search == at("2025-03-25T06:15:00Z"));
+  CHECK(marks->jira_last_full_search == at("2025-03-25T06:00:00Z"));
+  CHECK(marks->jira_scope == "project=CA;deadline_field=customfield_10042");
+  CHECK_FALSE(marks->replies_read_all.has_value());
+}
+
+TEST_CASE("Trail marks are kept by step and by key and global id, and removed by the same",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("state.db");
+  {
+    auto store = open_store(path);
+    REQUIRE(store->put_pending_comment({"close_issue CA-1", "closed", at("2025-03-25T06:00:00Z")})
+                .ok());
+    REQUIRE(store->put_pending_comment({"close_issue CA-1", "later", at("2025-03-25T07:00:00Z")})
+                .ok());  // replaces
+    REQUIRE(store->put_pending_comment({"update_issue CA-2", "moved", at("2025-03-25T06:05:00Z")})
+                .ok());
+    REQUIRE(
+        store->put_pending_links({link("bzq-7-1", "g1", false), link("bzq-7-2", "g2", true)}).ok());
+  }
+  auto store = open_store(path);
+  auto comments = store->pending_comments();
+  REQUIRE(comments.ok());
+  REQUIRE(comments->size() == 2);
+  CHECK((*comments)[0].step == "close_issue CA-1");
+  CHECK((*comments)[0].fingerprint == "later");
+  CHECK((*comments)[0].at == at("2025-03-25T07:00:00Z"));
+  auto links = store->pending_links();
+  REQUIRE(links.ok());
+  REQUIRE(links->size() == 2);
+  CHECK((*links)[1].link.resolved);
+  CHECK((*links)[1].link.summary == "OCSP outage");
+
+  REQUIRE(store->remove_pending_comments({"close_issue CA-1", "unknown step"}).ok());
+  REQUIRE(store->remove_pending_links({link("bzq-7-1", "g1", false), link("bzq-7-9", "g9", false)})
+              .ok());
+  comments = store->pending_comments();
+  REQUIRE(comments.ok());
+  REQUIRE(comments->size() == 1);
+  CHECK((*comments)[0].step == "update_issue CA-2");
+  links = store->pending_links();
+  REQUIRE(links.ok());
+  REQUIRE(links->size() == 1);
+  CHECK((*links)[0].obligation_key == "bzq-7-2");
+}
+
+TEST_CASE("Trail marks written in a batch that is never ended are not kept", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("state.db");
+  {
+    auto store = open_store(path);
+    REQUIRE(store->begin_batch().ok());
+    REQUIRE(store->put_pending_links({link("bzq-7-1", "g1", false)}).ok());
+    REQUIRE(store->put_pending_comment({"close_issue CA-1", "closed", at("2025-03-25T06:00:00Z")})
+                .ok());
+    // The process dies here: no end_batch.
+  }
+  auto store = open_store(path);
+  auto links = store->pending_links();
+  REQUIRE(links.ok());
+  CHECK(links->empty());
+  auto comments = store->pending_comments();
+  REQUIRE(comments.ok());
+  CHECK(comments->empty());
+}
