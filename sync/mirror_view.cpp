@@ -6,18 +6,6 @@ namespace bzjira::sync {
 
 namespace {
 
-const char* const k_last_search_meta = "jira_last_search";
-const char* const k_last_full_search_meta = "jira_last_full_search";
-const char* const k_search_scope_meta = "jira_search_scope";
-
-Result<std::optional<Instant>> read_time(StateStore& store, const char* key) {
-  auto value = store.get_meta(key);
-  if (!value) {
-    return value.error();
-  }
-  return *value ? parse_rfc3339(**value) : std::nullopt;
-}
-
 // Placeholder status names after a transition; the next search brings the workflow's real one.
 const char* status_name(StatusCategory category) {
   switch (category) {
@@ -69,42 +57,32 @@ std::vector<MirroredIssue> merge_mirrored(std::vector<MirroredIssue> stored,
 }
 
 Result<JiraSearchMarks> read_jira_marks(StateStore& store) {
-  JiraSearchMarks marks;
-  auto last = read_time(store, k_last_search_meta);
-  if (!last) {
-    return last.error();
+  auto marks = store.search_marks();
+  if (!marks) {
+    return marks.error();
   }
-  auto full = read_time(store, k_last_full_search_meta);
-  if (!full) {
-    return full.error();
-  }
-  auto scope = store.get_meta(k_search_scope_meta);
-  if (!scope) {
-    return scope.error();
-  }
-  marks.last_search = *last;
-  marks.last_full_search = *full;
-  marks.scope = scope->value_or("");
-  return marks;
+  return JiraSearchMarks{marks->jira_last_search, marks->jira_last_full_search, marks->jira_scope};
 }
 
 Status write_jira_marks(StateStore& store, Instant now, bool full, const std::string& scope) {
-  if (full) {
-    // The scope first: with a new scope and old times, the next run searches in full again.
-    if (Status s = store.set_meta(k_search_scope_meta, scope); !s) {
-      return s;
-    }
-    if (Status s = store.set_meta(k_last_full_search_meta, format_rfc3339(now)); !s) {
-      return s;
-    }
+  auto marks = store.search_marks();
+  if (!marks) {
+    return marks.error();
   }
-  return store.set_meta(k_last_search_meta, format_rfc3339(now));
+  if (full) {
+    marks->jira_scope = scope;
+    marks->jira_last_full_search = now;
+  }
+  marks->jira_last_search = now;
+  return store.set_search_marks(*marks);
 }
 
 RecordingTracker::RecordingTracker(IssueTracker& inner, StateStore& store,
                                    const std::vector<MirroredIssue>& known,
                                    std::string default_resolution)
-    : m_inner(inner), m_store(store), m_default_resolution(std::move(default_resolution)) {
+    : IssueTrackerWrapper(inner),
+      m_store(store),
+      m_default_resolution(std::move(default_resolution)) {
   for (const MirroredIssue& issue : known) {
     m_known[issue.key] = issue;
   }
@@ -116,14 +94,9 @@ void RecordingTracker::save(const std::vector<MirroredIssue>& issues) {
   }
 }
 
-Result<std::vector<MirroredIssue>> RecordingTracker::find_mirrored(
-    std::optional<Seconds> updated_within) {
-  return m_inner.find_mirrored(updated_within);
-}
-
 std::vector<Result<CreatedIssue>> RecordingTracker::create_issues(
     const std::vector<IssueDraft>& drafts) {
-  std::vector<Result<CreatedIssue>> results = m_inner.create_issues(drafts);
+  std::vector<Result<CreatedIssue>> results = IssueTrackerWrapper::create_issues(drafts);
   std::vector<MirroredIssue> created;
   for (std::size_t i = 0; i < results.size() && i < drafts.size(); ++i) {
     if (!results[i]) {
@@ -148,7 +121,7 @@ std::vector<Result<CreatedIssue>> RecordingTracker::create_issues(
 }
 
 Status RecordingTracker::update_issue(const std::string& key, const IssueUpdate& update) {
-  Status s = m_inner.update_issue(key, update);
+  Status s = IssueTrackerWrapper::update_issue(key, update);
   auto it = m_known.find(key);
   if (!s || it == m_known.end()) {
     return s;
@@ -171,13 +144,9 @@ Status RecordingTracker::update_issue(const std::string& key, const IssueUpdate&
   return s;
 }
 
-Status RecordingTracker::add_comment(const std::string& key, const RichText& body) {
-  return m_inner.add_comment(key, body);
-}
-
 Status RecordingTracker::transition(const std::string& key, StatusCategory target,
                                     const std::optional<std::string>& resolution) {
-  Status s = m_inner.transition(key, target, resolution);
+  Status s = IssueTrackerWrapper::transition(key, target, resolution);
   auto it = m_known.find(key);
   if (!s || it == m_known.end()) {
     return s;
@@ -192,19 +161,6 @@ Status RecordingTracker::transition(const std::string& key, StatusCategory targe
   return s;
 }
 
-Status RecordingTracker::upsert_remote_link(const std::string& key, const RemoteLink& link) {
-  return m_inner.upsert_remote_link(key, link);
-}
-
 // Forwarded as one call, so the inner tracker may still send them concurrently.
-std::vector<Status> RecordingTracker::upsert_remote_links(
-    const std::vector<std::pair<std::string, RemoteLink>>& links) {
-  return m_inner.upsert_remote_links(links);
-}
-
-Result<std::vector<IssueComment>> RecordingTracker::comments_since(const std::string& key,
-                                                                   Instant since) {
-  return m_inner.comments_since(key, since);
-}
 
 }  // namespace bzjira::sync

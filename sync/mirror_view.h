@@ -46,43 +46,34 @@ std::optional<Seconds> jira_search_window(const JiraSearchMarks& marks, const st
 std::vector<MirroredIssue> merge_mirrored(std::vector<MirroredIssue> stored,
                                           std::vector<MirroredIssue> fresh);
 
-// Reads and writes the marks (meta keys "jira_last_search", "jira_last_full_search",
-// "jira_search_scope"). read: internal errors of the store; an unparsable time reads as missing.
+// Reads and writes the Jira part of the store's SearchMarks (one write). Errors: the store's.
 Result<JiraSearchMarks> read_jira_marks(StateStore& store);
 // After a successful search at `now`: the last search, and for a full one its time and `scope`.
 Status write_jira_marks(StateStore& store, Instant now, bool full, const std::string& scope);
 
-// An IssueTracker that forwards to `inner` and, after each write Jira accepted, saves the issue's
-// new state to the store (StateStore::save_mirror_states), so a search that does not show the
-// change yet does not undo it: a create (from the draft: status "To Do", no `updated`), an update
-// (the fields it set), a transition (category, and a placeholder status name and resolution until
-// the next search). Comments and remote links change no field of MirroredIssue: nothing is saved
-// (Jira's `updated` moves, so the next search shows the issue again anyway). `known` is the view
-// the plan was made from. A failed store write does not fail the action; it is kept in errors().
-class RecordingTracker final : public IssueTracker {
+// An IssueTracker that forwards to `inner` (IssueTrackerWrapper) and, after each write Jira
+// accepted, saves the issue's new state to the store (StateStore::save_mirror_states), so a search
+// that does not show the change yet does not undo it: a create (from the draft: status "To Do", no
+// `updated`), an update (the fields it set), a transition (category, and a placeholder status name
+// and resolution until the next search). Comments and remote links change no field of
+// MirroredIssue: nothing is saved (Jira's `updated` moves, so the next search shows the issue again
+// anyway). `known` is the view the plan was made from. A failed store write does not fail the
+// action; it is kept in errors().
+class RecordingTracker final : public IssueTrackerWrapper {
  public:
   RecordingTracker(IssueTracker& inner, StateStore& store, const std::vector<MirroredIssue>& known,
                    std::string default_resolution);
 
-  Result<std::vector<MirroredIssue>> find_mirrored(
-      std::optional<Seconds> updated_within = std::nullopt) override;
   std::vector<Result<CreatedIssue>> create_issues(const std::vector<IssueDraft>& drafts) override;
   Status update_issue(const std::string& key, const IssueUpdate& update) override;
-  Status add_comment(const std::string& key, const RichText& body) override;
   Status transition(const std::string& key, StatusCategory target,
                     const std::optional<std::string>& resolution) override;
-  Status upsert_remote_link(const std::string& key, const RemoteLink& link) override;
-  std::vector<Status> upsert_remote_links(
-      const std::vector<std::pair<std::string, RemoteLink>>& links) override;
-  Result<std::vector<IssueComment>> comments_since(const std::string& key, Instant since) override;
-  int request_count() const override { return m_inner.request_count(); }
 
   const std::vector<Error>& errors() const { return m_errors; }
 
  private:
   void save(const std::vector<MirroredIssue>& issues);
 
-  IssueTracker& m_inner;
   StateStore& m_store;
   std::map<std::string, MirroredIssue> m_known;  // by issue key
   std::string m_default_resolution;

@@ -263,6 +263,7 @@ void add_needinfo_windows(const ObligationContext& ctx, std::vector<Obligation>&
     }
   }
   std::vector<std::pair<Instant, std::string>> starts;  // every CA request: (second, requestee)
+  starts.reserve(current.size());
   for (const Flag* flag : current) {
     starts.push_back({flag->creation_date, to_lower_ascii(flag->requestee)});
   }

@@ -26,8 +26,9 @@ const char* to_string(ObligationKind kind);
 const char* to_string(WindowStatus status);
 
 struct Obligation {
-  // Stable identity (docs/rules.md#obligation-keys): bzq-<bug>-<comment id>, bzn-<bug>-h<epoch>,
-  // bzu-<bug>-<comment id> (-0 from the filing, -r<epoch> from a reopening), bzf-<bug>.
+  // Stable identity (docs/rules.md#obligation-keys): bzq-<bug>-<comment id>, bzn-<bug>-h<epoch>
+  // (-2, -3... for more CA accounts asked in the same second), bzu-<bug>-<comment id> (-0 from the
+  // filing, -r<epoch> from a reopening), bzf-<bug>.
   std::string key;
   ObligationKind kind = ObligationKind::question;
   BugId bug_id = 0;

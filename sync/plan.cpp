@@ -378,6 +378,7 @@ Plan make_plan(const std::vector<BugObligations>& bugs, const std::vector<Mirror
   }
   plan_detail::Planner planner(mirrored, ctx);
   std::vector<const BugObligations*> sorted;
+  sorted.reserve(bugs.size());
   for (const BugObligations& bug : bugs) {
     sorted.push_back(&bug);
   }

@@ -83,6 +83,54 @@ class BugSource {
   virtual int request_count() const = 0;
 };
 
+// Forwards every call to another BugSource, as LevelDB's EnvWrapper does: a decorator derives from
+// it and overrides only what it watches. answered() sees the outcome of every call that returns a
+// Result, so a decorator that counts failures overrides that one hook.
+class BugSourceWrapper : public BugSource {
+ public:
+  explicit BugSourceWrapper(BugSource& target) : m_target(target) {}
+  BugSource& target() const { return m_target; }
+
+  Result<Instant> server_time() override { return seen(m_target.server_time()); }
+  Result<std::vector<Bug>> search_bugs(const BugScope& scope,
+                                       std::optional<Instant> changed_since) override {
+    return seen(m_target.search_bugs(scope, changed_since));
+  }
+  Result<std::map<BugId, std::vector<Comment>>> comments(
+      const std::vector<BugId>& bug_ids, std::optional<Instant> new_since) override {
+    return seen(m_target.comments(bug_ids, new_since));
+  }
+  Result<std::vector<HistoryEntry>> history(BugId bug) override {
+    return seen(m_target.history(bug));
+  }
+  Result<std::map<BugId, std::vector<HistoryEntry>>> histories(
+      const std::vector<BugId>& bug_ids) override {
+    return seen(m_target.histories(bug_ids));
+  }
+  Result<CommentId> post_comment(BugId bug, const std::string& markdown) override {
+    return seen(m_target.post_comment(bug, markdown));
+  }
+  Status clear_flag(BugId bug, FlagId flag) override {
+    return seen(m_target.clear_flag(bug, flag));
+  }
+  Result<std::string> whoami() override { return seen(m_target.whoami()); }
+  Result<AuthCheck> verify_auth() override { return seen(m_target.verify_auth()); }
+  void use_auth(BugzillaAuth mode) override { m_target.use_auth(mode); }
+  int request_count() const override { return m_target.request_count(); }
+
+ protected:
+  // Every forwarded call's outcome. Default: nothing.
+  virtual void answered(bool ok) { (void)ok; }
+  template <typename R>
+  R seen(R result) {
+    answered(result.ok());
+    return result;
+  }
+
+ private:
+  BugSource& m_target;
+};
+
 // ---------------------------------------------------------------- Jira
 
 enum class StatusCategory { todo, in_progress, done };  // Jira keys "new", "indeterminate", "done"
@@ -185,6 +233,63 @@ class IssueTracker {
                                                            Instant since) = 0;
 
   virtual int request_count() const = 0;
+};
+
+// Forwards every call to another IssueTracker (see BugSourceWrapper); answered() sees the outcome
+// of every call, one per draft or link of the bulk calls.
+class IssueTrackerWrapper : public IssueTracker {
+ public:
+  explicit IssueTrackerWrapper(IssueTracker& target) : m_target(target) {}
+  IssueTracker& target() const { return m_target; }
+
+  Result<std::vector<MirroredIssue>> find_mirrored(
+      std::optional<Seconds> updated_within = std::nullopt) override {
+    return seen(m_target.find_mirrored(updated_within));
+  }
+  std::vector<Result<CreatedIssue>> create_issues(const std::vector<IssueDraft>& drafts) override {
+    return seen_all(m_target.create_issues(drafts));
+  }
+  Status update_issue(const std::string& key, const IssueUpdate& update) override {
+    return seen(m_target.update_issue(key, update));
+  }
+  Status add_comment(const std::string& key, const RichText& body) override {
+    return seen(m_target.add_comment(key, body));
+  }
+  Status transition(const std::string& key, StatusCategory target,
+                    const std::optional<std::string>& resolution) override {
+    return seen(m_target.transition(key, target, resolution));
+  }
+  Status upsert_remote_link(const std::string& key, const RemoteLink& link) override {
+    return seen(m_target.upsert_remote_link(key, link));
+  }
+  // One call to the target, which may send the links concurrently.
+  std::vector<Status> upsert_remote_links(
+      const std::vector<std::pair<std::string, RemoteLink>>& links) override {
+    return seen_all(m_target.upsert_remote_links(links));
+  }
+  Result<std::vector<IssueComment>> comments_since(const std::string& key, Instant since) override {
+    return seen(m_target.comments_since(key, since));
+  }
+  int request_count() const override { return m_target.request_count(); }
+
+ protected:
+  // Every forwarded call's outcome. Default: nothing.
+  virtual void answered(bool ok) { (void)ok; }
+  template <typename R>
+  R seen(R result) {
+    answered(result.ok());
+    return result;
+  }
+  template <typename R>
+  std::vector<R> seen_all(std::vector<R> results) {
+    for (const R& r : results) {
+      answered(r.ok());
+    }
+    return results;
+  }
+
+ private:
+  IssueTracker& m_target;
 };
 
 }  // namespace bzjira::sync

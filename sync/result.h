@@ -32,26 +32,30 @@ inline Error make_error(ErrorKind kind, std::string message, int http_status = 0
   return Error{kind, std::move(message), http_status, 0};
 }
 
-// A value or an Error. ok() says which; value() and error() must only be called accordingly.
-template <typename T>
-class Result {
+// A value or an error (an Error unless said otherwise). ok() says which; value() and error() must
+// only be called accordingly. [[nodiscard]]: a result dropped without a look is a bug (an explicit
+// `(void)` says "whatever happened, go on").
+template <typename T, typename E = Error>
+class [[nodiscard]] Result {
  public:
-  Result(T value) : m_v(std::move(value)) {}      // NOLINT(google-explicit-constructor)
-  Result(Error error) : m_v(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  Result(T value) : m_v(std::in_place_index<0>, std::move(value)) {}
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  Result(E error) : m_v(std::in_place_index<1>, std::move(error)) {}
 
   bool ok() const { return m_v.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() & { return std::get<0>(m_v); }
   const T& value() const& { return std::get<0>(m_v); }
   T&& value() && { return std::get<0>(std::move(m_v)); }
-  const Error& error() const { return std::get<1>(m_v); }
+  const E& error() const { return std::get<1>(m_v); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
  private:
-  std::variant<T, Error> m_v;
+  std::variant<T, E> m_v;
 };
 
 struct Ok {};

@@ -22,7 +22,6 @@ namespace {
 constexpr Seconds k_overlap{300};
 // A scoped search cannot return a bug that left the scope; a full search now and then notices it.
 constexpr Seconds k_full_search_every{86400};
-const char* const k_full_search_meta = "last_full_search";
 
 // What step 6 found: the run's view of every mirrored issue and the search's own answer.
 struct JiraView {
@@ -59,6 +58,7 @@ std::vector<Comment> merge_comments(const std::vector<Comment>& cached,
     by_id[c.id] = c;
   }
   std::vector<Comment> out;
+  out.reserve(by_id.size());
   for (auto& [id, c] : by_id) {
     out.push_back(std::move(c));
   }
@@ -92,7 +92,7 @@ class Runner {
     // configuration error, not as "try again".
     if (exit_code == k_exit_unreachable &&
         (error.kind == ErrorKind::auth || error.kind == ErrorKind::config)) {
-      exit_code = k_exit_config;
+      exit_code = k_exit_usage;
     }
     m_report.errors.push_back(error);
     m_report.exit_code = exit_code;
@@ -121,12 +121,10 @@ class Runner {
       s += "; Jira search: " + m_jira_search;
     }
     m_report.summary = s;
-    if (!m_options.dry_run) {
-      const char* outcome = m_report.exit_code == k_exit_ok               ? "ok"
-                            : m_report.exit_code == k_exit_actions_failed ? "partial"
-                                                                          : "failed";
-      (void)m_store.record_run(RunRecord{m_options.run_id, m_now, m_now, outcome, s});
-    }
+    const char* outcome = m_report.exit_code == k_exit_ok         ? "ok"
+                          : m_report.exit_code == k_exit_rejected ? "partial"
+                                                                  : "failed";
+    (void)m_store.record_run(RunRecord{m_options.run_id, m_now, m_now, outcome, s});
     return std::move(m_report);
   }
 
@@ -135,21 +133,21 @@ class Runner {
     m_report.exit_code = std::max(m_report.exit_code, code);
   }
 
-  Status read_bugzilla(std::map<BugId, BugRecord>& records, std::optional<Instant> watermark,
-                       Instant server_time, int& exit_code);
+  StepResult<Ok> read_bugzilla(std::map<BugId, BugRecord>& records,
+                               std::optional<Instant> watermark, Instant server_time);
   void count_windows(const std::vector<Obligation>& windows);
   Status adopt_mirrors(const std::vector<MirroredIssue>& mirrored,
                        std::map<std::string, MirrorEntry>& known);
-  Result<JiraView> search_jira(int& exit_code);
+  StepResult<JiraView> search_jira();
   Status save_jira(const JiraView& view);
   // Ends the run after a failed Jira read: the Bugzilla data is cached, the watermark may move.
-  RunReport stop_after_jira(int exit_code, Instant server_time, bool had_watermark,
-                            const Error& error) {
-    if (!m_options.dry_run && (!had_watermark || m_cache_changed)) {
+  RunReport stop_after_jira(const StepFailure& failure, Instant server_time, bool had_watermark) {
+    if (!had_watermark || m_cache_changed) {
       (void)m_store.set_watermark(server_time);
     }
-    return stop(exit_code, exit_code == k_exit_unreachable ? "Jira read failed" : "state store",
-                error);
+    return stop(failure.exit_code,
+                failure.exit_code == k_exit_unreachable ? "Jira read failed" : "state store",
+                failure.error);
   }
 
   BugSource& m_bugs;
@@ -169,27 +167,25 @@ class Runner {
   RunReport m_report;
 };
 
-// Steps 2 to 4: brings `records` (the cache) up to date with Bugzilla. On error, `exit_code` says
-// whose fault it was and nothing was written.
-Status Runner::read_bugzilla(std::map<BugId, BugRecord>& records, std::optional<Instant> watermark,
-                             Instant server_time, int& exit_code) {
+// Steps 2 to 4: brings `records` (the cache) up to date with Bugzilla. On error, nothing was
+// written and the failure says whose fault it was.
+StepResult<Ok> Runner::read_bugzilla(std::map<BugId, BugRecord>& records,
+                                     std::optional<Instant> watermark, Instant server_time) {
   const BugScope& scope = m_mapping.bugzilla.scope;
-  exit_code = k_exit_internal;
   bool full = !watermark;
   if (!full) {
-    auto last = m_store.get_meta(k_full_search_meta);
-    if (!last) {
-      return last.error();
+    auto marks = m_store.search_marks();
+    if (!marks) {
+      return store_failure(marks.error());
     }
-    const auto at = *last ? parse_rfc3339(**last) : std::nullopt;
+    const std::optional<Instant> at = marks->bugzilla_full_search;
     full = !at || server_time - *at >= k_full_search_every;
   }
   const std::optional<Instant> since =
       watermark ? std::optional<Instant>(*watermark - k_overlap) : std::nullopt;
-  exit_code = k_exit_unreachable;
   auto found = m_bugs.search_bugs(scope, full ? std::nullopt : since);
   if (!found) {
-    return found.error();
+    return read_failure(found.error());
   }
   std::vector<BugId> removed, changed_cached, added;
   std::map<BugId, Bug> fresh;
@@ -224,14 +220,14 @@ Status Runner::read_bugzilla(std::map<BugId, BugRecord>& records, std::optional<
     // comment changes the bug too, and must not stay in the cache (and keep an obligation open).
     auto got = m_bugs.comments(changed_cached, std::nullopt);
     if (!got) {
-      return got.error();
+      return read_failure(got.error());
     }
     cached_new = std::move(*got);
   }
   if (!added.empty()) {
     auto got = m_bugs.comments(added, std::nullopt);
     if (!got) {
-      return got.error();
+      return read_failure(got.error());
     }
     added_all = std::move(*got);
   }
@@ -247,7 +243,7 @@ Status Runner::read_bugzilla(std::map<BugId, BugRecord>& records, std::optional<
   if (!history_ids.empty()) {
     auto got = m_bugs.histories(history_ids);
     if (!got) {
-      return got.error();
+      return read_failure(got.error());
     }
     histories = std::move(*got);
   }
@@ -268,23 +264,25 @@ Status Runner::read_bugzilla(std::map<BugId, BugRecord>& records, std::optional<
     record.bug = std::move(bug);
     changed.push_back(std::move(record));
   }
-  exit_code = k_exit_internal;
   m_cache_changed = !changed.empty() || !removed.empty();
-  if (!m_options.dry_run) {
-    if (!changed.empty()) {
-      if (Status s = m_store.save_bugs(changed); !s) {
-        return s;
-      }
+  if (!changed.empty()) {
+    if (Status s = m_store.save_bugs(changed); !s) {
+      return store_failure(s.error());
     }
-    if (!removed.empty()) {
-      if (Status s = m_store.remove_bugs(removed); !s) {
-        return s;
-      }
+  }
+  if (!removed.empty()) {
+    if (Status s = m_store.remove_bugs(removed); !s) {
+      return store_failure(s.error());
     }
-    if (full) {
-      if (Status s = m_store.set_meta(k_full_search_meta, format_rfc3339(server_time)); !s) {
-        return s;
-      }
+  }
+  if (full) {
+    auto marks = m_store.search_marks();
+    if (!marks) {
+      return store_failure(marks.error());
+    }
+    marks->bugzilla_full_search = server_time;
+    if (Status s = m_store.set_search_marks(*marks); !s) {
+      return store_failure(s.error());
     }
   }
   for (BugId id : removed) {
@@ -294,7 +292,7 @@ Status Runner::read_bugzilla(std::map<BugId, BugRecord>& records, std::optional<
     const BugId id = record.bug.id;
     records[id] = std::move(record);
   }
-  return ok_status();
+  return Ok{};
 }
 
 // The search is the truth about what exists: it confirms creates whose answer was lost, and it
@@ -330,15 +328,14 @@ Status Runner::adopt_mirrors(const std::vector<MirroredIssue>& mirrored,
 
 // Step 6: the stored states overlaid with a search of the issues updated since the previous
 // search, or a full search (mirror_view.h). Writes nothing: save_jira does, after the replies'
-// comments are read, so that a failed read leaves the next run the same window. On error,
-// `exit_code` says whose fault it was.
-Result<JiraView> Runner::search_jira(int& exit_code) {
-  exit_code = k_exit_internal;
+// comments are read, so that a failed read leaves the next run the same window. On error, the
+// failure says whose fault it was.
+StepResult<JiraView> Runner::search_jira() {
   JiraView view;
   view.scope = jira_search_scope(m_mapping);
   auto marks = read_jira_marks(m_store);
   if (!marks) {
-    return marks.error();
+    return store_failure(marks.error());
   }
   // A clock behind the last search makes this a full search (jira_search_window).
   const std::optional<Seconds> window = jira_search_window(*marks, view.scope, m_now);
@@ -348,19 +345,17 @@ Result<JiraView> Runner::search_jira(int& exit_code) {
   if (window || m_mapping.replies.enabled) {
     auto states = m_store.mirror_states();
     if (!states) {
-      return states.error();
+      return store_failure(states.error());
     }
     stored = std::move(*states);
   }
   m_jira_search =
       window ? "issues updated in the last " + std::to_string((window->count() + 59) / 60) + " min"
              : std::string("every mirrored issue");
-  exit_code = k_exit_unreachable;
   auto fresh = m_tracker.find_mirrored(window);
   if (!fresh) {
-    return fresh.error();
+    return read_failure(fresh.error());
   }
-  exit_code = k_exit_internal;
   view.fresh = std::move(*fresh);
   if (m_mapping.replies.enabled) {
     view.changed = changed_issues(stored, view.fresh, view.full);
@@ -369,12 +364,9 @@ Result<JiraView> Runner::search_jira(int& exit_code) {
   return view;
 }
 
-// The search's states, then its marks (not in a dry run): a run that dies in between searches a
-// wider window next time, never a narrower one.
+// The search's states, then its marks: a run that dies in between searches a wider window next
+// time, never a narrower one.
 Status Runner::save_jira(const JiraView& view) {
-  if (m_options.dry_run) {
-    return ok_status();
-  }
   if (!view.fresh.empty() || view.full) {
     if (Status s = m_store.save_mirror_states(view.fresh, view.full); !s) {
       return s;
@@ -406,7 +398,7 @@ RunReport Runner::run() {
     return stop(
         kind == ErrorKind::transient  ? k_exit_unreachable
         : kind == ErrorKind::internal ? k_exit_internal
-                                      : k_exit_config,
+                                      : k_exit_usage,
         kind == ErrorKind::transient ? "Bugzilla unreachable" : "the Bugzilla API key check failed",
         auth.error());
   }
@@ -451,10 +443,11 @@ RunReport Runner::run() {
                    format_rfc3339(m_plan_now) + "): planned as of the last run";
   }
   // 2-4.
-  int read_exit = k_exit_ok;
-  if (Status s = read_bugzilla(records, *watermark, *server_time, read_exit); !s) {
-    return stop(read_exit, read_exit == k_exit_unreachable ? "Bugzilla read failed" : "state store",
-                s.error());
+  if (auto read = read_bugzilla(records, *watermark, *server_time); !read) {
+    const StepFailure& failure = read.error();
+    return stop(failure.exit_code,
+                failure.exit_code == k_exit_unreachable ? "Bugzilla read failed" : "state store",
+                failure.error);
   }
   // 5.
   std::vector<BugObligations> bugs;
@@ -473,17 +466,16 @@ RunReport Runner::run() {
     bugs.push_back(std::move(b));
   }
   // 6. Bugzilla is read and cached by now: a Jira failure does not hold the watermark back.
-  int search_exit = k_exit_ok;
-  auto view = search_jira(search_exit);
+  auto view = search_jira();
   if (!view) {
-    return stop_after_jira(search_exit, *server_time, watermark->has_value(), view.error());
+    return stop_after_jira(view.error(), *server_time, watermark->has_value());
   }
   // 6b. Replies: the comments of the issues that changed, read before the search is saved.
-  ReplyReading reading{m_mapping,       view->mirrored, view->changed,    records,
-                       m_reply_account, m_plan_now,     m_options.dry_run};
-  auto replies = read_replies(m_tracker, m_store, reading, search_exit);
+  ReplyReading reading{m_mapping, view->mirrored,  view->changed,
+                       records,   m_reply_account, m_plan_now};
+  auto replies = read_replies(m_tracker, m_store, reading);
   if (!replies) {
-    return stop_after_jira(search_exit, *server_time, watermark->has_value(), replies.error());
+    return stop_after_jira(replies.error(), *server_time, watermark->has_value());
   }
   if (Status s = save_jira(*view); !s) {
     return stop(k_exit_internal, "state store", s.error());
@@ -495,6 +487,7 @@ RunReport Runner::run() {
   if (!known) {
     return stop(k_exit_internal, "state store", known.error());
   }
+  // A dry run plans with the map as stored (what it adopts would be forgotten anyway).
   if (!m_options.dry_run) {
     if (Status s = adopt_mirrors(mirrored, *known); !s) {
       return stop(k_exit_internal, "state store", s.error());
@@ -526,25 +519,22 @@ RunReport Runner::run() {
     raise_exit(k_exit_internal);
   }
   if (m_report.execution.failed > 0) {
-    raise_exit(k_exit_actions_failed);
+    raise_exit(k_exit_rejected);
   }
-  // 9.
-  if (!m_options.dry_run) {
-    // The author of a reply read back is the reply account (upstream 5.x cannot say otherwise).
-    const std::string& learned = m_report.execution.reply_account;
-    if (!learned.empty() && learned != m_reply_account) {
-      if (Status s = m_store.set_meta(reply_account_key(m_mapping), learned); !s) {
-        m_report.errors.push_back(s.error());
-        raise_exit(k_exit_internal);
-      }
+  // 9. The author of a reply read back is the reply account (upstream 5.x cannot say otherwise).
+  const std::string& learned = m_report.execution.reply_account;
+  if (!learned.empty() && learned != m_reply_account) {
+    if (Status s = m_store.set_meta(reply_account_key(m_mapping), learned); !s) {
+      m_report.errors.push_back(s.error());
+      raise_exit(k_exit_internal);
     }
-    // With nothing new, the old watermark is as good (the next search is a superset) and a steady
-    // run writes nothing.
-    if (!*watermark || m_cache_changed) {
-      if (Status s = m_store.set_watermark(*server_time); !s) {
-        m_report.errors.push_back(s.error());
-        raise_exit(k_exit_internal);
-      }
+  }
+  // With nothing new, the old watermark is as good (the next search is a superset) and a steady
+  // run writes nothing.
+  if (!*watermark || m_cache_changed) {
+    if (Status s = m_store.set_watermark(*server_time); !s) {
+      m_report.errors.push_back(s.error());
+      raise_exit(k_exit_internal);
     }
   }
   return finish(m_report.exit_code == k_exit_ok ? "" : "finished with errors: ");
@@ -555,7 +545,10 @@ RunReport Runner::run() {
 RunReport run_sync(BugSource& bugs, IssueTracker& tracker, StateStore& store,
                    const Mapping& mapping, const Zone& zone, Instant now,
                    const RunOptions& options) {
-  Runner runner(bugs, tracker, store, mapping, zone, now, options);
+  // A dry run writes nothing to the state: its store takes every write and keeps none, so the
+  // steps need no dry-run checks of their own.
+  ReadOnlyStore read_only(store);
+  Runner runner(bugs, tracker, options.dry_run ? read_only : store, mapping, zone, now, options);
   return runner.run();
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sync/executor.h"
+#include "sync/exit_code.h"
 #include "sync/mapping.h"
 #include "sync/ports.h"
 #include "sync/result.h"
@@ -23,13 +24,6 @@ struct RunOptions {
   Seconds search_grace{600};  // PlanContext::search_grace
 };
 
-// Exit codes (README.md); 2 (usage or config) belongs to the command line.
-constexpr int k_exit_ok = 0;
-constexpr int k_exit_actions_failed = 1;
-constexpr int k_exit_config = 2;  // also a refused credential or an untrusted certificate
-constexpr int k_exit_unreachable = 3;
-constexpr int k_exit_internal = 4;
-
 struct RunReport {
   ExecutionReport execution;  // in dry-run: the plan's lines
   int obligations_open = 0;   // open windows, overdue ones included
@@ -38,9 +32,8 @@ struct RunReport {
   int bugzilla_requests = 0, jira_requests = 0;  // sent by this run
   std::vector<std::string> notes;  // the plan's notes (duplicates, creates waiting for the search)
   std::vector<Error> errors;       // reads that failed, and every execution error
-  int exit_code = k_exit_ok;  // 0 ok, 1 some actions failed, 2 configuration (refused credential,
-                              // untrusted certificate), 3 a system unreachable, 4 internal
-  std::string summary;        // one line for people
+  int exit_code = k_exit_ok;       // sync/exit_code.h
+  std::string summary;             // one line for people
 };
 
 // One run at `now` (UTC; the clock or --now):

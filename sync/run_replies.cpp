@@ -6,53 +6,57 @@ namespace bzjira::sync {
 
 namespace {
 
-// When a run last read the comments of every open mirrored issue with replies enabled; empty once
-// replies are disabled.
-const char* const k_read_all_meta = "replies_read_all";
-
+// Whether a run read the comments of every open mirrored issue with replies enabled
+// (SearchMarks::replies_read_all; cleared once replies are disabled).
 Result<bool> all_read_before(StateStore& store) {
-  auto mark = store.get_meta(k_read_all_meta);
-  if (!mark) {
-    return mark.error();
+  auto marks = store.search_marks();
+  if (!marks) {
+    return marks.error();
   }
-  return *mark && !(*mark)->empty();
+  return marks->replies_read_all.has_value();
+}
+
+Status set_read_all(StateStore& store, std::optional<Instant> at) {
+  auto marks = store.search_marks();
+  if (!marks) {
+    return marks.error();
+  }
+  marks->replies_read_all = at;
+  return store.set_search_marks(*marks);
 }
 
 }  // namespace
 
-Result<ReplyPlan> read_replies(IssueTracker& tracker, StateStore& store,
-                               const ReplyReading& reading, int& exit_code) {
-  exit_code = k_exit_internal;
+StepResult<ReplyPlan> read_replies(IssueTracker& tracker, StateStore& store,
+                                   const ReplyReading& reading) {
   auto before = all_read_before(store);
   if (!before) {
-    return before.error();
+    return store_failure(before.error());
   }
   if (!reading.mapping.replies.enabled) {
-    if (*before && !reading.dry_run) {
-      if (Status s = store.set_meta(k_read_all_meta, ""); !s) {
-        return s.error();
+    if (*before) {
+      if (Status s = set_read_all(store, std::nullopt); !s) {
+        return store_failure(s.error());
       }
     }
     return ReplyPlan{};
   }
   auto stored = store.replies();
   if (!stored) {
-    return stored.error();
+    return store_failure(stored.error());
   }
   const std::vector<std::string> keys =
       issues_to_read(reading.mapping, reading.mirrored, reading.changed, *stored, !*before);
   std::map<std::string, std::vector<IssueComment>> comments;
-  exit_code = k_exit_unreachable;
   for (const std::string& key : keys) {
     auto read = tracker.comments_since(key, Instant{});
     if (!read) {
       Error e = read.error();
       e.message = "reading the comments of " + key + " for replies: " + e.message;
-      return e;
+      return read_failure(std::move(e));
     }
     comments[key] = std::move(*read);
   }
-  exit_code = k_exit_internal;
   ReplyInputs in;
   in.mapping = &reading.mapping;
   in.mirrored = &reading.mirrored;
@@ -62,30 +66,28 @@ Result<ReplyPlan> read_replies(IssueTracker& tracker, StateStore& store,
   in.account = reading.account;
   in.now = reading.now;
   ReplyPlan plan = plan_replies(in);
-  if (!reading.dry_run) {
-    for (const ReplyRecord& r : plan.remember) {
-      if (Status s = store.put_reply(r); !s) {
-        return s.error();
-      }
+  for (const ReplyRecord& r : plan.remember) {
+    if (Status s = store.put_reply(r); !s) {
+      return store_failure(s.error());
     }
-    for (const std::string& id : plan.forget) {
-      if (Status s = store.remove_reply(id); !s) {
-        return s.error();
-      }
+  }
+  for (const std::string& id : plan.forget) {
+    if (Status s = store.remove_reply(id); !s) {
+      return store_failure(s.error());
     }
   }
   return plan;
 }
 
 Status replies_read(StateStore& store, const ReplyReading& reading) {
-  if (!reading.mapping.replies.enabled || reading.dry_run) {
+  if (!reading.mapping.replies.enabled) {
     return ok_status();
   }
   auto before = all_read_before(store);
   if (!before) {
     return before.error();
   }
-  return *before ? ok_status() : store.set_meta(k_read_all_meta, format_rfc3339(reading.now));
+  return *before ? ok_status() : set_read_all(store, reading.now);
 }
 
 }  // namespace bzjira::sync

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sync/exit_code.h"
 #include "sync/mapping.h"
 #include "sync/plan_replies.h"
 #include "sync/ports.h"
@@ -24,20 +25,19 @@ struct ReplyReading {
   const std::map<BugId, BugRecord>& bugs;      // the cache, read from Bugzilla this run
   const std::string& account;                  // the login replies are posted as; may be empty
   Instant now{};
-  bool dry_run = false;
 };
 
 // Unless mapping.replies.enabled, nothing (and the "read every issue once" mark is cleared, so
 // that enabling replies again reads them all). Else: reads the comments of issues_to_read() (all
-// open issues on the first run with replies enabled, meta "replies_read_all"), one request per
-// issue, then plan_replies(); its records are stored (remember, forget) unless `reading.dry_run`,
-// before the caller saves the Jira search marks. Errors: a failed read (exit_code 3; nothing was
-// written) or store (4).
-Result<ReplyPlan> read_replies(IssueTracker& tracker, StateStore& store,
-                               const ReplyReading& reading, int& exit_code);
+// open issues on the first run with replies enabled, SearchMarks::replies_read_all), one request
+// per issue, then plan_replies(); its records are stored (remember, forget; a dry run's store keeps
+// nothing) before the caller saves the Jira search marks. Fails with a read failure (exit 3;
+// nothing was written) or a store failure (exit 4).
+StepResult<ReplyPlan> read_replies(IssueTracker& tracker, StateStore& store,
+                                   const ReplyReading& reading);
 
 // After the search is saved: notes that a run read every open issue (once, when the mark is
-// missing). Not in a dry run.
+// missing).
 Status replies_read(StateStore& store, const ReplyReading& reading);
 
 }  // namespace bzjira::sync

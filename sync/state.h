@@ -58,6 +58,31 @@ struct ReplyRecord {
   bool finished() const { return jira_acknowledged; }
 };
 
+// The marks a run leaves for the next one, each in its own typed table of the state.
+// Where the searches stopped (one row): decides whether the next search is incremental.
+struct SearchMarks {
+  std::optional<Instant> bugzilla_full_search;   // Bugzilla's clock at the last full bug search
+  std::optional<Instant> jira_last_search;       // the run's `now` at the last successful search
+  std::optional<Instant> jira_last_full_search;  // the same, for the last full one
+  std::string jira_scope;  // what those searches were about (jira_search_scope); empty if unknown
+  std::optional<Instant> replies_read_all;  // when a run with replies on read every open issue
+};
+
+// A trail step (sync/trail.h) begun and not seen finished: a comment an action was about to add
+// to an issue; whether it landed is unknown.
+struct PendingComment {
+  std::string step;  // "<action> <issue key>", e.g. "close_issue CAINC-7"
+  std::string fingerprint;
+  Instant at{};
+};
+
+// The remote link of a created issue, not yet confirmed: marked (by obligation key, since the
+// issue key is not known yet) before the create is sent.
+struct PendingLink {
+  std::string obligation_key;
+  RemoteLink link;
+};
+
 struct RunRecord {
   std::string run_id;
   Instant started{};
@@ -110,11 +135,138 @@ class StateStore {
   virtual Status put_reply(const ReplyRecord& reply) = 0;
   virtual Status remove_reply(const std::string& jira_comment_id) = 0;
 
-  // Small key/value facts: search marks, the API key check per server (sync/run.h), ...
+  // Small key/value facts: the API key check per server (sync/auth_check.h), the reply account.
   virtual Result<std::optional<std::string>> get_meta(const std::string& key) = 0;
   virtual Status set_meta(const std::string& key, const std::string& value) = 0;
 
+  // The marks for the next run. set_search_marks replaces the row in one write.
+  virtual Result<SearchMarks> search_marks() = 0;
+  virtual Status set_search_marks(const SearchMarks& marks) = 0;
+  // Trail marks. Each call is one write: put inserts or replaces (by step; by obligation key and
+  // global id), remove of an unknown mark is not an error.
+  virtual Result<std::vector<PendingComment>> pending_comments() = 0;
+  virtual Status put_pending_comment(const PendingComment& comment) = 0;
+  virtual Status remove_pending_comments(const std::vector<std::string>& steps) = 0;
+  virtual Result<std::vector<PendingLink>> pending_links() = 0;
+  virtual Status put_pending_links(const std::vector<PendingLink>& links) = 0;
+  virtual Status remove_pending_links(const std::vector<PendingLink>& links) = 0;
+
   virtual Status record_run(const RunRecord& run) = 0;
+};
+
+// Forwards every call to another StateStore (see BugSourceWrapper in ports.h); answered() sees the
+// outcome of every call.
+class StateStoreWrapper : public StateStore {
+ public:
+  explicit StateStoreWrapper(StateStore& target) : m_target(target) {}
+  StateStore& target() const { return m_target; }
+
+  Result<std::vector<BugRecord>> load_bugs() override { return seen(m_target.load_bugs()); }
+  Status save_bugs(const std::vector<BugRecord>& records) override {
+    return seen(m_target.save_bugs(records));
+  }
+  Status remove_bugs(const std::vector<BugId>& ids) override {
+    return seen(m_target.remove_bugs(ids));
+  }
+  Result<std::optional<Instant>> watermark() override { return seen(m_target.watermark()); }
+  Status set_watermark(Instant t) override { return seen(m_target.set_watermark(t)); }
+  Result<std::map<std::string, MirrorEntry>> mirrors() override { return seen(m_target.mirrors()); }
+  Status put_mirror(const MirrorEntry& entry) override { return seen(m_target.put_mirror(entry)); }
+  Status remove_mirror(const std::string& obligation_key) override {
+    return seen(m_target.remove_mirror(obligation_key));
+  }
+  Result<std::vector<MirroredIssue>> mirror_states() override {
+    return seen(m_target.mirror_states());
+  }
+  Status save_mirror_states(const std::vector<MirroredIssue>& issues, bool replace_all) override {
+    return seen(m_target.save_mirror_states(issues, replace_all));
+  }
+  Result<std::int64_t> record(const JournalEntry& entry) override {
+    return seen(m_target.record(entry));
+  }
+  Status update(std::int64_t id, JournalState state, const std::string& detail) override {
+    return seen(m_target.update(id, state, detail));
+  }
+  Result<std::vector<JournalEntry>> journal(const std::string& run_id) override {
+    return seen(m_target.journal(run_id));
+  }
+  Status begin_batch() override { return seen(m_target.begin_batch()); }
+  Status end_batch() override { return seen(m_target.end_batch()); }
+  Result<std::map<std::string, ReplyRecord>> replies() override { return seen(m_target.replies()); }
+  Status put_reply(const ReplyRecord& reply) override { return seen(m_target.put_reply(reply)); }
+  Status remove_reply(const std::string& jira_comment_id) override {
+    return seen(m_target.remove_reply(jira_comment_id));
+  }
+  Result<std::optional<std::string>> get_meta(const std::string& key) override {
+    return seen(m_target.get_meta(key));
+  }
+  Status set_meta(const std::string& key, const std::string& value) override {
+    return seen(m_target.set_meta(key, value));
+  }
+  Status record_run(const RunRecord& run) override { return seen(m_target.record_run(run)); }
+  Result<SearchMarks> search_marks() override { return seen(m_target.search_marks()); }
+  Status set_search_marks(const SearchMarks& marks) override {
+    return seen(m_target.set_search_marks(marks));
+  }
+  Result<std::vector<PendingComment>> pending_comments() override {
+    return seen(m_target.pending_comments());
+  }
+  Status put_pending_comment(const PendingComment& comment) override {
+    return seen(m_target.put_pending_comment(comment));
+  }
+  Status remove_pending_comments(const std::vector<std::string>& steps) override {
+    return seen(m_target.remove_pending_comments(steps));
+  }
+  Result<std::vector<PendingLink>> pending_links() override {
+    return seen(m_target.pending_links());
+  }
+  Status put_pending_links(const std::vector<PendingLink>& links) override {
+    return seen(m_target.put_pending_links(links));
+  }
+  Status remove_pending_links(const std::vector<PendingLink>& links) override {
+    return seen(m_target.remove_pending_links(links));
+  }
+
+ protected:
+  // Every forwarded call's outcome. Default: nothing.
+  virtual void answered(bool ok) { (void)ok; }
+  template <typename R>
+  R seen(R result) {
+    answered(result.ok());
+    return result;
+  }
+
+ private:
+  StateStore& m_target;
+};
+
+// The store of a dry run: reads go to the target, every write succeeds and changes nothing, so
+// the run's steps need no dry-run checks of their own to leave the state as it was.
+class ReadOnlyStore final : public StateStoreWrapper {
+ public:
+  using StateStoreWrapper::StateStoreWrapper;
+
+  Status save_bugs(const std::vector<BugRecord>&) override { return ok_status(); }
+  Status remove_bugs(const std::vector<BugId>&) override { return ok_status(); }
+  Status set_watermark(Instant) override { return ok_status(); }
+  Status put_mirror(const MirrorEntry&) override { return ok_status(); }
+  Status remove_mirror(const std::string&) override { return ok_status(); }
+  Status save_mirror_states(const std::vector<MirroredIssue>&, bool) override {
+    return ok_status();
+  }
+  Result<std::int64_t> record(const JournalEntry&) override { return std::int64_t{0}; }
+  Status update(std::int64_t, JournalState, const std::string&) override { return ok_status(); }
+  Status begin_batch() override { return ok_status(); }
+  Status end_batch() override { return ok_status(); }
+  Status put_reply(const ReplyRecord&) override { return ok_status(); }
+  Status remove_reply(const std::string&) override { return ok_status(); }
+  Status set_meta(const std::string&, const std::string&) override { return ok_status(); }
+  Status record_run(const RunRecord&) override { return ok_status(); }
+  Status set_search_marks(const SearchMarks&) override { return ok_status(); }
+  Status put_pending_comment(const PendingComment&) override { return ok_status(); }
+  Status remove_pending_comments(const std::vector<std::string>&) override { return ok_status(); }
+  Status put_pending_links(const std::vector<PendingLink>&) override { return ok_status(); }
+  Status remove_pending_links(const std::vector<PendingLink>&) override { return ok_status(); }
 };
 
 }  // namespace bzjira::sync

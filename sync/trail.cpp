@@ -7,54 +7,6 @@ namespace {
 
 constexpr std::size_t k_fingerprint_chars = 64;
 
-// Fields are joined by tabs, marks by newlines: both (and the escape itself) are escaped.
-std::string escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::vector<std::string> split_fields(const std::string& line) {
-  std::vector<std::string> fields(1);
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (c == '\t') {
-      fields.emplace_back();
-    } else if (c == '\\' && i + 1 < line.size()) {
-      const char n = line[++i];
-      fields.back() += n == 't' ? '\t' : n == 'n' ? '\n' : n;
-    } else {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
-
-std::optional<long long> to_number(const std::string& s) {
-  if (s.empty() || s.size() > 18) {
-    return std::nullopt;
-  }
-  long long v = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) {
-      return std::nullopt;
-    }
-    v = v * 10 + (s[i] - '0');
-  }
-  return v;
-}
-
 std::string link_id(const PendingLink& l) { return l.obligation_key + " " + l.link.global_id; }
 
 }  // namespace
@@ -62,46 +14,25 @@ std::string link_id(const PendingLink& l) { return l.obligation_key + " " + l.li
 Status Trail::load() {
   m_comments.clear();
   m_links.clear();
-  auto value = m_store.get_meta(k_trail_meta_key);
-  if (!value) {
-    return value.error();
+  auto comments = m_store.pending_comments();
+  if (!comments) {
+    return comments.error();
   }
-  if (!*value) {
-    return ok_status();
+  for (PendingComment& c : *comments) {
+    std::string step = c.step;
+    m_comments[std::move(step)] = std::move(c);
   }
-  const std::string& text = **value;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) {
-      end = text.size();
-    }
-    const std::vector<std::string> f = split_fields(text.substr(start, end - start));
-    start = end + 1;
-    if (f.size() == 4 && f[0] == "c") {
-      if (const auto epoch = to_number(f[2])) {
-        m_comments[f[1]] = PendingComment{f[1], f[3], Instant{Seconds{*epoch}}};
-      }
-    } else if (f.size() == 7 && f[0] == "l" && !f[1].empty() && !f[2].empty()) {
-      PendingLink l{f[1], RemoteLink{f[2], f[3], f[4], f[5], f[6] == "1"}};
-      m_links[link_id(l)] = std::move(l);
+  auto links = m_store.pending_links();
+  if (!links) {
+    return links.error();
+  }
+  for (PendingLink& l : *links) {
+    if (!l.obligation_key.empty() && !l.link.global_id.empty()) {
+      std::string id = link_id(l);
+      m_links[std::move(id)] = std::move(l);
     }
   }
   return ok_status();
-}
-
-Status Trail::save() {
-  std::string text;
-  for (const auto& [step, c] : m_comments) {
-    text += "c\t" + escape(c.step) + "\t" + std::to_string(c.at.time_since_epoch().count()) + "\t" +
-            escape(c.fingerprint) + "\n";
-  }
-  for (const auto& [id, l] : m_links) {
-    text += "l\t" + escape(l.obligation_key) + "\t" + escape(l.link.global_id) + "\t" +
-            escape(l.link.url) + "\t" + escape(l.link.title) + "\t" + escape(l.link.summary) +
-            "\t" + (l.link.resolved ? "1" : "0") + "\n";
-  }
-  return m_store.set_meta(k_trail_meta_key, text);
 }
 
 std::optional<PendingComment> Trail::pending_comment(const std::string& step) const {
@@ -117,28 +48,29 @@ Status Trail::begin_comment(const std::string& step, const RichText& body, Insta
   if (it != m_comments.end()) {
     return ok_status();  // keep the earliest time: the check must look back to the first attempt
   }
-  m_comments[step] = PendingComment{step, comment_fingerprint(body), at};
-  return save();
+  PendingComment mark{step, comment_fingerprint(body), at};
+  m_comments[step] = mark;
+  return m_store.put_pending_comment(mark);
 }
 
 Status Trail::end_comment(const std::string& step) {
   if (m_comments.erase(step) == 0) {
     return ok_status();
   }
-  return save();
+  return m_store.remove_pending_comments({step});
 }
 
 Status Trail::forget_comments_except(const std::set<std::string>& keep) {
-  std::size_t erased = 0;
+  std::vector<std::string> erased;
   for (auto it = m_comments.begin(); it != m_comments.end();) {
     if (keep.count(it->first) == 0) {
+      erased.push_back(it->first);
       it = m_comments.erase(it);
-      ++erased;
     } else {
       ++it;
     }
   }
-  return erased == 0 ? ok_status() : save();
+  return erased.empty() ? ok_status() : m_store.remove_pending_comments(erased);
 }
 
 std::vector<PendingLink> Trail::pending_links() const {
@@ -157,15 +89,17 @@ Status Trail::begin_links(const std::vector<PendingLink>& links) {
   for (const PendingLink& l : links) {
     m_links[link_id(l)] = l;
   }
-  return save();
+  return m_store.put_pending_links(links);
 }
 
 Status Trail::end_links(const std::vector<PendingLink>& links) {
-  std::size_t erased = 0;
+  std::vector<PendingLink> erased;
   for (const PendingLink& l : links) {
-    erased += m_links.erase(link_id(l));
+    if (m_links.erase(link_id(l)) != 0) {
+      erased.push_back(l);
+    }
   }
-  return erased == 0 ? ok_status() : save();
+  return erased.empty() ? ok_status() : m_store.remove_pending_links(erased);
 }
 
 std::string text_fingerprint(const std::string& plain_text) {

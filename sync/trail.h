@@ -18,36 +18,18 @@
 
 namespace bzjira::sync {
 
-// The state store's meta key holding the marks (one line each).
-inline constexpr const char* k_trail_meta_key = "pending_trail";
-
-// A comment an action was about to add to `issue_key`: whether it landed is unknown.
-struct PendingComment {
-  std::string step;  // "<action> <issue key>", e.g. "close_issue CAINC-7"
-  std::string fingerprint;
-  Instant at{};
-};
-
-// The remote link of a created issue, not yet confirmed: marked (by obligation key, since the
-// issue key is not known yet) before the create is sent.
-struct PendingLink {
-  std::string obligation_key;
-  RemoteLink link;
-};
-
 // What earlier runs left marked, and this run's marks. Not thread-safe; one per run.
 class Trail {
  public:
   explicit Trail(StateStore& store) : m_store(store) {}
 
-  // Reads the marks. A missing or unreadable value is treated as no marks (an unreadable line is
-  // skipped): the worst case is one duplicated trail comment, never a lost obligation.
+  // Reads the marks (StateStore::pending_comments, pending_links).
   Status load();
 
   // A mark `step` left by an earlier run (or earlier in this run) whose comment may or may not
   // have landed; empty when there is none.
   std::optional<PendingComment> pending_comment(const std::string& step) const;
-  // Marks the comment of `step` as being sent (persisted before returning).
+  // Marks the comment of `step` as being sent (persisted before returning; one write).
   Status begin_comment(const std::string& step, const RichText& body, Instant at);
   // The action of `step` finished (its comment landed or was found): clears the mark.
   Status end_comment(const std::string& step);
@@ -63,8 +45,6 @@ class Trail {
   Status end_links(const std::vector<PendingLink>& links);
 
  private:
-  Status save();
-
   StateStore& m_store;
   std::map<std::string, PendingComment> m_comments;
   std::map<std::string, PendingLink> m_links;  // by "<obligation key> <global id>"

@@ -135,10 +135,9 @@ int run_audit(const po::variables_map& vm, Io& io) {
   if (!mapping) {
     return k_exit_usage;
   }
-  int code = k_exit_ok;
-  auto records = read_records(io, k_name, vm, *mapping, HistoryFor::every_bug, code);
+  auto records = read_records(io, k_name, vm, *mapping, HistoryFor::every_bug);
   if (!records) {
-    return code;
+    return records.error();
   }
   const std::string dataset_path =
       vm.count("from-file") != 0 ? vm["from-file"].as<std::string>() : mapping->bugzilla.url;

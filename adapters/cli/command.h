@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sync/exit_code.h"
 #include "sync/time.h"
 
 // Only references to these cross the command interface; the files that define options or read
@@ -20,16 +21,13 @@ namespace bzjira::adapters::cli {
 
 namespace po = boost::program_options;
 
-// Exit codes (README.md).
-inline constexpr int k_exit_ok = 0;
-inline constexpr int k_exit_rejected = 1;     // some actions were rejected by a service
-inline constexpr int k_exit_usage = 2;        // bad command line, mapping or input file
-inline constexpr int k_exit_unreachable = 3;  // a system could not be reached (transient)
-inline constexpr int k_exit_internal = 4;     // a bug in bzjira
-
-// Exit code when another run of the same mapping holds the state's lock: "try again later", like a
-// system that cannot be reached; nothing was touched.
-inline constexpr int k_exit_locked = k_exit_unreachable;
+// Exit codes: the one table in sync/exit_code.h.
+using sync::k_exit_internal;
+using sync::k_exit_locked;
+using sync::k_exit_ok;
+using sync::k_exit_rejected;
+using sync::k_exit_unreachable;
+using sync::k_exit_usage;
 
 // Where a command writes and what time it is. Production: std::cout, std::cerr, the system clock;
 // tests pass string streams and a fixed clock.

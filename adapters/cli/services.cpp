@@ -143,35 +143,37 @@ ProgressFn terminal_progress(Io& io, const std::string& command) {
   };
 }
 
-std::optional<std::vector<sync::BugRecord>> read_records(Io& io, const std::string& command,
-                                                         const po::variables_map& vm,
-                                                         const sync::Mapping& mapping,
-                                                         HistoryFor history_for, int& code) {
-  code = k_exit_usage;
+sync::Result<std::vector<sync::BugRecord>, int> read_records(Io& io, const std::string& command,
+                                                             const po::variables_map& vm,
+                                                             const sync::Mapping& mapping,
+                                                             HistoryFor history_for) {
   prepare_bulk_heap();
   if (vm.count("from-file") != 0) {
-    return load_dataset(io, command, vm["from-file"].as<std::string>());
+    auto loaded = load_dataset(io, command, vm["from-file"].as<std::string>());
+    if (!loaded) {
+      return k_exit_usage;
+    }
+    return std::move(*loaded);
   }
   auto client = make_bugzilla_client(io, command, mapping);
   if (!client) {
-    return std::nullopt;
+    return k_exit_usage;
   }
   // Never a silently anonymous view: it would leave restricted (security) bugs out.
   if (auto auth = client->verify_auth(); !auth) {
-    code = exit_code_for(auth.error());
+    const int code = exit_code_for(auth.error());
     fail(io, command, "Bugzilla (" + mapping.bugzilla.url + "): " + auth.error().message, code);
-    return std::nullopt;
+    return code;
   }
   auto records = read_bugs_live(*client, mapping, history_for, terminal_progress(io, command));
   for (const std::string& problem : client->problems()) {
     warn(io, command, "Bugzilla: skipped a bug that could not be read: " + problem);
   }
   if (!records) {
-    code = exit_code_for(records.error());
+    const int code = exit_code_for(records.error());
     fail(io, command, "Bugzilla (" + mapping.bugzilla.url + "): " + records.error().message, code);
-    return std::nullopt;
+    return code;
   }
-  code = k_exit_ok;
   return std::move(*records);
 }
 

@@ -59,11 +59,11 @@ ProgressFn terminal_progress(Io& io, const std::string& command);
 // of the file; callers apply the scope), else read_bugs_live() with the mapping's Bugzilla and
 // secret, after the key check (BugSource::verify_auth: a server that would read anonymously, a
 // refused key or a URL that is no Bugzilla REST API stop the command with exit 2). On failure
-// prints why and returns nullopt with `code` set to the exit code.
-std::optional<std::vector<sync::BugRecord>> read_records(Io& io, const std::string& command,
-                                                         const po::variables_map& vm,
-                                                         const sync::Mapping& mapping,
-                                                         HistoryFor history_for, int& code);
+// prints why and fails with the command's exit code.
+sync::Result<std::vector<sync::BugRecord>, int> read_records(Io& io, const std::string& command,
+                                                             const po::variables_map& vm,
+                                                             const sync::Mapping& mapping,
+                                                             HistoryFor history_for);
 
 // --state, else the mapping's default (adapters/store default_state_path). Empty when neither
 // is known (no home directory): printed, with a hint to give --state.

@@ -28,10 +28,9 @@ int run_snapshot(const po::variables_map& vm, Io& io) {
   if (!mapping) {
     return k_exit_usage;
   }
-  int code = k_exit_ok;
-  const auto records = read_records(io, k_name, vm, *mapping, HistoryFor::every_bug, code);
+  const auto records = read_records(io, k_name, vm, *mapping, HistoryFor::every_bug);
   if (!records) {
-    return code;
+    return records.error();
   }
   const auto& path = vm["output"].as<std::string>();
   if (auto written = write_file_atomically(path, bugzilla::write_dataset(*records), 0600);

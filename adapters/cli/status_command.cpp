@@ -141,10 +141,9 @@ int run_status(const po::variables_map& vm, Io& io) {
   if (!path) {
     return k_exit_usage;
   }
-  int code = k_exit_ok;
-  const auto records = read_records(io, k_name, vm, *mapping, HistoryFor::open_bugs, code);
+  const auto records = read_records(io, k_name, vm, *mapping, HistoryFor::open_bugs);
   if (!records) {
-    return code;
+    return records.error();
   }
   const auto issue_keys = known_issue_keys(io, *path);
   std::vector<Row> rows;

@@ -15,7 +15,7 @@
 #include "adapters/cli/inputs.h"
 #include "adapters/cli/services.h"
 #include "adapters/cli/sync_metrics.h"
-#include "adapters/cli/sync_ports.h"
+#include "adapters/cli/sync_decorators.h"
 #include "adapters/log/log.h"
 #include "adapters/store/lock.h"
 #include "adapters/store/sqlite_store.h"

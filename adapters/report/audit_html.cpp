@@ -314,7 +314,7 @@ std::string render_audit_html(const sync::AuditReport& audit,
   ctx.detail = options.detail ? *options.detail : choose_detail(audit, ctx);
 
   std::string out;
-  out.reserve(64 * 1024);
+  out.reserve(std::size_t{64} * 1024);
   PageHead head;
   head.title = "Obligation audit of " + mapping.name + " as of " + format_utc_minute(audit.now);
   head.generator = "bzjira " + options.version;

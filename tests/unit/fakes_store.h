@@ -52,7 +52,10 @@ class FakeStateStore final : public StateStore {
   std::map<std::string, ReplyRecord> reply_map;
   std::map<std::string, std::string> meta;
   std::vector<RunRecord> runs;
-  int writes = 0;  // every mutating call
+  SearchMarks marks;
+  std::map<std::string, PendingComment> comment_marks;                    // by step
+  std::map<std::pair<std::string, std::string>, PendingLink> link_marks;  // by key and global id
+  int writes = 0;                                                         // every mutating call
   Faults faults;
   std::function<void(const MirrorEntry&)> on_put_mirror;
 
@@ -188,6 +191,67 @@ class FakeStateStore final : public StateStore {
       return *e;
     }
     runs.push_back(run);
+    return ok_status();
+  }
+  Result<SearchMarks> search_marks() override {
+    if (auto e = faults.take("search_marks")) {
+      return *e;
+    }
+    return marks;
+  }
+  Status set_search_marks(const SearchMarks& m) override {
+    if (auto e = write("set_search_marks")) {
+      return *e;
+    }
+    marks = m;
+    return ok_status();
+  }
+  Result<std::vector<PendingComment>> pending_comments() override {
+    std::vector<PendingComment> out;
+    for (const auto& [step, c] : comment_marks) {
+      out.push_back(c);
+    }
+    return out;
+  }
+  Status put_pending_comment(const PendingComment& c) override {
+    if (auto e = write("put_pending_comment")) {
+      return *e;
+    }
+    comment_marks[c.step] = c;
+    return ok_status();
+  }
+  Status remove_pending_comments(const std::vector<std::string>& steps) override {
+    if (auto e = write("remove_pending_comments")) {
+      return *e;
+    }
+    for (const std::string& step : steps) {
+      comment_marks.erase(step);
+    }
+    return ok_status();
+  }
+  Result<std::vector<PendingLink>> pending_links() override {
+    std::vector<PendingLink> out;
+    for (const auto& [id, l] : link_marks) {
+      out.push_back(l);
+    }
+    return out;
+  }
+  Status put_pending_links(const std::vector<PendingLink>& links) override {
+    if (auto e = write("put_pending_links")) {
+      return *e;
+    }
+    for (const PendingLink& l : links) {
+      link_marks[{l.obligation_key, l.link.global_id}] = l;
+    }
+    return ok_status();
+  }
+  Status remove_pending_links(const std::vector<PendingLink>& links) override {
+    if (auto e = write("remove_pending_links")) {
+      return *e;
+    }
+    for (const PendingLink& l : links) {
+      link_marks.erase({l.obligation_key, l.link.global_id});
+    }
     return ok_status();
   }
 

@@ -117,10 +117,12 @@ TEST_CASE("the search marks are read back as written", "[core][jira]") {
   CHECK(m->last_full_search == at("2025-03-25T06:00:00Z"));
   CHECK(m->scope == "scope-a");
 
-  store.meta["jira_last_search"] = "garbage";
-  auto bad = read_jira_marks(store);
-  REQUIRE(bad.ok());
-  CHECK_FALSE(bad->last_search.has_value());  // unreadable: the next search is a full one
+  // Each write is one store write, and leaves the Bugzilla and reply marks as they were.
+  CHECK(store.writes_by.at("set_search_marks") == 2);
+  store.marks.bugzilla_full_search = at("2025-03-25T05:00:00Z");
+  REQUIRE(write_jira_marks(store, at("2025-03-25T06:30:00Z"), false, "ignored").ok());
+  CHECK(store.marks.bugzilla_full_search == at("2025-03-25T05:00:00Z"));
+  CHECK(store.marks.jira_last_search == at("2025-03-25T06:30:00Z"));
 }
 
 TEST_CASE("each write Jira accepts updates the issue's stored state", "[core][jira]") {

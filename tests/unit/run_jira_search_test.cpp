@@ -132,11 +132,12 @@ TEST_CASE("a dry run searches like a real one but writes no state", "[core][run]
 TEST_CASE("a failed Jira search moves no mark, so nothing is skipped next time", "[core][run]") {
   RunWorld w;
   REQUIRE(w.run().exit_code == 0);
-  const std::string first = w.store.meta.at("jira_last_search");
+  const std::optional<Instant> first = w.store.marks.jira_last_search;
+  REQUIRE(first.has_value());
   w.advance(Seconds{900});
   w.jira.faults.fail("find_mirrored", ErrorKind::transient);
   CHECK(w.run().exit_code == k_exit_unreachable);
-  CHECK(w.store.meta.at("jira_last_search") == first);
+  CHECK(w.store.marks.jira_last_search == first);
   w.advance(Seconds{900});
   REQUIRE(w.run().exit_code == 0);
   // 30 minutes since the last successful search, plus the margin.
@@ -151,5 +152,5 @@ TEST_CASE("a store that cannot save the search's states ends the run before plan
   CHECK(r.exit_code == k_exit_internal);
   CHECK(r.execution.created == 0);
   CHECK(w.jira.issues.empty());
-  CHECK(w.store.meta.count("jira_last_search") == 0);
+  CHECK_FALSE(w.store.marks.jira_last_search.has_value());
 }

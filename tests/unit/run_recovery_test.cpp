@@ -84,7 +84,8 @@ TEST_CASE("a run that dies between Jira's answer and the journal creates no dupl
     INFO(key);
     CHECK(issue.links.size() == 1);
   }
-  CHECK(w.store.meta[k_trail_meta_key].empty());
+  CHECK(w.store.comment_marks.empty());
+  CHECK(w.store.link_marks.empty());
 }
 
 TEST_CASE("with the state store deleted the next run rebuilds it and creates nothing",

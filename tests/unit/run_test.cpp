@@ -75,8 +75,9 @@ TEST_CASE("a second run with nothing changed sends three requests and writes not
   CHECK(w.jira.writes == 0);
   CHECK(w.bugzilla.writes == 0);
   // The store logs the run and moves the Jira search mark; nothing else.
-  CHECK(w.store.writes_by == std::map<std::string, int>{{"record_run", 1}, {"set_meta", 1}});
-  CHECK(w.store.meta.at("jira_last_search") == "2025-03-25T00:30:00Z");
+  CHECK(w.store.writes_by ==
+        std::map<std::string, int>{{"record_run", 1}, {"set_search_marks", 1}});
+  CHECK(w.store.marks.jira_last_search == parse_rfc3339("2025-03-25T00:30:00Z"));
   CHECK(r.execution.lines.empty());
 }
 

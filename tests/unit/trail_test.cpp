@@ -82,16 +82,27 @@ TEST_CASE("pending links keep every field, tabs and newlines included", "[core]"
   CHECK(third.pending_links()[0].obligation_key == "bzu-7");
 }
 
-TEST_CASE("unreadable trail lines are skipped, not fatal", "[core]") {
+TEST_CASE("each trail mark is one store write of its own typed row", "[core]") {
   testing::FakeStateStore store;
-  store.meta[k_trail_meta_key] =
-      "garbage\nc\tclose_issue CAINC-1\tnot-a-number\tfp\nl\t\t\t\n"
-      "c\tupdate_issue CAINC-2\t1790000000\tabc\n";
   Trail trail(store);
   REQUIRE(trail.load().ok());
-  CHECK_FALSE(trail.pending_comment("close_issue CAINC-1"));
-  REQUIRE(trail.pending_comment("update_issue CAINC-2"));
-  CHECK(trail.pending_links().empty());
+  const RichText body{Block{BlockKind::paragraph, {Span{"Closed: answered in comment 3", ""}}}};
+  REQUIRE(trail.begin_comment("close_issue CAINC-1", body, Instant{Seconds{1790000000}}).ok());
+  REQUIRE(trail.begin_comment("update_issue CAINC-2", body, Instant{Seconds{1790000100}}).ok());
+  CHECK(store.writes_by.at("put_pending_comment") == 2);
+  REQUIRE(store.comment_marks.count("close_issue CAINC-1") == 1);
+  CHECK(store.comment_marks.at("close_issue CAINC-1").fingerprint == "closedansweredincomment3");
+  CHECK(store.comment_marks.at("close_issue CAINC-1").at == Instant{Seconds{1790000000}});
+  REQUIRE(trail.forget_comments_except({"update_issue CAINC-2"}).ok());
+  CHECK(store.writes_by.at("remove_pending_comments") == 1);
+  CHECK(store.comment_marks.count("close_issue CAINC-1") == 0);
+  CHECK(store.comment_marks.count("update_issue CAINC-2") == 1);
+  // A mark without an obligation key or a global id is no link mark (a hand-edited state).
+  store.link_marks[{"", "g"}] = PendingLink{"", RemoteLink{"g", "u", "t", "s", false}};
+  Trail again(store);
+  REQUIRE(again.load().ok());
+  CHECK(again.pending_links().empty());
+  REQUIRE(again.pending_comment("update_issue CAINC-2"));
 }
 
 TEST_CASE("fingerprints ignore case, punctuation and what follows the first link", "[core]") {
