@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 extern char** environ;
@@ -21,7 +22,7 @@ Sim::Sim(SimOptions options, const std::string& dataset) : m_options(std::move(o
   m_dataset = m_dir.path() / "dataset.json";
   std::filesystem::copy_file(dataset.empty() ? demo_dataset() : dataset, m_dataset);
   if (m_options.edit_dataset) {
-    auto data = nlohmann::json::parse(read_all(m_dataset));
+    auto data = nlohmann::json::parse(read_file(m_dataset));
     m_options.edit_dataset(data);
     m_dir.file("dataset.json", data.dump(1));
   }
@@ -59,14 +60,14 @@ Sim::Sim(SimOptions options, const std::string& dataset) : m_options(std::move(o
     int status = 0;
     if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
       m_pid = -1;
-      throw std::runtime_error("bzjira-sim exited: " + read_all(log));
+      throw std::runtime_error("bzjira-sim exited: " + read_file(log));
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      throw std::runtime_error("bzjira-sim wrote no ports file within 15 s: " + read_all(log));
+      throw std::runtime_error("bzjira-sim wrote no ports file within 15 s: " + read_file(log));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  const auto ports = nlohmann::json::parse(read_all(ports_file));
+  const auto ports = nlohmann::json::parse(read_file(ports_file));
   m_bugzilla_port = ports.at("bugzilla").get<int>();
   m_jira_port = ports.at("jira").get<int>();
   sync::HttpSettings http;
@@ -93,7 +94,7 @@ Sim::~Sim() {
 
 std::string Sim::mapping(const std::function<void(nlohmann::json&)>& edit,
                          const std::string& name) const {
-  auto m = nlohmann::json::parse(read_all(demo_mapping()));
+  auto m = nlohmann::json::parse(read_file(demo_mapping()));
   m["bugzilla"]["url"] = bugzilla_url();
   m["jira"]["url"] = jira_url();
   m["jira"]["flavor"] = m_options.flavor;
@@ -108,6 +109,13 @@ RunResult Sim::sync(const std::string& mapping_path, const std::string& now,
   std::vector<std::string> args = {"sync", "-c", mapping_path, "--now", now, "--state", state()};
   args.insert(args.end(), extra.begin(), extra.end());
   return run_bzjira_env(k_demo_env, args);
+}
+
+RunResult Sim::sync_ok(const std::string& mapping_path, const std::string& now) const {
+  auto r = sync(mapping_path, now);
+  INFO("sync at " << now << ":\n" << r.out << r.err);
+  REQUIRE(r.code == 0);
+  return r;
 }
 
 nlohmann::json Sim::call(const std::string& method, const std::string& url, const std::string& body,

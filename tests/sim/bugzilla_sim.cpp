@@ -75,18 +75,14 @@ SimReply to_reply(SimResponse r) {
                   std::move(r.body), std::move(r.headers),    std::nullopt};
 }
 
-SimServerSettings server_settings(const BugzillaSimOptions& o) {
-  return SimServerSettings{"bugzilla",    o.port, o.fault_rate, o.seed, o.rate_limit_per_second,
-                           o.hang_seconds};
-}
-
 }  // namespace
 
 // The front of BMO over the service: rate_limit_per_second and hang_seconds live in SimServer,
 // the rest of the options here.
 struct BugzillaSim::Impl final : SimServer {
   explicit Impl(BugzillaSimOptions o)
-      : SimServer(server_settings(o)),
+      : SimServer(
+            {"bugzilla", o.port, o.fault_rate, o.seed, o.rate_limit_per_second, o.hang_seconds}),
         options(std::move(o)),
         clock(options.clock),
         service(read_file(options.data_path), options.auth == "upstream", clock) {}

@@ -75,18 +75,13 @@ SimReply to_reply(Answer a) {
       std::nullopt};
 }
 
-SimServerSettings server_settings(const JiraSimOptions& o) {
-  return SimServerSettings{"jira",        o.port, o.fault_rate, o.seed, o.rate_limit_per_second,
-                           o.hang_seconds};
-}
-
 }  // namespace
 
 // Jira's front over jirasim::Service: rate_limit_per_second and hang_seconds live in SimServer,
 // the rest of the options here.
 struct JiraSim::Impl final : SimServer {
   explicit Impl(JiraSimOptions o)
-      : SimServer(server_settings(o)),
+      : SimServer({"jira", o.port, o.fault_rate, o.seed, o.rate_limit_per_second, o.hang_seconds}),
         options(std::move(o)),
         service(jirasim::Options{options.flavor == "cloud", options.project_key,
                                  options.search_delay_ms}) {}
