@@ -4,8 +4,6 @@
 // when the fixture goes out of scope.
 #pragma once
 
-#include <sys/types.h>
-
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -106,7 +104,7 @@ class Sim {
   SimOptions m_options;
   TempDir m_dir;
   std::filesystem::path m_dataset;
-  pid_t m_pid = -1;
+  std::unique_ptr<test_support::Child> m_child;
   int m_bugzilla_port = 0;
   int m_jira_port = 0;
   std::unique_ptr<adapters::http::Client> m_http;

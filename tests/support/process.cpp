@@ -136,6 +136,15 @@ void Child::kill_now() {
   }
 }
 
+void Child::stop(std::chrono::milliseconds grace) {
+  if (m_pid > 0 && running()) {
+    ::kill(m_pid, SIGTERM);
+    if (!wait(grace)) {
+      kill_now();
+    }
+  }
+}
+
 RunResult run_program(const std::string& program, const std::vector<std::string>& args,
                       const Env& env, std::chrono::milliseconds limit) {
   TempDir dir("run");

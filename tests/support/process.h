@@ -33,6 +33,8 @@ class Child {
   bool running();
   int exit_code() const { return m_code; }
   void kill_now();  // SIGKILL (idempotent), then reap
+  // SIGTERM, then SIGKILL when it has not ended within `grace`; reaped either way.
+  void stop(std::chrono::milliseconds grace);
 
  private:
   pid_t m_pid = -1;
