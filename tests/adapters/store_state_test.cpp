@@ -13,11 +13,7 @@
 namespace {
 
 using bzjira::adapters::store::SqliteStore;
-using bzjira::store_test::at;
-using bzjira::store_test::open_store;
-using bzjira::store_test::RawDb;
-using bzjira::store_test::require_ok;
-using bzjira::store_test::TempDir;
+using namespace bzjira::store_test;  // at, open_store, RawDb, require_ok, TempDir
 using namespace bzjira::sync;
 
 JournalEntry entry(const char* run, const char* action, const char* key, JournalState state,
