@@ -5,6 +5,7 @@
 #include <string>
 
 #include "adapters/bugzilla/bugzilla_json.h"
+#include "tests/support/text.h"
 
 namespace bz = bzjira::adapters::bugzilla;
 using bzjira::sync::ErrorKind;
@@ -16,9 +17,7 @@ const std::string k_time = "\"creation_time\":\"2026-01-02T03:04:05Z\"";
 
 std::string one_bug(const std::string& members) { return "{\"bugs\":[{" + members + "}]}"; }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using bzjira::test_support::contains;
 
 bool printable(const std::string& s) {
   for (const char c : s) {

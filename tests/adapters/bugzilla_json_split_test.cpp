@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "adapters/bugzilla/bugzilla_json.h"
+#include "tests/support/text.h"
 
 using namespace bzjira::adapters::bugzilla;
 using bzjira::sync::BugId;
@@ -25,9 +26,7 @@ std::string sample(const std::string& name) {
   return text.str();
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using bzjira::test_support::contains;
 
 const std::string k_ok = R"("creator":"a@ca.example","creation_time":"2026-01-02T03:04:05Z")";
 

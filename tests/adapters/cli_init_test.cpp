@@ -3,14 +3,13 @@
 // replaced without --force, mapping names.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "adapters/cli/init.h"
 #include "adapters/config/mapping_loader.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/text.h"
 
 using namespace bzjira;
 using namespace bzjira::adapters::cli::init;
@@ -77,22 +76,8 @@ adapters::jira::ProjectFacts good_project() {
   return f;
 }
 
-struct TempDir {
-  TempDir() {
-    path =
-        std::filesystem::temp_directory_path() / ("bzjira-init-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::filesystem::path path;
-};
-
-std::string read(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using bzjira::test_support::read_file;
+using bzjira::test_support::TempDir;
 
 }  // namespace
 
@@ -223,23 +208,24 @@ TEST_CASE("the proposed mapping loads, keeps the evidence and names no secret", 
 TEST_CASE("the mapping file is never replaced without force and never left half written",
           "[cli][init]") {
   TempDir dir;
-  const auto path = dir.path / "m.json";
+  const auto path = dir.path() / "m.json";
   REQUIRE(write_mapping_file(path.string(), "{\"a\": 1}\n", false).ok());
-  CHECK(read(path) == "{\"a\": 1}\n");
+  CHECK(read_file(path) == "{\"a\": 1}\n");
   const auto refused = write_mapping_file(path.string(), "{\"b\": 2}\n", false);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().kind == sync::ErrorKind::config);
   CHECK(refused.error().message.find("--force") != std::string::npos);
-  CHECK(read(path) == "{\"a\": 1}\n");
+  CHECK(read_file(path) == "{\"a\": 1}\n");
   REQUIRE(write_mapping_file(path.string(), "{\"c\": 3}\n", true).ok());
-  CHECK(read(path) == "{\"c\": 3}\n");
+  CHECK(read_file(path) == "{\"c\": 3}\n");
   // No temporary file stays beside it.
   int files = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path)) {
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) {
     ++files;
   }
   CHECK(files == 1);
-  CHECK_FALSE(write_mapping_file((dir.path / "no-such-dir" / "m.json").string(), "{}", false).ok());
+  CHECK_FALSE(
+      write_mapping_file((dir.path() / "no-such-dir" / "m.json").string(), "{}", false).ok());
 }
 
 TEST_CASE("mapping names are made from file or CA names", "[cli][init]") {

@@ -2,24 +2,17 @@
 // previous file, and the atomic write.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "adapters/cli/metrics.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/text.h"
 
 using namespace bzjira::adapters::cli;
+using bzjira::test_support::read_file;
+using bzjira::test_support::TempDir;
 
 namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 SyncMetrics example() {
   SyncMetrics m;
@@ -148,14 +141,12 @@ TEST_CASE("a garbled previous file gives zeros, not a crash", "[cli][metrics]") 
 }
 
 TEST_CASE("the file is replaced atomically and nothing else is left behind", "[cli][metrics]") {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("bzjira-metrics-test-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const TempDir scratch("metrics-test");
+  const auto& dir = scratch.path();
   const auto path = (dir / "bzjira.prom").string();
   REQUIRE(write_file_atomically(path, "first\n").ok());
   REQUIRE(write_file_atomically(path, "second\n").ok());
-  CHECK(slurp(path) == "second\n");
+  CHECK(read_file(path) == "second\n");
   CHECK(std::distance(std::filesystem::directory_iterator(dir),
                       std::filesystem::directory_iterator()) == 1);
 
@@ -163,5 +154,4 @@ TEST_CASE("the file is replaced atomically and nothing else is left behind", "[c
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().kind == bzjira::sync::ErrorKind::config);
   CHECK(missing.error().message.find("x.prom") != std::string::npos);
-  std::filesystem::remove_all(dir);
 }

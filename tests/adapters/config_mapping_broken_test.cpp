@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/config/mapping_loader.h"
+#include "tests/support/text.h"
 
 namespace cfg = bzjira::adapters::config;
 using nlohmann::json;
@@ -53,9 +54,7 @@ std::vector<std::string> problems_after(const std::vector<Edit>& edits) {
   return result.problems;
 }
 
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using bzjira::test_support::contains;
 
 }  // namespace
 

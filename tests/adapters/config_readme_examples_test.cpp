@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -15,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/config/mapping_loader.h"
+#include "tests/support/text.h"
 
 namespace cfg = bzjira::adapters::config;
 namespace model = bzjira::sync;
@@ -23,10 +23,7 @@ using nlohmann::json;
 namespace {
 
 std::string read_source(const std::string& relative) {
-  std::ifstream in(std::string(BZJIRA_SOURCE_DIR) + "/" + relative, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return bzjira::test_support::read_file(std::string(BZJIRA_SOURCE_DIR) + "/" + relative);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

@@ -12,6 +12,7 @@
 
 #include "adapters/http/http_client.h"
 #include "tests/adapters/http_server.h"
+#include "tests/support/temp_dir.h"
 
 using namespace bzjira::adapters::http;
 using bzjira::sync::ErrorKind;
@@ -97,9 +98,8 @@ TEST_CASE("TLS: certificates are verified, against the CA bundle when one is giv
     WARN("openssl command not found: TLS test skipped");
     return;
   }
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("bzjira-tls-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const bzjira::test_support::TempDir scratch("tls");
+  const auto& dir = scratch.path();
   REQUIRE(make_certificate(dir.string(), "good", "DNS:localhost,IP:127.0.0.1"));
   REQUIRE(make_certificate(dir.string(), "other", "DNS:other.example"));
   HttpSettings settings;
@@ -134,6 +134,4 @@ TEST_CASE("TLS: certificates are verified, against the CA bundle when one is giv
     CHECK_THAT(outcome.result.error().message,
                Catch::Contains("TLS certificate verification failed for host 127.0.0.1"));
   }
-  std::error_code ignored;
-  std::filesystem::remove_all(dir, ignored);
 }

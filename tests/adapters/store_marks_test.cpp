@@ -9,17 +9,8 @@
 
 namespace {
 
-using bzjira::adapters::store::SqliteStore;
-using bzjira::store_test::at;
-using bzjira::store_test::TempDir;
+using namespace bzjira::store_test;
 using namespace bzjira::sync;
-
-std::unique_ptr<SqliteStore> open_store(const std::string& path) {
-  auto opened = SqliteStore::open(path);
-  INFO((opened.ok() ? std::string() : opened.error().message));
-  REQUIRE(opened.ok());
-  return std::move(*opened);
-}
 
 PendingLink link(const std::string& key, const std::string& global_id, bool resolved) {
   return PendingLink{key, RemoteLink{global_id, "https://bmo.example/show_bug.cgi?id=7", "Bug 7",

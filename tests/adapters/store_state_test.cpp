@@ -13,22 +13,8 @@
 namespace {
 
 using bzjira::adapters::store::SqliteStore;
-using bzjira::store_test::at;
-using bzjira::store_test::RawDb;
-using bzjira::store_test::TempDir;
+using namespace bzjira::store_test;  // at, open_store, RawDb, require_ok, TempDir
 using namespace bzjira::sync;
-
-std::unique_ptr<SqliteStore> open_store(const std::string& path) {
-  auto store = SqliteStore::open(path);
-  INFO((store.ok() ? std::string() : store.error().message));
-  REQUIRE(store.ok());
-  return std::move(store).value();
-}
-
-void require_ok(const Status& status) {
-  INFO((status.ok() ? std::string() : status.error().message));
-  REQUIRE(status.ok());
-}
 
 JournalEntry entry(const char* run, const char* action, const char* key, JournalState state,
                    const char* when) {

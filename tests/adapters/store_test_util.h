@@ -1,43 +1,39 @@
 // Helpers for the store tests: a private temporary directory removed afterwards, instants from
-// RFC 3339 text, and raw SQLite access to inspect or prepare a database file by hand.
+// RFC 3339 text, a store that must open, a status that must be ok, and raw SQLite access to
+// inspect or prepare a database file by hand.
 #pragma once
 
 #include <sqlite3.h>
-#include <stdlib.h>
 
 #include <catch2/catch.hpp>
-#include <filesystem>
+#include <memory>
 #include <string>
 
+#include "adapters/store/sqlite_store.h"
 #include "sync/time.h"
+#include "tests/support/temp_dir.h"
 
 namespace bzjira::store_test {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "bzjira-store-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    m_path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(m_path, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string file(const std::string& name) const { return (m_path / name).string(); }
-  const std::filesystem::path& path() const { return m_path; }
-
- private:
-  std::filesystem::path m_path;
-};
+using test_support::TempDir;
 
 inline sync::Instant at(const char* text) {
   const auto t = sync::parse_rfc3339(text);
   REQUIRE(t.has_value());
   return *t;
+}
+
+// The store at `path`, which must open (a failure shows its message).
+inline std::unique_ptr<adapters::store::SqliteStore> open_store(const std::string& path) {
+  auto store = adapters::store::SqliteStore::open(path);
+  INFO((store.ok() ? std::string() : store.error().message));
+  REQUIRE(store.ok());
+  return std::move(store).value();
+}
+
+inline void require_ok(const sync::Status& status) {
+  INFO((status.ok() ? std::string() : status.error().message));
+  REQUIRE(status.ok());
 }
 
 // A raw connection, independent of the code under test.

@@ -1,42 +1,20 @@
 // Issue 8 item 5: request economy on a small generated dataset, so that a regression fails CI.
 // Counts come from the simulators' own request counters; the expected numbers are derived from the
 // documented API limits (tests/bench/economy.h), never from bzjira's output. No timing.
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "tests/bench/scenarios.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/text.h"
 
 namespace {
 
 using namespace bzjira::bench;
 namespace fs = std::filesystem;
 
-class Scratch {
- public:
-  Scratch() {
-    m_path = fs::temp_directory_path() / ("bzjira-bench-test-" + std::to_string(::getpid()));
-    fs::create_directories(m_path);
-  }
-  ~Scratch() {
-    std::error_code ignored;
-    fs::remove_all(m_path, ignored);
-  }
-  fs::path path() const { return m_path; }
-
- private:
-  fs::path m_path;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using bzjira::test_support::read_file;
+using bzjira::test_support::TempDir;
 
 std::string routes(const RouteCounts& counts) {
   std::string out;
@@ -51,7 +29,7 @@ std::string routes(const RouteCounts& counts) {
 TEST_CASE(
     "issue 8: scheduled syncs of 120 bugs x 4 comments after a cold one send the minimum requests",
     "[e2e][bench]") {
-  Scratch scratch;
+  TempDir scratch("bench-test");
   const DatasetSpec spec{120, 4, 7};
   const std::string dataset = (scratch.path() / "dataset.json").string();
   const DatasetFacts facts = write_dataset(spec, dataset);
@@ -131,7 +109,7 @@ TEST_CASE(
 TEST_CASE(
     "issue 12: with replies on, scheduled syncs read Jira comments only of issues that changed",
     "[e2e][bench]") {
-  Scratch scratch;
+  TempDir scratch("bench-test");
   const DatasetSpec spec{120, 4, 7};
   const std::string dataset = (scratch.path() / "dataset.json").string();
   const DatasetFacts facts = write_dataset(spec, dataset);

@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <string_view>
+
+#include "tests/support/text.h"
 
 namespace bzjira::bench {
 
@@ -17,12 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test_support::read_file;
 
 // The last lines of a child's output, for notes when it failed.
 std::string tail(const std::string& text, std::size_t chars = 600) {

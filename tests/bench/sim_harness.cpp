@@ -4,14 +4,13 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/http_client.h"
+#include "tests/support/text.h"
 
 namespace bzjira::bench {
 
@@ -19,12 +18,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test_support::read_file;
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/e2e/sim_fixture.h"
+#include "tests/support/text.h"
 
 using bzjira::e2e::k_demo_env;
 using bzjira::e2e::run_bzjira_env;
@@ -17,10 +18,7 @@ namespace {
 
 constexpr long k_restricted_bug = 2061500;
 
-bool contains(const std::string& text, const std::string& part) {
-  INFO("looking for: " << part << "\nin: " << text);
-  return text.find(part) != std::string::npos;
-}
+using bzjira::test_support::contains;
 
 // The demo's Bugzilla plus a security-sensitive incident the CA's key may see (it is an insider),
 // with an unanswered question.

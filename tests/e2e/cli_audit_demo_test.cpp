@@ -360,7 +360,7 @@ TEST_CASE("demo: a needinfo the moderator withdrew is void, not answered", "[e2e
 }
 
 TEST_CASE("the demo timeline README.md shows is what the demo audit prints", "[e2e][cli]") {
-  const std::string readme = bzjira::e2e::read_all(std::string(BZJIRA_SOURCE_DIR) + "/README.md");
+  const std::string readme = bzjira::e2e::read_file(std::string(BZJIRA_SOURCE_DIR) + "/README.md");
   const std::size_t open = readme.find("```\n- 2026-");
   REQUIRE(open != std::string::npos);
   const std::size_t close = readme.find("```", open + 3);
@@ -418,7 +418,7 @@ TEST_CASE("audit --output writes the report to a file instead of standard output
   const auto r = run_bzjira(demo_audit({"--format", "markdown", "--output", path}));
   CHECK(r.code == 0);
   CHECK(r.out.empty());
-  const auto written = bzjira::e2e::read_all(path);
+  const auto written = bzjira::e2e::read_file(path);
   CHECK(written == run_bzjira(demo_audit({"--format", "markdown"})).out);
   // A directory that does not exist: exit 2 with the path named.
   const auto bad = (dir.path() / "missing" / "audit.md").string();

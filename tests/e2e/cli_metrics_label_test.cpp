@@ -12,7 +12,7 @@
 
 using bzjira::e2e::k_demo_now;
 using bzjira::e2e::promtool_missing;
-using bzjira::e2e::read_all;
+using bzjira::e2e::read_file;
 using bzjira::e2e::run_program;
 using bzjira::e2e::shell_quote;
 using bzjira::e2e::Sim;
@@ -36,7 +36,7 @@ std::string series(const std::string& line) { return line.substr(0, line.rfind('
 
 // The body of the first fenced block of deploy/README.md's metrics section opened by `fence`.
 std::string readme_block(const std::string& fence) {
-  const std::string text = read_all(std::string(BZJIRA_SOURCE_DIR) + "/deploy/README.md");
+  const std::string text = read_file(std::string(BZJIRA_SOURCE_DIR) + "/deploy/README.md");
   const auto section = text.find("## Metrics for Prometheus");
   REQUIRE(section != std::string::npos);
   const auto open = text.find("\n" + fence + "\n", section);
@@ -69,7 +69,7 @@ TEST_CASE("two mappings' metrics files in one directory share no series", "[e2e]
         run_program("sh", {"-c", "promtool check metrics < " + shell_quote(metrics)});
     INFO(checked.out << checked.err);
     CHECK(checked.code == 0);
-    const std::string text = read_all(metrics);
+    const std::string text = read_file(metrics);
     INFO(text);
     std::set<std::string> series_of_file;
     const auto lines = sample_lines(text);
@@ -94,7 +94,7 @@ TEST_CASE("the metric samples deploy/README.md shows are those of the demo's fir
   Sim sim;
   const auto metrics = (sim.dir().path() / "bzjira.prom").string();
   REQUIRE(sim.sync(sim.mapping(), k_demo_now, {"--metrics-file", metrics}).code == 0);
-  const std::string text = read_all(metrics);
+  const std::string text = read_file(metrics);
   const auto shown = sample_lines(readme_block("```"));
   REQUIRE(shown.size() >= 3);
   for (const auto& line : shown) {
@@ -108,6 +108,6 @@ TEST_CASE("the alert rules deploy/README.md suggests pass promtool check rules",
   bzjira::e2e::TempDir dir;
   const auto rules = dir.file("bzjira-rules.yml", readme_block("```yaml"));
   const auto checked = run_program("promtool", {"check", "rules", rules});
-  INFO(read_all(rules) << checked.out << checked.err);
+  INFO(read_file(rules) << checked.out << checked.err);
   CHECK(checked.code == 0);
 }

@@ -1,24 +1,25 @@
-// Runs the built `bzjira` binary from the build directory in a shell and captures its exit code,
-// standard output and standard error (for the tests/e2e/cli_*.cpp tests).
+// Runs the built `bzjira` binary from the build directory and captures its exit code, standard
+// output and standard error (for the tests/e2e/cli_*.cpp tests), with the shared test helpers
+// (tests/support) under this suite's names.
 #pragma once
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/text.h"
+
 namespace bzjira::e2e {
 
-struct RunResult {
-  int code = -1;  // the exit code; -1 when the program did not exit normally (a crash)
-  std::string out;
-  std::string err;
-};
+using test_support::contains;
+using test_support::read_file;
+using test_support::run_program;  // stdin /dev/null, without the caller's BZJIRA_* variables
+using test_support::RunResult;
+using test_support::TempDir;
 
 inline std::string shell_quote(const std::string& s) {
   std::string q = "'";
@@ -26,60 +27,6 @@ inline std::string shell_quote(const std::string& s) {
     q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   }
   return q + "'";
-}
-
-inline std::string read_all(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// A scratch directory unique to this process, removed by the caller's TempDir.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    m_path = std::filesystem::temp_directory_path() /
-             ("bzjira-cli-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    std::filesystem::create_directories(m_path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(m_path, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return m_path; }
-  std::string file(const std::string& name, const std::string& content) const {
-    const auto p = m_path / name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
-
- private:
-  std::filesystem::path m_path;
-};
-
-// `program <args>` through the shell, each argument quoted; stdin is /dev/null.
-inline RunResult run_program(const std::string& program, const std::vector<std::string>& args) {
-  TempDir dir;
-  std::string command = shell_quote(program);
-  for (const auto& a : args) {
-    command += " " + shell_quote(a);
-  }
-  const auto out = dir.path() / "stdout";
-  const auto err = dir.path() / "stderr";
-  command += " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string()) + " </dev/null";
-  const int status = std::system(command.c_str());
-  RunResult r;
-  // The shell reports a child killed by a signal as 128 + signal; both count as "did not exit".
-  if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) < 128) {
-    r.code = WEXITSTATUS(status);
-  }
-  r.out = read_all(out);
-  r.err = read_all(err);
-  return r;
 }
 
 // `bzjira <args>` from the build directory.

@@ -34,7 +34,7 @@ struct Row {
 
 // The rows of the table under "## Troubleshooting".
 std::vector<Row> troubleshooting_rows() {
-  std::istringstream in(bzjira::e2e::read_all(std::string(BZJIRA_SOURCE_DIR) + "/README.md"));
+  std::istringstream in(bzjira::e2e::read_file(std::string(BZJIRA_SOURCE_DIR) + "/README.md"));
   std::vector<Row> rows;
   bool inside = false;
   for (std::string line; std::getline(in, line);) {

@@ -93,7 +93,7 @@ TEST_CASE("an audit of a snapshot equals the live audit", "[e2e][audit]") {
   REQUIRE(snap.code == 0);
   // The six Example CA bugs; 2061410 (another CA) is out of scope.
   CHECK(snap.out.find("wrote 6 bugs") != std::string::npos);
-  CHECK(json::parse(bzjira::e2e::read_all(dataset)).at("bugs").size() == 6);
+  CHECK(json::parse(bzjira::e2e::read_file(dataset)).at("bugs").size() == 6);
 
   const std::vector<std::string> audit = {"audit", "-c",       mapping, "--now",
                                           k_now,   "--format", "json"};

@@ -1,19 +1,12 @@
 // The end-to-end fixture's simulator process and its calls (sim_fixture.h says what each does).
 #include "tests/e2e/sim_fixture.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <stdexcept>
 #include <thread>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
-extern char** environ;
 
 namespace bzjira::e2e {
 
@@ -21,52 +14,32 @@ Sim::Sim(SimOptions options, const std::string& dataset) : m_options(std::move(o
   m_dataset = m_dir.path() / "dataset.json";
   std::filesystem::copy_file(dataset.empty() ? demo_dataset() : dataset, m_dataset);
   if (m_options.edit_dataset) {
-    auto data = nlohmann::json::parse(read_all(m_dataset));
+    auto data = nlohmann::json::parse(read_file(m_dataset));
     m_options.edit_dataset(data);
     m_dir.file("dataset.json", data.dump(1));
   }
   const auto ports_file = m_dir.path() / "ports.json";
-  const auto log = (m_dir.path() / "sim.log").string();
-  std::vector<std::string> args = {std::string(BZJIRA_BINARY_DIR) + "/bzjira-sim",
-                                   "--bugzilla-data",
-                                   m_dataset.string(),
-                                   "--bugzilla-auth",
-                                   m_options.bugzilla_auth,
-                                   "--clock",
-                                   m_options.clock,
-                                   "--jira-port",
-                                   "0",
-                                   "--jira-flavor",
-                                   m_options.flavor,
-                                   "--ports-file",
-                                   ports_file.string()};
-  std::vector<char*> argv;
-  for (auto& a : args) {
-    argv.push_back(a.data());
-  }
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  const int rc = posix_spawn(&m_pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    throw std::runtime_error("cannot start bzjira-sim");
-  }
+  const auto out = m_dir.file("sim.out");
+  const auto log = m_dir.file("sim.log");
+  m_child = std::make_unique<test_support::Child>(
+      std::string(BZJIRA_BINARY_DIR) + "/bzjira-sim",
+      std::vector<std::string>{"--bugzilla-data", m_dataset.string(), "--bugzilla-auth",
+                               m_options.bugzilla_auth, "--clock", m_options.clock, "--jira-port",
+                               "0", "--jira-flavor", m_options.flavor, "--ports-file",
+                               ports_file.string()},
+      test_support::Env{}, out, log);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while (!std::filesystem::exists(ports_file)) {
-    int status = 0;
-    if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
-      m_pid = -1;
-      throw std::runtime_error("bzjira-sim exited: " + read_all(log));
+    if (!m_child->running()) {
+      throw std::runtime_error("bzjira-sim exited: " + read_file(out) + read_file(log));
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      throw std::runtime_error("bzjira-sim wrote no ports file within 15 s: " + read_all(log));
+      throw std::runtime_error("bzjira-sim wrote no ports file within 15 s: " + read_file(out) +
+                               read_file(log));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  const auto ports = nlohmann::json::parse(read_all(ports_file));
+  const auto ports = nlohmann::json::parse(read_file(ports_file));
   m_bugzilla_port = ports.at("bugzilla").get<int>();
   m_jira_port = ports.at("jira").get<int>();
   sync::HttpSettings http;
@@ -74,26 +47,11 @@ Sim::Sim(SimOptions options, const std::string& dataset) : m_options(std::move(o
   m_http = std::make_unique<adapters::http::Client>(http, std::vector<std::string>{});
 }
 
-Sim::~Sim() {
-  if (m_pid <= 0) {
-    return;
-  }
-  kill(m_pid, SIGTERM);
-  int status = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-  while (waitpid(m_pid, &status, WNOHANG) != m_pid) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(m_pid, SIGKILL);
-      waitpid(m_pid, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-}
+Sim::~Sim() { m_child->stop(std::chrono::seconds(3)); }
 
 std::string Sim::mapping(const std::function<void(nlohmann::json&)>& edit,
                          const std::string& name) const {
-  auto m = nlohmann::json::parse(read_all(demo_mapping()));
+  auto m = nlohmann::json::parse(read_file(demo_mapping()));
   m["bugzilla"]["url"] = bugzilla_url();
   m["jira"]["url"] = jira_url();
   m["jira"]["flavor"] = m_options.flavor;
@@ -108,6 +66,13 @@ RunResult Sim::sync(const std::string& mapping_path, const std::string& now,
   std::vector<std::string> args = {"sync", "-c", mapping_path, "--now", now, "--state", state()};
   args.insert(args.end(), extra.begin(), extra.end());
   return run_bzjira_env(k_demo_env, args);
+}
+
+RunResult Sim::sync_ok(const std::string& mapping_path, const std::string& now) const {
+  auto r = sync(mapping_path, now);
+  INFO("sync at " << now << ":\n" << r.out << r.err);
+  REQUIRE(r.code == 0);
+  return r;
 }
 
 nlohmann::json Sim::call(const std::string& method, const std::string& url, const std::string& body,

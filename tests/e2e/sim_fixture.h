@@ -4,8 +4,6 @@
 // when the fixture goes out of scope.
 #pragma once
 
-#include <sys/types.h>
-
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -31,17 +29,14 @@ inline const Env k_demo_env = {{"BZJIRA_BUGZILLA_API_KEY", "demo-ca-key"},
                                {"BZJIRA_JIRA_USER", "ca-bot@example-ca.test"},
                                {"BZJIRA_JIRA_TOKEN", "e2e-jira-token-7f3a9c"}};
 
-// `bzjira <args>` with exactly the secrets of `env` (any BZJIRA_* secret of the caller's own
+// `bzjira <args>` with exactly the secrets of `env` (every BZJIRA_* variable of the caller's own
 // environment is removed first, so a developer's real keys never leak into a test).
 inline RunResult run_bzjira_env(const Env& env, const std::vector<std::string>& args) {
-  std::vector<std::string> wrapped = {"-u", "BZJIRA_BUGZILLA_API_KEY", "-u", "BZJIRA_JIRA_USER",
-                                      "-u", "BZJIRA_JIRA_TOKEN"};
+  test_support::Env set;
   for (const auto& [name, value] : env) {
-    wrapped.push_back(name + "=" + value);
+    set[name] = value;
   }
-  wrapped.push_back(std::string(BZJIRA_BINARY_DIR) + "/bzjira");
-  wrapped.insert(wrapped.end(), args.begin(), args.end());
-  return run_program("env", wrapped);
+  return run_program(std::string(BZJIRA_BINARY_DIR) + "/bzjira", args, set);
 }
 
 struct SimOptions {
@@ -72,6 +67,9 @@ class Sim {
   // `bzjira sync -c MAPPING --now NOW --state <state()> [extra]` with the demo's secrets.
   RunResult sync(const std::string& mapping_path, const std::string& now,
                  std::vector<std::string> extra = {}) const;
+  // The same without extras, for a run that must succeed: a Catch2 REQUIRE on exit code 0 that
+  // shows the run's output when it fails.
+  RunResult sync_ok(const std::string& mapping_path, const std::string& now) const;
 
   // A control or REST call; the answer's body parsed as JSON (null when it is not JSON).
   nlohmann::json call(const std::string& method, const std::string& url,
@@ -106,7 +104,7 @@ class Sim {
   SimOptions m_options;
   TempDir m_dir;
   std::filesystem::path m_dataset;
-  pid_t m_pid = -1;
+  std::unique_ptr<test_support::Child> m_child;
   int m_bugzilla_port = 0;
   int m_jira_port = 0;
   std::unique_ptr<adapters::http::Client> m_http;

@@ -212,8 +212,8 @@ TEST_CASE("two sync runs started together create no duplicate", "[e2e][sync]") {
   REQUIRE(bzjira::e2e::run_program("sh", {"-c", script}).code == 0);
   int ok = 0;
   for (const char* n : {"1", "2"}) {
-    const std::string out = bzjira::e2e::read_all(dir / (std::string("out") + n));
-    const int code = std::stoi(bzjira::e2e::read_all(dir / (std::string("code") + n)));
+    const std::string out = bzjira::e2e::read_file(dir / (std::string("out") + n));
+    const int code = std::stoi(bzjira::e2e::read_file(dir / (std::string("code") + n)));
     INFO("run " << n << " exit " << code << ": " << out);
     CHECK((code == 0 || code == 3));
     ok += code == 0 ? 1 : 0;

@@ -59,7 +59,7 @@ TEST_CASE("sync --metrics-file writes Prometheus metrics that promtool accepts",
   INFO(checked.out << checked.err);
   CHECK(checked.code == 0);
 
-  const std::string text = bzjira::e2e::read_all(metrics);
+  const std::string text = bzjira::e2e::read_file(metrics);
   INFO(text);
   for (const char* name :
        {"bzjira_obligations_open", "bzjira_obligations_overdue", "bzjira_next_deadline_seconds",
@@ -207,8 +207,8 @@ TEST_CASE("a create whose outcome is unknown exits 1, waits for Jira's search, t
   INFO(failed.out << failed.err);
   CHECK(failed.code == 1);
   CHECK(failed.out.find("failed 6") != std::string::npos);
-  CHECK(sample(bzjira::e2e::read_all(metrics), "bzjira_errors_total{system=\"jira\"}") == 6);
-  CHECK(bzjira::e2e::read_all(metrics).find("bzjira_last_success_timestamp_seconds") ==
+  CHECK(sample(bzjira::e2e::read_file(metrics), "bzjira_errors_total{system=\"jira\"}") == 6);
+  CHECK(bzjira::e2e::read_file(metrics).find("bzjira_last_success_timestamp_seconds") ==
         std::string::npos);
   CHECK(sim.issues().empty());
 

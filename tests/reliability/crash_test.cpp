@@ -168,9 +168,6 @@ EndState killed_state(int step, const Kill& kill, bool& killed,
 bool starts(const std::string& line, const std::string& prefix) {
   return line.rfind(prefix, 0) == 0;
 }
-bool has(const std::string& line, const std::string& part) {
-  return line.find(part) != std::string::npos;
-}
 
 }  // namespace
 
@@ -230,7 +227,9 @@ TEST_CASE("issue 7: a close killed after its transition keeps its comment and li
   const EndState expected = reference_state();
   bool killed = false;
   const EndState got = killed_state(
-      1, Kill{0, [](const std::string& l) { return starts(l, "POST") && has(l, "/transitions"); }},
+      1,
+      Kill{0,
+           [](const std::string& l) { return starts(l, "POST") && contains(l, "/transitions"); }},
       killed);
   REQUIRE(killed);
   CHECK(first_difference(expected.issues, got.issues) == "");
@@ -261,8 +260,8 @@ TEST_CASE("issue 7: a reply's Jira note is added once when its answer was lost",
   Kill kill;
   kill.when = KillSwitch::When::before_answer;
   kill.matches = [posted](const std::string& l) {
-    *posted = *posted || (starts(l, "POST /rest/bug/") && has(l, "/comment"));
-    return *posted && starts(l, "POST /rest/api/3/issue/") && has(l, "/comment");
+    *posted = *posted || (starts(l, "POST /rest/bug/") && contains(l, "/comment"));
+    return *posted && starts(l, "POST /rest/api/3/issue/") && contains(l, "/comment");
   };
   bool killed = false;
   const EndState got = killed_state(1, kill, killed);
@@ -286,7 +285,7 @@ TEST_CASE("issue 12: a sync killed at the reply POST posts it exactly once in bo
         kill.when = when;
         kill.lose_state = lose_state;
         kill.matches = [](const std::string& l) {
-          return starts(l, "POST /rest/bug/") && has(l, "/comment");
+          return starts(l, "POST /rest/bug/") && contains(l, "/comment");
         };
         bool killed = false;
         const EndState got = killed_state(1, kill, killed, flavour);

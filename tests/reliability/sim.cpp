@@ -83,11 +83,8 @@ SimProcess::~SimProcess() {
                  static_cast<int>(m_child->pid()), m_child->exit_code(),
                  read_file(m_dir->file("err")).c_str());
   }
-  if (m_child && m_child->running()) {
-    ::kill(m_child->pid(), SIGTERM);
-    if (!m_child->wait(std::chrono::seconds(5))) {
-      m_child->kill_now();
-    }
+  if (m_child) {
+    m_child->stop(std::chrono::seconds(5));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/simtest/bugzilla_test_support.h"
+#include "tests/support/text.h"
 
 using namespace bzjira::simtest;
 using bzjira::adapters::bugzilla::html_title;
@@ -24,10 +25,7 @@ std::vector<long> ids_of(const std::vector<bzjira::sync::Bug>& bugs) {
   return out;
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  INFO("looking for: " << part << "\nin: " << text);
-  return text.find(part) != std::string::npos;
-}
+using bzjira::test_support::contains;
 
 long requests(const RunningSim& s) {
   const json routes = sim_requests(s.url());  // a named value: items() of a temporary dangles

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "sync/audit.h"
+#include "tests/support/text.h"
 #include "tests/unit/core_test_util.h"
 
 using namespace bzjira::sync;
@@ -44,10 +45,7 @@ std::vector<std::string> lapse_keys(const BugAudit& bug, const Lapse& lapse) {
   return keys;
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  INFO("looking for: " << part << "\nin:\n" << text);
-  return text.find(part) != std::string::npos;
-}
+using bzjira::test_support::contains;
 
 }  // namespace
 

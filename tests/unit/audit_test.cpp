@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "sync/audit.h"
+#include "tests/support/text.h"
 #include "tests/unit/core_test_util.h"
 
 using namespace bzjira::sync;
@@ -27,10 +28,7 @@ Mapping audit_mapping() {
   return m;
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  INFO("looking for: " << part << "\nin:\n" << text);
-  return text.find(part) != std::string::npos;
-}
+using bzjira::test_support::contains;
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "sync/plan.h"
+#include "tests/support/text.h"
 #include "tests/unit/core_test_util.h"
 #include "tests/unit/fakes.h"
 
@@ -25,10 +26,7 @@ Plan plan_for(const std::vector<BugObligations>& bugs, const std::vector<Mirrore
   return make_plan(bugs, issues, ctx);
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  INFO("looking for: " << needle << "\nin: " << haystack);
-  return haystack.find(needle) != std::string::npos;
-}
+using bzjira::test_support::contains;
 
 TEST_CASE("a new question gets one issue with the rules' due date, labels, deadline and link",
           "[core][plan]") {

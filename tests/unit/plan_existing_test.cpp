@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "sync/plan.h"
+#include "tests/support/text.h"
 #include "tests/unit/core_test_util.h"
 #include "tests/unit/fakes.h"
 
@@ -16,10 +17,7 @@ Date ymd(int y, unsigned m, unsigned d) {
   return Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  INFO("looking for: " << needle << "\nin: " << haystack);
-  return haystack.find(needle) != std::string::npos;
-}
+using bzjira::test_support::contains;
 
 struct Fixture {
   Mapping mapping = testing::test_mapping();

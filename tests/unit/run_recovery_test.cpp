@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "sync/trail.h"
+#include "tests/support/text.h"
 #include "tests/unit/run_world.h"
 
 namespace bzjira::sync {
@@ -12,10 +13,7 @@ using testing::at;
 using testing::FakeIssue;
 using testing::RunWorld;
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  INFO("looking for: " << needle << "\nin: " << haystack);
-  return haystack.find(needle) != std::string::npos;
-}
+using bzjira::test_support::contains;
 
 void require_one_issue_each(RunWorld& w) {
   for (const char* key : {"bzq-101-5002", "bzu-101-5001", "bzu-102-5003"}) {

@@ -1,6 +1,7 @@
 // run_sync end to end over fakes: what Bugzilla changes do to Jira, run after run.
 #include <catch2/catch.hpp>
 
+#include "tests/support/text.h"
 #include "tests/unit/run_world.h"
 
 namespace bzjira::sync {
@@ -14,10 +15,7 @@ Date ymd(int y, unsigned m, unsigned d) {
   return Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  INFO("looking for: " << needle << "\nin: " << haystack);
-  return haystack.find(needle) != std::string::npos;
-}
+using bzjira::test_support::contains;
 
 TEST_CASE("the first run creates one issue per open obligation with the right due dates",
           "[core][run]") {
