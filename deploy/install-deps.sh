@@ -11,10 +11,10 @@ packages=(
   libsimdjson-dev
 )
 if [ "${1:-}" = "--test" ]; then
-  # The checks of tests/run.sh: formatting, fuzzing (clang-14 + libFuzzer runtime), promtool for the
+  # The checks of tests/run.sh: formatting and static checks (clang-tidy-14), fuzzing (clang-14 + libFuzzer runtime), promtool for the
   # metrics file, systemd-analyze for the units, curl for the quickstart and e2e checks, and ccache,
   # which the build uses as its compiler launcher when present (cmake/Ccache.cmake).
-  packages+=(clang-format-14 clang-14 libclang-rt-14-dev prometheus systemd curl ccache)
+  packages+=(clang-format-14 clang-tidy-14 clang-14 libclang-rt-14-dev prometheus systemd curl ccache)
   packages+=(chromium)  # headless browser of the HTML report tests (tests/report)
   packages+=(dpkg-dev fakeroot lintian man-db)  # the Debian package and its checks (tests/package)
   # Node.js and npm run the contract test (Prism) and the Kubernetes schema check. A machine may

@@ -21,18 +21,12 @@ if [ ! -f "$build/compile_commands.json" ]; then
   exit 1
 fi
 
-# Every translation unit of ours the build knows (generated and third-party files are not ours).
-mapfile -t known < <(python3 - "$build/compile_commands.json" "$(pwd)" <<'EOF'
-import json, os, sys
-root = sys.argv[2]
-seen = set()
-for entry in json.load(open(sys.argv[1])):
-    path = os.path.relpath(os.path.join(entry["directory"], entry["file"]), root)
-    if path.split("/")[0] in ("sync", "adapters", "tests") and path not in seen:
-        seen.add(path)
-        print(path)
-EOF
-)
+# Every translation unit of ours the build knows, and its compile command without GCC's
+# precompiled header (tests/tidy_commands.py).
+db=$(mktemp -d)
+out=$(mktemp)
+trap 'rm -rf "$db" "$out"' EXIT
+mapfile -t known < <(python3 tests/tidy_commands.py "$build/compile_commands.json" "$(pwd)" "$db")
 
 files=()
 case "$mode" in
@@ -59,11 +53,9 @@ if [ ${#files[@]} -eq 0 ]; then
   echo "tidy: no changed C++ file to check (BZJIRA_TIDY=all checks all ${#known[@]})"
   exit 0
 fi
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
 # -Wno-unknown-warning-option: the build's GCC-only warning flags mean nothing to clang.
 printf '%s\n' "${files[@]}" |
-  xargs -P "$jobs" -n 4 "$tidy" -p "$build" --quiet --extra-arg=-Wno-unknown-warning-option \
+  xargs -P "$jobs" -n 4 "$tidy" -p "$db" --quiet --extra-arg=-Wno-unknown-warning-option \
     >"$out" 2>/dev/null
 findings=$(grep -E '(warning|error): .*\[[a-z]+-[a-z0-9.-]+(,-warnings-as-errors)?\]$' "$out" | sort -u)
 if [ -n "$findings" ]; then

@@ -5,7 +5,9 @@
 #   3. one build of everything with AddressSanitizer + UndefinedBehaviorSanitizer and warnings as
 #      errors (build/asan), then every test on it (ctest; the end-to-end and reliability tests run
 #      the sanitized bzjira and bzjira-sim)
-#   4. while the tests run, at the lowest CPU priority: a Release build of the shipped programs
+#   4. while the tests run, at the lowest CPU priority: clang-tidy (tests/check_tidy.sh: the files
+#      changed against main, all of them with BZJIRA_TIDY=all as .ci/run sets), a Release build
+#      of the shipped programs
 #      (bzjira, bzjira-sim, bzjira-bench in build/release, warnings as errors at -O3, plus the man
 #      pages and docs the package ships) and the libFuzzer build (clang-14, build/fuzz)
 #   5. the Debian package from build/release and its checks (tests/package/check_package.sh)
@@ -101,6 +103,9 @@ export LSAN_OPTIONS="suppressions=$root/tests/lsan_third_party.supp"
 background_builds() {
   local t0
   renice -n 19 -p "$BASHPID" >/dev/null
+  t0=$SECONDS
+  ./tests/check_tidy.sh "$root/build/asan" >"$logs/tidy.out" 2>&1 || echo "tidy" >>"$logs/failed"
+  echo "clang-tidy $((SECONDS - t0))" >>"$logs/phases"
   if [ "${BZJIRA_SKIP_RELEASE:-0}" != 1 ]; then
     t0=$SECONDS
     # The package target would otherwise build `all` (every test program at -O3) first; the
@@ -139,7 +144,7 @@ if timed "build" configure_and_build asan RelWithDebInfo -- -DBZJIRA_SANITIZE=ON
   t0=$SECONDS
   wait "$background"
   phases+=("waiting for them $((SECONDS - t0))")
-  cat "$logs"/release.out "$logs"/fuzz-build.out 2>/dev/null
+  cat "$logs"/tidy.out "$logs"/release.out "$logs"/fuzz-build.out 2>/dev/null
   while read -r line; do phases+=("$line"); done < <(cat "$logs/phases" 2>/dev/null)
   while read -r line; do failed+=("$line"); done < <(cat "$logs/failed" 2>/dev/null)
 else
