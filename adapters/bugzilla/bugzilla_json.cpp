@@ -190,7 +190,7 @@ sync::Result<std::map<sync::BugId, std::vector<sync::HistoryEntry>>> parse_histo
       return make_error(ErrorKind::internal, what + ": a bug is " + describe(bug));
     }
     sync::BugId id = 0;
-    Fields f(detail::object_of(bug), [&] { return what; });
+    Fields f(detail::object_of(bug), [&]() -> const std::string& { return what; });
     f.integer("id", id, true, 1);
     const auto history = f.get("history", true);
     if (f.error()) {
@@ -223,7 +223,7 @@ sync::Result<std::vector<sync::HistoryEntry>> parse_history(const std::string& b
     sync::BugId id = 0;
     std::optional<Element> history;
     if (bug.is_object()) {
-      Fields f(detail::object_of(bug), [&] { return what; });
+      Fields f(detail::object_of(bug), [&]() -> const std::string& { return what; });
       f.integer("id", id, false, 1);
       history = f.get("history", false);
       if (f.error()) {
@@ -362,7 +362,7 @@ sync::Result<sync::CommentId> parse_created_comment(const std::string& body) {
     return make_error(ErrorKind::internal, what + " is not a JSON object: " + excerpt(body));
   }
   sync::CommentId id = 0;
-  Fields f(detail::object_of(*doc), [&] { return what; });
+  Fields f(detail::object_of(*doc), [&]() -> const std::string& { return what; });
   f.integer("id", id, true, 1);
   if (f.error()) {
     return *f.error();

@@ -76,7 +76,7 @@ sync::Result<sync::HistoryEntry> read_history_entry(Element obj, const std::stri
         if (!c.is_object()) {
           return make_error(ErrorKind::internal, not_an_object(change_context, c));
         }
-        Fields cf(detail::object_of(c), [&] { return change_context; });
+        Fields cf(detail::object_of(c), [&]() -> const std::string& { return change_context; });
         sync::FieldChange change;
         cf.text("field_name", change.field_name, true);
         cf.text("removed", change.removed);

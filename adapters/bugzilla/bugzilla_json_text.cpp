@@ -66,6 +66,7 @@ sync::Result<JsonText> JsonText::allocate(std::size_t size) {
     const auto base = reinterpret_cast<std::uintptr_t>(pages);
     const std::uintptr_t aligned = (base + k_release_unit - 1) / k_release_unit * k_release_unit;
     ::munmap(pages, aligned - base);  // the unused head; the tail stays mapped
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): realigns a pointer into our own buffer
     text.m_data = reinterpret_cast<char*>(aligned);
     text.m_allocated += k_release_unit - (aligned - base);
     text.m_mapped = true;

@@ -35,6 +35,7 @@ void prepare_bulk_heap(std::size_t bytes) {
   const std::uintptr_t from = (before + k_huge_page - 1) / k_huge_page * k_huge_page;
   const std::uintptr_t to = after / k_huge_page * k_huge_page;
   if (to > from) {
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): a page-aligned range of our own mapping
     ::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
   }
 }

@@ -152,7 +152,7 @@ sync::Result<http::Response> JiraClient::Impl::call(const std::string& method,
   }
 }
 
-JiraClient::JiraClient(const sync::JiraSettings& settings, JiraCredentials credentials,
+JiraClient::JiraClient(const sync::JiraSettings& settings, const JiraCredentials& credentials,
                        std::shared_ptr<http::Transport> transport)
     : m_impl(std::make_unique<Impl>(settings, credentials, std::move(transport))) {}
 

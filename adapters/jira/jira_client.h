@@ -37,7 +37,7 @@ class JiraClient : public sync::IssueTracker {
   // and the whole Authorization value are registered with the HTTP client as secrets, so they are
   // redacted from every log and error. `transport` null = the real (cpprest) transport. Missing
   // credentials are not an error here: every call then fails with ErrorKind::config.
-  JiraClient(const sync::JiraSettings& settings, JiraCredentials credentials,
+  JiraClient(const sync::JiraSettings& settings, const JiraCredentials& credentials,
              std::shared_ptr<http::Transport> transport = nullptr);
   ~JiraClient() override;
   JiraClient(const JiraClient&) = delete;

@@ -230,8 +230,8 @@ void event(spdlog::level::level_enum level, std::string_view event, std::string_
     envelope["e"] = std::string(event);
     envelope["m"] = std::string(message);
     envelope["f"] = Json::array();
-    for (auto& [key, value] : fields) {
-      envelope["f"].push_back(Json::array({std::move(key), std::move(value)}));
+    for (const auto& [key, value] : fields) {
+      envelope["f"].push_back(Json::array({key, value}));
     }
     const std::string payload =
         k_envelope + envelope.dump(-1, ' ', false, Json::error_handler_t::replace);

@@ -42,9 +42,9 @@ TEST_CASE("A UTC offset that carries 9999-12-31 into year 10000 makes the time u
   CHECK_FALSE(core::parse_rfc3339("0000-01-01T00:00:00+00:01").has_value());
 
   // The edges themselves are fine.
-  const auto last = core::parse_rfc3339("9999-12-31T23:59:59Z");
-  REQUIRE(last.has_value());
-  CHECK(core::format_rfc3339(*last) == "9999-12-31T23:59:59Z");
+  const auto latest = core::parse_rfc3339("9999-12-31T23:59:59Z");
+  REQUIRE(latest.has_value());
+  CHECK(core::format_rfc3339(*latest) == "9999-12-31T23:59:59Z");
   const auto first = core::parse_rfc3339("0000-01-01T00:00:00Z");
   REQUIRE(first.has_value());
   CHECK(core::format_rfc3339(*first) == "0000-01-01T00:00:00Z");

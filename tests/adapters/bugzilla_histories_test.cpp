@@ -67,6 +67,7 @@ class HistoryServer final : public adapters::http::Transport {
 
 std::vector<sync::BugId> ids_from(sync::BugId first, int count) {
   std::vector<sync::BugId> out;
+  out.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) {
     out.push_back(first + i);
   }

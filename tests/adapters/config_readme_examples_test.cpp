@@ -75,7 +75,7 @@ std::vector<Row> key_rows(const std::vector<std::string>& lines) {
   std::vector<std::string> prefixes;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const std::string& line = lines[i];
-    if (line.rfind("#", 0) == 0) {
+    if (line.rfind('#', 0) == 0) {
       const std::string section = first_code(line);
       prefixes.clear();
       if (section == "http") {
@@ -196,7 +196,7 @@ struct Readme {
   // The first block that is a whole mapping (it has a name): what fragments and rows go into.
   json minimal() const {
     for (const auto& [line, text] : blocks) {
-      const json doc = json::parse(text, nullptr, false);
+      json doc = json::parse(text, nullptr, false);
       if (doc.is_object() && doc.contains("name")) {
         return doc;
       }

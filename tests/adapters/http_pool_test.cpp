@@ -92,6 +92,7 @@ TEST_CASE("send_all returns each answer in request order with at most 3 requests
           "[http]") {
   CountingServer server(std::chrono::milliseconds(40));
   std::vector<std::string> urls;
+  urls.reserve(12);
   for (int i = 0; i < 12; ++i) {
     urls.push_back(server.url("/r/" + std::to_string(i)));
   }
@@ -140,6 +141,7 @@ TEST_CASE("send_all really has 4 requests in flight at once with the default con
   Client client(defaults, {}, transport);
   CHECK(client.concurrency() == 4);
   std::vector<std::string> urls;
+  urls.reserve(8);
   for (int i = 0; i < 8; ++i) {
     urls.push_back("http://127.0.0.1/" + std::to_string(i));
   }

@@ -65,8 +65,8 @@ struct Harness {
   std::vector<double> sleeps;
   std::unique_ptr<Client> client;
 
-  explicit Harness(bzjira::sync::HttpSettings settings = {}, RetryClassifier extra = nullptr,
-                   std::vector<std::string> secrets = {}) {
+  explicit Harness(const bzjira::sync::HttpSettings& settings = {}, RetryClassifier extra = nullptr,
+                   const std::vector<std::string>& secrets = {}) {
     // Retries are logged as warnings; keep the test output readable.
     bzjira::adapters::log::init(bzjira::adapters::log::LogFormat::text, spdlog::level::off, "", "",
                                 {});

@@ -23,6 +23,7 @@ using bzjira::sync::HttpSettings;
 // build (BZJIRA_SANITIZE) would report it at exit; this keeps LeakSanitizer quiet about that
 // path. Allocation stacks end inside libcrypto (built without frame pointers), so the rule names
 // the library; bzjira itself never owns an OpenSSL allocation. Unused in normal builds.
+// NOLINTNEXTLINE(bugprone-reserved-identifier): the name LeakSanitizer looks up
 extern "C" const char* __lsan_default_suppressions() { return "leak:libcrypto.so\n"; }
 
 namespace {

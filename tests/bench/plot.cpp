@@ -54,7 +54,7 @@ void panel(std::ostringstream& svg, double x0, const std::string& title, const S
   const auto px = [&, lo = xs.first, hi = xs.second](double c) {
     return x0 + (std::log10(c) - lo) / (hi - lo) * k_panel_w;
   };
-  const auto py = [&](double v) {
+  const auto py = [&, ylo = ylo, yhi = yhi](double v) {
     return k_top + k_panel_h - (std::log10(v) - ylo) / (yhi - ylo) * k_panel_h;
   };
   svg << "<text x=\"" << x0 + k_panel_w / 2 << "\" y=\"" << k_top - 14
@@ -109,6 +109,7 @@ std::string cost_growth_svg(const std::vector<SizeResult>& sizes) {
   std::vector<std::pair<double, std::string>> size_labels;
   double cmin = 1e300, cmax = 0;
   std::vector<const SizeResult*> sorted;
+  sorted.reserve(sizes.size());
   for (const SizeResult& s : sizes) {
     sorted.push_back(&s);
   }
@@ -137,7 +138,8 @@ std::string cost_growth_svg(const std::vector<SizeResult>& sizes) {
                                static_cast<int>(std::ceil(std::log10(std::max(cmax, 10.0))))};
   const double width = k_left + 2 * k_panel_w + k_gap + 20;
   const double legend_top = k_top + k_panel_h + 70;
-  const double height = legend_top + 20 * static_cast<double>((order.size() + 2) / 3) + 10;
+  const std::size_t legend_rows = (order.size() + 2) / 3;  // three entries a row, rounded up
+  const double height = legend_top + 20 * static_cast<double>(legend_rows) + 10;
   std::ostringstream svg;
   svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
       << "\" font-family=\"sans-serif\" font-size=\"11\">\n"
@@ -148,7 +150,8 @@ std::string cost_growth_svg(const std::vector<SizeResult>& sizes) {
         xs.first == xs.second ? std::pair{xs.first, xs.first + 1} : xs, size_labels);
   for (std::size_t i = 0; i < order.size(); ++i) {
     const double x = k_left + static_cast<double>(i % 3) * 230;
-    const double y = legend_top + static_cast<double>(i / 3) * 20;
+    const std::size_t row = i / 3;
+    const double y = legend_top + static_cast<double>(row) * 20;
     const bool yardstick = order[i].rfind("python", 0) == 0;
     svg << "<line x1=\"" << x << "\" y1=\"" << y - 4 << "\" x2=\"" << x + 24 << "\" y2=\"" << y - 4
         << "\" stroke=\"" << k_colors[i % std::size(k_colors)] << "\" stroke-width=\"2\""

@@ -37,16 +37,19 @@ pid_t spawn(const std::vector<std::string>& argv, const Environment& extra,
     env[name] = value;
   }
   std::vector<std::string> env_strings;
+  env_strings.reserve(env.size());
   for (const auto& [name, value] : env) {
     env_strings.push_back(name + "=" + value);
   }
   std::vector<char*> envp;
+  envp.reserve(env_strings.size() + 1);
   for (std::string& s : env_strings) {
     envp.push_back(s.data());
   }
   envp.push_back(nullptr);
   std::vector<std::string> args = argv;
   std::vector<char*> argp;
+  argp.reserve(args.size() + 1);
   for (std::string& a : args) {
     argp.push_back(a.data());
   }

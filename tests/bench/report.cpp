@@ -30,6 +30,7 @@ template <typename T>
 T median_field(const std::vector<ScenarioFigures>& runs,
                const std::function<T(const ScenarioFigures&)>& get) {
   std::vector<T> values;
+  values.reserve(runs.size());
   for (const ScenarioFigures& f : runs) {
     values.push_back(get(f));
   }

@@ -69,6 +69,7 @@ std::optional<double> ratio(const std::vector<ScenarioFigures>& a,
 
 double median_of(const std::vector<ScenarioFigures>& runs, const Metric& metric) {
   std::vector<double> values;
+  values.reserve(runs.size());
   for (const ScenarioFigures& f : runs) {
     values.push_back(metric(f));
   }

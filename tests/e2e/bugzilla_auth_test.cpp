@@ -4,6 +4,7 @@
 // "auto" falls back to the query key once and remembers it; a base URL answering an HTML 404 page
 // is a configuration error (exit 2) in every command, quoting only the page's title.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "tests/e2e/sim_fixture.h"
 #include "tests/support/text.h"

@@ -44,7 +44,7 @@ const std::map<std::string, std::pair<long, std::string>> k_expected = {
 // The obligation-key label of an issue (bzq-/bzn-/bzu-...).
 std::string obligation_label(const json& issue) {
   for (const auto& l : issue.at("labels")) {
-    const std::string s = l.get<std::string>();
+    std::string s = l.get<std::string>();
     if (s.rfind("bzq-", 0) == 0 || s.rfind("bzn-", 0) == 0 || s.rfind("bzu-", 0) == 0 ||
         s.rfind("bzf-", 0) == 0) {
       return s;
@@ -67,7 +67,7 @@ void check_demo_board(const json& issues) {
     CHECK(issue.at("duedate") == due);
     CHECK(issue.at("statusCategory") == "new");
     CHECK(issue.at("summary").get<std::string>().rfind("Bug " + std::to_string(bug) + ":", 0) == 0);
-    const auto labels = issue.at("labels");
+    const auto& labels = issue.at("labels");
     for (const std::string& l :
          {std::string("bzjira"), "bz-" + std::to_string(bug), std::string("ca-incident")}) {
       CHECK(std::find(labels.begin(), labels.end(), l) != labels.end());

@@ -3,6 +3,7 @@
 // records come back from the reference line on Bugzilla and the note in Jira. And with replies on,
 // a run with nothing new reads no Jira comments.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 

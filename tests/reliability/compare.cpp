@@ -185,7 +185,7 @@ bool mirrors_one_of(const Json& issue, const std::vector<std::int64_t>& bugs) {
 std::string obligation_label(const Json& issue) {
   std::string found;
   for (const Json& l : issue.value("labels", Json::array())) {
-    const std::string label = l.is_string() ? l.get<std::string>() : "";
+    std::string label = l.is_string() ? l.get<std::string>() : "";
     if (label.rfind("bzb-", 0) == 0) {
       return label;
     }

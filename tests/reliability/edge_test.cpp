@@ -26,7 +26,7 @@ WorldOptions two_bugs() {
 
 RunResult sync_ok(World& world, const std::string& now) {
   world.set_clock(now);
-  const RunResult r = world.sync(now);
+  RunResult r = world.sync(now);
   INFO("sync at " << now << "\n" << r.out << r.err);
   REQUIRE(r.code == 0);
   return r;

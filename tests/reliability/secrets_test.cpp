@@ -157,8 +157,8 @@ void use_secrets(World& world, const TempDir& secrets_dir, bool from_files, bool
 }
 
 std::vector<std::vector<std::string>> commands(World& world) {
-  const std::string m = world.mapping_path();
-  const std::string db = world.state_path();
+  const std::string& m = world.mapping_path();
+  const std::string& db = world.state_path();
   return {
       {"sync", "-c", m, "--state", db, "--now", k_now, "--metrics-file",
        world.dir().file("metrics.prom")},

@@ -392,7 +392,7 @@ SimResponse BugzillaService::search(const SimRequest& request, const Caller& cal
     }
     const std::string wanted = first_param(q, "v" + n).value_or("");
     const bool negate = first_param(q, "n" + n).value_or("") == "1";
-    const std::string m = *member;
+    const std::string& m = *member;
     charts.push_back([m, op, wanted, negate](const Json& bug) {
       return *apply_operator(op, field_text(bug, m), wanted) != negate;
     });
@@ -439,7 +439,7 @@ SimResponse BugzillaService::search(const SimRequest& request, const Caller& cal
   std::vector<const Json*> found;
   for (const auto& [id, bug] : m_bugs) {
     if (can_see_bug(bug, caller) &&
-        std::all_of(all.begin(), all.end(), [&](const Predicate& p) { return p(bug); })) {
+        std::all_of(all.begin(), all.end(), [&bug = bug](const Predicate& p) { return p(bug); })) {
       found.push_back(&bug);
     }
   }

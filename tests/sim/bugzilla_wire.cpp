@@ -113,7 +113,7 @@ std::optional<SimTime> parse_sim_time(const std::string& text) {
       }
       rest = rest.substr(i);
     }
-    if (rest != "" && rest != "Z" && rest != "+00:00" && rest != "+0000") {
+    if (!rest.empty() && rest != "Z" && rest != "+00:00" && rest != "+0000") {
       return std::nullopt;
     }
   }

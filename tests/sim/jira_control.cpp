@@ -104,7 +104,7 @@ Answer Service::control_issue(const std::string& key, const std::string& action,
     const Json text = body.value("body", Json());
     WallTime created = wall_now();
     if (body.contains("created")) {
-      const Json c = body["created"];
+      const Json& c = body["created"];
       const auto parsed = c.is_string() ? parse_jira_time(c.get<std::string>()) : std::nullopt;
       if (!parsed) {
         return bad("created must be a date-time such as 2026-10-07T12:00:00Z");

@@ -67,7 +67,7 @@ void send(wh::http_request& request, const SimReply& r) {
     response.headers().set_content_length(*r.claimed_length);
     response.headers().add("Connection", "close");
   }
-  request.reply(response).then([](pplx::task<void> sent) {
+  request.reply(response).then([](const pplx::task<void>& sent) {
     try {
       sent.get();
     } catch (...) {  // the client went away, or the connection was cut on purpose

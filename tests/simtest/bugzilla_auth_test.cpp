@@ -3,6 +3,7 @@
 // answers that are not Bugzilla's REST API (a wrong base URL) recognised as configuration errors
 // naming at most a page title.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "tests/simtest/bugzilla_test_support.h"
 #include "tests/support/text.h"
@@ -19,6 +20,7 @@ namespace {
 
 std::vector<long> ids_of(const std::vector<bzjira::sync::Bug>& bugs) {
   std::vector<long> out;
+  out.reserve(bugs.size());
   for (const auto& b : bugs) {
     out.push_back(static_cast<long>(b.id));
   }

@@ -19,6 +19,7 @@ namespace {
 
 std::vector<long> ids_of(const std::vector<bzjira::sync::Bug>& bugs) {
   std::vector<long> ids;
+  ids.reserve(bugs.size());
   for (const auto& bug : bugs) {
     ids.push_back(bug.id);
   }
@@ -27,6 +28,7 @@ std::vector<long> ids_of(const std::vector<bzjira::sync::Bug>& bugs) {
 
 std::vector<long> comment_ids(const std::vector<bzjira::sync::Comment>& comments) {
   std::vector<long> ids;
+  ids.reserve(comments.size());
   for (const auto& c : comments) {
     ids.push_back(c.id);
   }

@@ -254,6 +254,7 @@ TEST_CASE("The same seed and rate give the same faults on the same request seque
     options.hang_seconds = 0.05;
     RunningSim s(options);
     std::vector<int> statuses;
+    statuses.reserve(12);
     for (int i = 0; i < 12; ++i) {
       statuses.push_back(raw(s.url(), "GET", "/rest/bug/2000002?include_fields=id").status);
     }

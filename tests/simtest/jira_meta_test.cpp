@@ -55,7 +55,7 @@ TEST_CASE("sim: createmeta fields list the create screen, and a hidden field is 
           "[sim][jira][init]") {
   JiraWorld w("cloud");
   const json page = get(w, "/rest/api/3/issue/createmeta/CAINC/issuetypes/10001");
-  const json fields = page.at("fields");
+  const json& fields = page.at("fields");
   const auto ids = ids_of(fields, "fieldId");
   CHECK(std::find(ids.begin(), ids.end(), "duedate") != ids.end());
   for (const json& f : fields) {

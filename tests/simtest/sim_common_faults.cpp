@@ -17,6 +17,7 @@ namespace {
 
 std::vector<FaultKind> draw(FaultPlan& plan, int n) {
   std::vector<FaultKind> kinds;
+  kinds.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
     kinds.push_back(plan.next());
   }

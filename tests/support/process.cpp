@@ -36,7 +36,7 @@ std::string resolve(const std::string& program) {
       colon = dirs.size();
     }
     const std::string dir = colon == start ? "." : dirs.substr(start, colon - start);
-    const std::string candidate = dir + "/" + program;
+    std::string candidate = dir + "/" + program;
     if (::access(candidate.c_str(), X_OK) == 0) {
       return candidate;
     }
@@ -64,6 +64,7 @@ Child::Child(const std::string& program, const std::vector<std::string>& args, c
     env_strings.push_back(name + "=" + value);
   }
   std::vector<char*> envp;
+  envp.reserve(env_strings.size() + 1);
   for (auto& s : env_strings) {
     envp.push_back(s.data());
   }
@@ -72,6 +73,7 @@ Child::Child(const std::string& program, const std::vector<std::string>& args, c
   std::vector<std::string> argv_strings{program};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_strings.size() + 1);
   for (auto& s : argv_strings) {
     argv.push_back(s.data());
   }

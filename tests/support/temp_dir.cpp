@@ -25,7 +25,7 @@ TempDir::~TempDir() {
 }
 
 std::string TempDir::file(const std::string& name, const std::string& content) const {
-  const std::string path = file(name);
+  std::string path = file(name);
   write_file(path, content);
   return path;
 }

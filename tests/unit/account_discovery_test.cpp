@@ -114,6 +114,7 @@ TEST_CASE("root programs, moderators and bots are not the CA, each with its evid
   CHECK(account(all, "ca@example.test").verdict == AccountClass::ca);
   // ca first; then not_ca by comments (bot 2, root 1, ccadb 1, mod 0), ties by login.
   std::vector<std::string> order;
+  order.reserve(all.size());
   for (const AccountReport& r : all) {
     order.push_back(r.login);
   }

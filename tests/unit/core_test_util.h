@@ -116,6 +116,7 @@ inline const Obligation* find_window(const std::vector<Obligation>& all, const s
 
 inline std::vector<std::string> keys_of(const std::vector<Obligation>& all) {
   std::vector<std::string> keys;
+  keys.reserve(all.size());
   for (const Obligation& o : all) {
     keys.push_back(o.key);
   }
@@ -127,7 +128,7 @@ inline std::vector<std::string> keys_of(const std::vector<Obligation>& all) {
 // REQUIRE that the window exists and copy it into `name` (`all` may be a temporary).
 #define BZ_WINDOW(name, all, key)                                                                  \
   const bzjira::sync::Obligation name = [&] {                                                      \
-    const auto name##_all = (all);                                                                 \
+    const auto& name##_all = (all);                                                                \
     const bzjira::sync::Obligation* found = bzjira::sync::testing::find_window(name##_all, (key)); \
     INFO("window " << (key));                                                                      \
     REQUIRE(found != nullptr);                                                                     \
