@@ -6,6 +6,7 @@
 
 #include "sync/audit.h"
 #include "sync/bug_history.h"
+#include "sync/derived_cache.h"
 #include "sync/mirror_view.h"
 #include "sync/obligations.h"
 #include "sync/plan.h"
@@ -124,7 +125,7 @@ class Runner {
   }
 
   Status read_bugzilla(std::map<BugId, BugRecord>& records, std::optional<Instant> watermark,
-                       Instant server_time, int& exit_code);
+                       Instant server_time, DerivedWindows& derived, int& exit_code);
   void count_windows(const std::vector<Obligation>& windows);
   Status adopt_mirrors(const std::vector<MirroredIssue>& mirrored,
                        std::map<std::string, MirrorEntry>& known);
@@ -140,6 +141,7 @@ class Runner {
   const RunOptions& m_options;
   int m_bz0, m_jira0;
   bool m_cache_changed = false;  // the Bugzilla reads found something new
+  std::set<BugId> m_reread;      // bugs read from Bugzilla this run (their records are complete)
   std::string m_clock_note;      // set when the clock went back
   std::string m_jira_search;     // what step 6 searched, for the summary
   RunReport m_report;
@@ -148,7 +150,7 @@ class Runner {
 // Steps 2 to 4: brings `records` (the cache) up to date with Bugzilla. On error, `exit_code` says
 // whose fault it was and nothing was written.
 Status Runner::read_bugzilla(std::map<BugId, BugRecord>& records, std::optional<Instant> watermark,
-                             Instant server_time, int& exit_code) {
+                             Instant server_time, DerivedWindows& derived, int& exit_code) {
   const BugScope& scope = m_mapping.bugzilla.scope;
   exit_code = k_exit_internal;
   bool full = !watermark;
@@ -194,22 +196,22 @@ Status Runner::read_bugzilla(std::map<BugId, BugRecord>& records, std::optional<
       }
     }
   }
-  std::map<BugId, std::vector<Comment>> cached_new, added_all;
-  if (!changed_cached.empty()) {
-    // All of a changed bug's comments, not only the new ones: an edited, deleted or privatized
-    // comment changes the bug too, and must not stay in the cache (and keep an obligation open).
-    auto got = m_bugs.comments(changed_cached, std::nullopt);
-    if (!got) {
-      return got.error();
+  // The cache was loaded without comments and history (load_bug_heads): a changed bug keeps its
+  // stored history when Bugzilla's answer does not need it read again. Chunks keep the daily full
+  // search (every bug changed) from holding every stored comment at once.
+  for (std::size_t first = 0; first < changed_cached.size(); first += k_derive_chunk) {
+    const std::size_t last = std::min(changed_cached.size(), first + k_derive_chunk);
+    auto complete = m_store.load_some_bugs(
+        std::vector<BugId>(changed_cached.begin() + first, changed_cached.begin() + last));
+    if (!complete) {
+      exit_code = k_exit_internal;
+      return complete.error();
     }
-    cached_new = std::move(*got);
-  }
-  if (!added.empty()) {
-    auto got = m_bugs.comments(added, std::nullopt);
-    if (!got) {
-      return got.error();
+    for (BugRecord& r : *complete) {
+      const BugId id = r.bug.id;
+      r.comments = {};
+      records[id] = std::move(r);
     }
-    added_all = std::move(*got);
   }
   // One batched read for every bug whose history is needed (not one request per bug).
   std::vector<BugId> history_ids;
@@ -227,31 +229,73 @@ Status Runner::read_bugzilla(std::map<BugId, BugRecord>& records, std::optional<
     }
     histories = std::move(*got);
   }
-  std::vector<BugRecord> changed;
-  for (auto& [id, bug] : fresh) {
-    auto old = records.find(id);
-    const BugRecord* before = old == records.end() ? nullptr : &old->second;
-    BugRecord record;
-    if (before != nullptr) {
-      record.comments = merge_comments({}, cached_new[id]);
-      record.history = before->history;
-    } else {
-      record.comments = merge_comments({}, added_all[id]);
+  m_cache_changed = !fresh.empty() || !removed.empty();
+  // Comments are taken answer by answer (issue 14): each batch's bugs are stored with all their
+  // comments, derived, and kept in memory without them. Each bug is stored whole, so a read that
+  // fails halfway leaves complete bugs behind, which the next run's search finds unchanged. A dry
+  // run stores nothing and keeps them.
+  bool store_failed = false;
+  const auto take = [&](std::map<BugId, std::vector<Comment>>&& batch) -> Status {
+    std::vector<BugRecord> changed;
+    for (auto& [id, comments] : batch) {
+      auto f = fresh.find(id);
+      if (f == fresh.end()) {
+        continue;  // not asked for, or already taken
+      }
+      auto old = records.find(id);
+      BugRecord record;
+      // All of a changed bug's comments, not only the new ones: an edited, deleted or
+      // privatized comment changes the bug too, and must not stay in the cache.
+      record.comments = merge_comments({}, comments);
+      if (old != records.end()) {
+        record.history = std::move(old->second.history);
+      }
+      if (auto h = histories.find(id); h != histories.end()) {
+        record.history = std::move(h->second);
+        histories.erase(h);
+      }
+      record.bug = std::move(f->second);
+      fresh.erase(f);
+      changed.push_back(std::move(record));
     }
-    if (auto h = histories.find(id); h != histories.end()) {
-      record.history = std::move(h->second);
-    }
-    record.bug = std::move(bug);
-    changed.push_back(std::move(record));
-  }
-  exit_code = k_exit_internal;
-  m_cache_changed = !changed.empty() || !removed.empty();
-  if (!m_options.dry_run) {
-    if (!changed.empty()) {
+    if (!m_options.dry_run && !changed.empty()) {
       if (Status s = m_store.save_bugs(changed); !s) {
+        store_failed = true;
         return s;
       }
     }
+    for (BugRecord& record : changed) {
+      const BugId id = record.bug.id;
+      derived.derive_now(record);
+      m_reread.insert(id);
+      if (!m_options.dry_run) {
+        record.comments = {};
+        record.history = {};
+      }
+      records[id] = std::move(record);
+    }
+    return ok_status();
+  };
+  for (const std::vector<BugId>* ids : {&changed_cached, &added}) {
+    if (ids->empty()) {
+      continue;
+    }
+    if (Status s = m_bugs.comments_by_batch(*ids, std::nullopt, take); !s) {
+      exit_code = store_failed ? k_exit_internal : k_exit_unreachable;
+      return s;
+    }
+  }
+  exit_code = k_exit_internal;
+  if (!fresh.empty()) {  // ids the answers left out: no visible comments
+    std::map<BugId, std::vector<Comment>> rest;
+    for (const auto& [id, bug] : fresh) {
+      rest[id];
+    }
+    if (Status s = take(std::move(rest)); !s) {
+      return s;
+    }
+  }
+  if (!m_options.dry_run) {
     if (!removed.empty()) {
       if (Status s = m_store.remove_bugs(removed); !s) {
         return s;
@@ -265,10 +309,6 @@ Status Runner::read_bugzilla(std::map<BugId, BugRecord>& records, std::optional<
   }
   for (BugId id : removed) {
     records.erase(id);
-  }
-  for (BugRecord& record : changed) {
-    const BugId id = record.bug.id;
-    records[id] = std::move(record);
   }
   return ok_status();
 }
@@ -377,7 +417,7 @@ RunReport Runner::run() {
   if (!watermark) {
     return stop(k_exit_internal, "state store", watermark.error());
   }
-  auto cache = m_store.load_bugs();
+  auto cache = m_store.load_bug_heads();
   if (!cache) {
     return stop(k_exit_internal, "state store", cache.error());
   }
@@ -395,30 +435,25 @@ RunReport Runner::run() {
     m_clock_note = "the clock (" + format_rfc3339(m_now) + ") is behind the last run's (" +
                    format_rfc3339(m_plan_now) + "): planned as of the last run";
   }
-  // 2-4.
+  // 2-4, deriving what is read while it is at hand (memory follows one answer).
+  DerivedWindows derived(m_store, m_mapping, m_plan_now, m_options.dry_run);
   int read_exit = k_exit_ok;
-  if (Status s = read_bugzilla(records, *watermark, *server_time, read_exit); !s) {
+  if (Status s = read_bugzilla(records, *watermark, *server_time, derived, read_exit); !s) {
     return stop(read_exit, read_exit == k_exit_unreachable ? "Bugzilla read failed" : "state store",
                 s.error());
   }
-  // 5.
-  std::vector<BugObligations> bugs;
+  // 5. Only bugs read this run or with a stale derivation are derived (sync/derived_cache.h).
+  auto derived_bugs = derived.derive(records, m_reread);
+  if (!derived_bugs) {
+    return stop(k_exit_internal, "state store", derived_bugs.error());
+  }
+  std::vector<BugObligations> bugs = std::move(*derived_bugs);
   std::vector<BugRecord> scoped;
-  for (const auto& [id, record] : records) {
-    if (!in_scope(record.bug, m_mapping.bugzilla.scope)) {
-      continue;
-    }
-    BugObligations b;
-    b.bug_id = id;
-    b.summary = record.bug.summary;
-    b.resolved = is_resolved_status(record.bug.status);
-    b.resolution = record.bug.resolution;
-    b.windows = obligation_windows(record, m_mapping.policy, m_mapping.bugzilla.ca_accounts,
-                                   m_mapping.bugzilla.ignored_accounts, m_plan_now);
+  for (const BugObligations& b : bugs) {
     count_windows(b.windows);
-    bugs.push_back(std::move(b));
-    if (m_mapping.replies.enabled) {  // only the reply scan reads them: no copy of every comment
-      scoped.push_back(record);
+    if (m_mapping.replies.enabled) {  // the reply scan reads the flags: no copy of every comment
+      const BugRecord& record = records.at(b.bug_id);
+      scoped.push_back(BugRecord{record.bug, {}, {}});
     }
   }
   // 6. Bugzilla is read and cached by now: a Jira failure does not hold the watermark back.
@@ -441,6 +476,9 @@ RunReport Runner::run() {
     if (Status s = adopt_mirrors(*mirrored, *known); !s) {
       return stop(k_exit_internal, "state store", s.error());
     }
+  }
+  if (Status s = derived.add_ended(bugs, *mirrored); !s) {
+    return stop(k_exit_internal, "state store", s.error());
   }
   PlanContext context;
   context.mapping = &m_mapping;

@@ -51,6 +51,17 @@ struct ReplyRecord {
   Instant sent_at{};
 };
 
+// What the obligation engine derived from one bug (sync/derived_cache.h), stored so that an
+// unchanged bug is not derived again. The window lists are opaque bytes to the store.
+struct DerivedBug {
+  BugId bug_id = 0;
+  std::string fingerprint;  // engine version and mapping inputs it was derived with
+  Instant derived_at{};     // the `now` it was derived at
+  Instant settled_at{};     // reusable from then on (newest fact + margin); may be after derived_at
+  std::string open_windows;   // the windows open at derived_at
+  std::string ended_windows;  // the others
+};
+
 struct RunRecord {
   std::string run_id;
   Instant started{};
@@ -67,6 +78,25 @@ class StateStore {
   virtual Result<std::vector<BugRecord>> load_bugs() = 0;
   virtual Status save_bugs(const std::vector<BugRecord>& records) = 0;
   virtual Status remove_bugs(const std::vector<BugId>& ids) = 0;
+  // The cached bugs with their flags but without comments or history (what a run needs of a bug
+  // it does not derive again), and the complete records of some bugs (unknown ids are skipped).
+  // The defaults read everything.
+  virtual Result<std::vector<BugRecord>> load_bug_heads() { return load_bugs(); }
+  virtual Result<std::vector<BugRecord>> load_some_bugs(const std::vector<BugId>& ids);
+
+  // The derived cache (sync/derived_cache.h). load_derived lists every stored derivation by bug
+  // id, without ended_windows; load_ended gives those of some bugs. A bug's derivation goes with
+  // it when save_bugs or remove_bugs replaces or removes the bug. save_derived inserts or replaces
+  // by bug id (bugs not cached are skipped). Defaults: nothing is stored, every bug is derived.
+  virtual Result<std::vector<DerivedBug>> load_derived() { return std::vector<DerivedBug>{}; }
+  virtual Result<std::map<BugId, std::string>> load_ended(const std::vector<BugId>& ids) {
+    (void)ids;
+    return std::map<BugId, std::string>{};
+  }
+  virtual Status save_derived(const std::vector<DerivedBug>& derived) {
+    (void)derived;
+    return ok_status();
+  }
 
   // The Bugzilla db_time of the last successful read; empty before the first.
   virtual Result<std::optional<Instant>> watermark() = 0;

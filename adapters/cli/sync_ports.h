@@ -38,6 +38,13 @@ class ObservedBugSource final : public sync::BugSource {
       const sync::BugScope& scope, std::optional<sync::Instant> changed_since) override;
   sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> comments(
       const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since) override;
+  sync::Status comments_by_batch(
+      const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since,
+      const std::function<sync::Status(CommentBatch&&)>& on_batch) override {
+    m_progress.phase("Bugzilla: reading " + std::string(new_since ? "new " : "") + "comments of " +
+                     std::to_string(bug_ids.size()) + " bugs");
+    return counted(m_inner.comments_by_batch(bug_ids, new_since, on_batch));
+  }
   sync::Result<std::vector<sync::HistoryEntry>> history(sync::BugId bug) override;
   sync::Result<std::map<sync::BugId, std::vector<sync::HistoryEntry>>> histories(
       const std::vector<sync::BugId>& bug_ids) override;
@@ -101,6 +108,24 @@ class ObservedStore final : public sync::StateStore {
   sync::Result<std::vector<sync::BugRecord>> load_bugs() override;
   sync::Status save_bugs(const std::vector<sync::BugRecord>& records) override;
   sync::Status remove_bugs(const std::vector<sync::BugId>& ids) override;
+  // The derived cache and partial loads (issue 14) pass straight through.
+  sync::Result<std::vector<sync::BugRecord>> load_bug_heads() override {
+    return counted(m_inner.load_bug_heads());
+  }
+  sync::Result<std::vector<sync::BugRecord>> load_some_bugs(
+      const std::vector<sync::BugId>& ids) override {
+    return counted(m_inner.load_some_bugs(ids));
+  }
+  sync::Result<std::vector<sync::DerivedBug>> load_derived() override {
+    return counted(m_inner.load_derived());
+  }
+  sync::Result<std::map<sync::BugId, std::string>> load_ended(
+      const std::vector<sync::BugId>& ids) override {
+    return counted(m_inner.load_ended(ids));
+  }
+  sync::Status save_derived(const std::vector<sync::DerivedBug>& derived) override {
+    return counted(m_inner.save_derived(derived));
+  }
   sync::Result<std::optional<sync::Instant>> watermark() override;
   sync::Status set_watermark(sync::Instant t) override;
   sync::Result<std::map<std::string, sync::MirrorEntry>> mirrors() override;
