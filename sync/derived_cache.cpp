@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "sync/audit.h"
+#include "sync/obligation_context.h"
 
 namespace bzjira::sync {
 
@@ -215,7 +216,7 @@ std::string derivation_fingerprint(const Mapping& mapping) {
   return out;
 }
 
-Instant newest_fact(const BugRecord& record) {
+Instant settled_from(const BugRecord& record) {
   const Bug& bug = record.bug;
   Instant t = std::max(bug.creation_time, bug.last_change_time);
   if (bug.last_resolved) {
@@ -225,7 +226,7 @@ Instant newest_fact(const BugRecord& record) {
     t = std::max({t, f.creation_date, f.modification_date});
   }
   for (const Comment& c : record.comments) {
-    t = std::max(t, c.time);
+    t = std::max(t, c.time + k_closure_slack);
   }
   for (const HistoryEntry& h : record.history) {
     t = std::max(t, h.when);
@@ -283,7 +284,7 @@ std::vector<Obligation> DerivedWindows::derive_one(const BugRecord& record) {
     (o.is_open() ? open : ended).push_back(o);
   }
   // A derivation that no later run may reuse is not stored: its bug is derived again anyway.
-  const Instant settled = newest_fact(record) + k_derived_settle_margin;
+  const Instant settled = settled_from(record);
   if (settled <= m_now) {
     m_fresh.push_back(DerivedBug{record.bug.id, m_fingerprint, m_now, settled, encode_windows(open),
                                  encode_windows(ended)});

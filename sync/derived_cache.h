@@ -5,11 +5,12 @@
 // only their time-dependent part (open -> overdue, how late) is recomputed for `now`. Ended
 // windows drop their start_text (the plan quotes only open ones), stored and in memory alike.
 //
-// Why reuse is exact: obligation_windows() reads `now` only to leave out facts after it and to
-// settle still-open windows (settle(): open or overdue, late_seconds = now - deadline). A bug whose
-// every dated fact (filing, comments, flags, history, resolution, last change) lies at least
-// k_derived_settle_margin before the `now` of its derivation yields, at any later `now`, the same
-// windows with only the open ones settled again. Pure: no clock, no I/O (the store is a port).
+// Why reuse is exact: obligation_windows() reads `now` only to leave out facts after it, to look
+// at most k_closure_slack past a comment (a closure marker just after it), and to settle
+// still-open windows (settle(): open or overdue, late_seconds = now - deadline). A bug whose dated
+// facts (filing, last change, resolution, flags, history) lie at or before the `now` of its
+// derivation, and its comments at least k_closure_slack before it, yields at any later `now` the
+// same windows with only the open ones settled again. Pure: no clock, no I/O (the store is a port).
 #pragma once
 
 #include <map>
@@ -31,16 +32,13 @@ namespace bzjira::sync {
 // changed): every stored derivation is then redone once.
 inline constexpr int k_engine_version = 1;
 
-// How long after a bug's newest fact its derivation may be reused; larger than any slack the
-// engine applies around a fact (k_closure_slack).
-inline constexpr Seconds k_derived_settle_margin{3600};
-
 // Engine version plus every mapping input of obligation_windows() (policy, CA and ignored
 // accounts). Add a field here when obligation_windows() starts reading it.
 std::string derivation_fingerprint(const Mapping& mapping);
 
-// The newest dated fact of a record (filing, last change, resolution, comments, flags, history).
-Instant newest_fact(const BugRecord& record);
+// From when a derivation of `record` may be reused: its newest dated fact (filing, last change,
+// resolution, flags, history), or its newest comment plus k_closure_slack if later.
+Instant settled_from(const BugRecord& record);
 
 // Windows as a byte string for DerivedBug, and back. decode_windows() gives nullopt on anything
 // it did not write (a damaged row is then derived again, never trusted).

@@ -230,17 +230,16 @@ TEST_CASE("A bug read again, another CA account list or a damaged row is derived
   }
 }
 
-TEST_CASE(
-    "A bug whose newest fact is within the settle margin is derived every run and not stored") {
+TEST_CASE("A bug with a comment less than five minutes old is derived every run and not stored") {
   FakeStateStore store;
   store.bugs[100] = open_question_bug();
   const Mapping mapping = test_mapping();
-  // Alice's comment was 30 minutes ago: not settled for the hour's margin.
-  DerivedWindows first(store, mapping, at("2026-01-02T10:30:00Z"), false);
+  // Alice's comment was 3 minutes ago: a closure marker could still count from it.
+  DerivedWindows first(store, mapping, at("2026-01-02T10:03:00Z"), false);
   REQUIRE(first.derive(heads_of(store), {}).ok());
   CHECK(first.derived() == 1);
   CHECK(store.derived.count(100) == 0);
-  DerivedWindows later(store, mapping, at("2026-01-02T11:30:00Z"), false);
+  DerivedWindows later(store, mapping, at("2026-01-02T10:05:00Z"), false);
   REQUIRE(later.derive(heads_of(store), {}).ok());
   CHECK(later.derived() == 1);
   CHECK(store.derived.count(100) == 1);
