@@ -107,7 +107,7 @@ TEST_CASE("A new state database is private, in WAL mode and at the current schem
   CHECK(mode_of(path) == 0600);
   RawDb raw(path);
   CHECK(raw.query("PRAGMA journal_mode") == "wal");  // WAL is remembered in the file itself
-  CHECK(raw.query("PRAGMA user_version") == "4");
+  CHECK(raw.query("PRAGMA user_version") == "5");
 }
 
 TEST_CASE("A version 1 database written by hand is migrated and keeps its data", "[store]") {
@@ -159,7 +159,7 @@ TEST_CASE("A version 1 database written by hand is migrated and keeps its data",
           .record_run({"new-run", at("2025-03-26T09:00:00Z"), at("2025-03-26T09:00:05Z"), "ok", ""})
           .ok());
   RawDb raw(path);
-  CHECK(raw.query("PRAGMA user_version") == "4");
+  CHECK(raw.query("PRAGMA user_version") == "5");
   CHECK(raw.query("SELECT count(*) FROM sqlite_master WHERE name = 'journal_by_run'") == "1");
 }
 
@@ -219,7 +219,7 @@ TEST_CASE("Version 4 turns the meta marks and the trail's text into typed rows",
   RawDb raw(path);
   CHECK(raw.query("SELECT count(*) FROM meta") == "1");
   CHECK(raw.query("SELECT value FROM meta") == "header");
-  CHECK(raw.query("PRAGMA user_version") == "4");
+  CHECK(raw.query("PRAGMA user_version") == "5");
 }
 
 TEST_CASE("A database from a newer bzjira is a configuration error, left untouched", "[store]") {
