@@ -249,7 +249,8 @@ TEST_CASE("A dry run derives without storing") {
   FakeStateStore store;
   store.bugs[100] = open_question_bug();
   ReadOnlyStore read_only(store);
-  DerivedWindows dry(read_only, test_mapping(), at("2026-01-08T12:00:00Z"));
+  const Mapping mapping = test_mapping();  // DerivedWindows keeps a reference
+  DerivedWindows dry(read_only, mapping, at("2026-01-08T12:00:00Z"));
   auto bugs = dry.derive(heads_of(store), {});
   REQUIRE(bugs.ok());
   CHECK(dry.derived() == 1);
