@@ -116,6 +116,7 @@ inline const Obligation* find_window(const std::vector<Obligation>& all, const s
 
 inline std::vector<std::string> keys_of(const std::vector<Obligation>& all) {
   std::vector<std::string> keys;
+  keys.reserve(all.size());
   for (const Obligation& o : all) {
     keys.push_back(o.key);
   }
