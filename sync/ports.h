@@ -3,6 +3,7 @@
 // No method throws: every failure comes back as an Error with its kind.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -48,6 +49,21 @@ class BugSource {
   // id appears in the answer (an empty list when it has no visible comments). Oldest first.
   virtual Result<std::map<BugId, std::vector<Comment>>> comments(
       const std::vector<BugId>& bug_ids, std::optional<Instant> new_since) = 0;
+
+  // comments(), answer by answer: `on_batch` gets each batch's bugs as soon as they are read (every
+  // requested id exactly once over all calls), so that the caller can store them and let them go:
+  // memory follows one answer, not the history. A failed `on_batch` stops the read and is
+  // returned. Same requests as comments(). Default: comments(), then one call.
+  using CommentBatch = std::map<BugId, std::vector<Comment>>;
+  virtual Status comments_by_batch(const std::vector<BugId>& bug_ids,
+                                   std::optional<Instant> new_since,
+                                   const std::function<Status(CommentBatch&&)>& on_batch) {
+    auto all = comments(bug_ids, new_since);
+    if (!all) {
+      return all.error();
+    }
+    return on_batch(std::move(*all));
+  }
 
   virtual Result<std::vector<HistoryEntry>> history(BugId bug) = 0;
 
@@ -99,6 +115,10 @@ class BugSourceWrapper : public BugSource {
   Result<std::map<BugId, std::vector<Comment>>> comments(
       const std::vector<BugId>& bug_ids, std::optional<Instant> new_since) override {
     return seen(m_target.comments(bug_ids, new_since));
+  }
+  Status comments_by_batch(const std::vector<BugId>& bug_ids, std::optional<Instant> new_since,
+                           const std::function<Status(CommentBatch&&)>& on_batch) override {
+    return seen(m_target.comments_by_batch(bug_ids, new_since, on_batch));
   }
   Result<std::vector<HistoryEntry>> history(BugId bug) override {
     return seen(m_target.history(bug));

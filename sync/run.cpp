@@ -7,6 +7,7 @@
 #include "sync/audit.h"
 #include "sync/auth_check.h"
 #include "sync/bug_history.h"
+#include "sync/derived_cache.h"
 #include "sync/mirror_view.h"
 #include "sync/obligations.h"
 #include "sync/plan.h"
@@ -134,7 +135,8 @@ class Runner {
   }
 
   StepResult<Ok> read_bugzilla(std::map<BugId, BugRecord>& records,
-                               std::optional<Instant> watermark, Instant server_time);
+                               std::optional<Instant> watermark, Instant server_time,
+                               DerivedWindows& derived);
   void count_windows(const std::vector<Obligation>& windows);
   Status adopt_mirrors(const std::vector<MirroredIssue>& mirrored,
                        std::map<std::string, MirrorEntry>& known);
@@ -160,6 +162,8 @@ class Runner {
   const RunOptions& m_options;
   int m_bz0, m_jira0;
   bool m_cache_changed = false;      // the Bugzilla reads found something new
+  std::set<BugId> m_reread;          // bugs read from Bugzilla this run
+  std::set<BugId> m_whole;           // those whose records keep comments and history (dry run)
   std::string m_clock_note;          // set when the clock went back
   std::vector<std::string> m_notes;  // what the run learned on the way (the key check)
   std::string m_jira_search;         // what step 6 searched, for the summary
@@ -167,10 +171,12 @@ class Runner {
   RunReport m_report;
 };
 
-// Steps 2 to 4: brings `records` (the cache) up to date with Bugzilla. On error, nothing was
-// written and the failure says whose fault it was.
+// Steps 2 to 4: brings `records` (the cache, bugs and flags) up to date with Bugzilla, deriving
+// each bug read as its comments arrive. On error, the failure says whose fault it was; what was
+// written is whole bugs, which the next run's search finds unchanged, and no mark moved.
 StepResult<Ok> Runner::read_bugzilla(std::map<BugId, BugRecord>& records,
-                                     std::optional<Instant> watermark, Instant server_time) {
+                                     std::optional<Instant> watermark, Instant server_time,
+                                     DerivedWindows& derived) {
   const BugScope& scope = m_mapping.bugzilla.scope;
   bool full = !watermark;
   if (!full) {
@@ -214,22 +220,21 @@ StepResult<Ok> Runner::read_bugzilla(std::map<BugId, BugRecord>& records,
       }
     }
   }
-  std::map<BugId, std::vector<Comment>> cached_new, added_all;
-  if (!changed_cached.empty()) {
-    // All of a changed bug's comments, not only the new ones: an edited, deleted or privatized
-    // comment changes the bug too, and must not stay in the cache (and keep an obligation open).
-    auto got = m_bugs.comments(changed_cached, std::nullopt);
-    if (!got) {
-      return read_failure(got.error());
+  // The cache was loaded without comments and history (load_bug_heads): a changed bug keeps its
+  // stored history when Bugzilla's answer does not need it read again. Chunks keep the daily full
+  // search (every bug changed) from holding every stored comment at once.
+  for (std::size_t first = 0; first < changed_cached.size(); first += k_derive_chunk) {
+    const std::size_t last = std::min(changed_cached.size(), first + k_derive_chunk);
+    auto complete = m_store.load_some_bugs(
+        std::vector<BugId>(changed_cached.begin() + first, changed_cached.begin() + last));
+    if (!complete) {
+      return store_failure(complete.error());
     }
-    cached_new = std::move(*got);
-  }
-  if (!added.empty()) {
-    auto got = m_bugs.comments(added, std::nullopt);
-    if (!got) {
-      return read_failure(got.error());
+    for (BugRecord& r : *complete) {
+      const BugId id = r.bug.id;
+      r.comments = {};
+      records[id] = std::move(r);
     }
-    added_all = std::move(*got);
   }
   // One batched read for every bug whose history is needed (not one request per bug).
   std::vector<BugId> history_ids;
@@ -247,26 +252,71 @@ StepResult<Ok> Runner::read_bugzilla(std::map<BugId, BugRecord>& records,
     }
     histories = std::move(*got);
   }
-  std::vector<BugRecord> changed;
-  for (auto& [id, bug] : fresh) {
-    auto old = records.find(id);
-    const BugRecord* before = old == records.end() ? nullptr : &old->second;
-    BugRecord record;
-    if (before != nullptr) {
-      record.comments = merge_comments({}, cached_new[id]);
-      record.history = before->history;
-    } else {
-      record.comments = merge_comments({}, added_all[id]);
+  m_cache_changed = !fresh.empty() || !removed.empty();
+  // Comments are taken answer by answer (issue 14): each batch's bugs are stored with all their
+  // comments, derived, and kept in memory without them (but in a dry run). Each bug is stored
+  // whole, so a read that fails halfway leaves complete bugs behind, which the next run's search
+  // finds unchanged.
+  std::optional<StepFailure> store_failed;
+  const auto take = [&](std::map<BugId, std::vector<Comment>>&& batch) -> Status {
+    std::vector<BugRecord> changed;
+    for (auto& [id, comments] : batch) {
+      auto f = fresh.find(id);
+      if (f == fresh.end()) {
+        continue;  // not asked for, or already taken
+      }
+      auto old = records.find(id);
+      BugRecord record;
+      // All of a changed bug's comments, not only the new ones: an edited, deleted or
+      // privatized comment changes the bug too, and must not stay in the cache.
+      record.comments = merge_comments({}, comments);
+      if (old != records.end()) {
+        record.history = std::move(old->second.history);
+      }
+      if (auto h = histories.find(id); h != histories.end()) {
+        record.history = std::move(h->second);
+        histories.erase(h);
+      }
+      record.bug = std::move(f->second);
+      fresh.erase(f);
+      changed.push_back(std::move(record));
     }
-    if (auto h = histories.find(id); h != histories.end()) {
-      record.history = std::move(h->second);
+    if (!changed.empty()) {
+      if (Status s = m_store.save_bugs(changed); !s) {
+        store_failed = store_failure(s.error());
+        return s;
+      }
     }
-    record.bug = std::move(bug);
-    changed.push_back(std::move(record));
+    for (BugRecord& record : changed) {
+      const BugId id = record.bug.id;
+      derived.derive_now(record);
+      m_reread.insert(id);
+      // The store has the bug now; a dry run's keeps nothing, so its records stay whole in memory
+      // (the reply scan reads their comments).
+      if (m_options.dry_run) {
+        m_whole.insert(id);
+      } else {
+        record.comments = {};
+        record.history = {};
+      }
+      records[id] = std::move(record);
+    }
+    return ok_status();
+  };
+  for (const std::vector<BugId>* ids : {&changed_cached, &added}) {
+    if (ids->empty()) {
+      continue;
+    }
+    if (Status s = m_bugs.comments_by_batch(*ids, std::nullopt, take); !s) {
+      return store_failed ? *store_failed : read_failure(s.error());
+    }
   }
-  m_cache_changed = !changed.empty() || !removed.empty();
-  if (!changed.empty()) {
-    if (Status s = m_store.save_bugs(changed); !s) {
+  if (!fresh.empty()) {  // ids the answers left out: no visible comments
+    std::map<BugId, std::vector<Comment>> rest;
+    for (const auto& [id, bug] : fresh) {
+      rest[id];
+    }
+    if (Status s = take(std::move(rest)); !s) {
       return store_failure(s.error());
     }
   }
@@ -287,10 +337,6 @@ StepResult<Ok> Runner::read_bugzilla(std::map<BugId, BugRecord>& records,
   }
   for (BugId id : removed) {
     records.erase(id);
-  }
-  for (BugRecord& record : changed) {
-    const BugId id = record.bug.id;
-    records[id] = std::move(record);
   }
   return Ok{};
 }
@@ -424,7 +470,7 @@ RunReport Runner::run() {
   if (!watermark) {
     return stop(k_exit_internal, "state store", watermark.error());
   }
-  auto cache = m_store.load_bugs();
+  auto cache = m_store.load_bug_heads();
   if (!cache) {
     return stop(k_exit_internal, "state store", cache.error());
   }
@@ -442,28 +488,22 @@ RunReport Runner::run() {
     m_clock_note = "the clock (" + format_rfc3339(m_now) + ") is behind the last run's (" +
                    format_rfc3339(m_plan_now) + "): planned as of the last run";
   }
-  // 2-4.
-  if (auto read = read_bugzilla(records, *watermark, *server_time); !read) {
+  // 2-4, deriving what is read while it is at hand (memory follows one answer).
+  DerivedWindows derived(m_store, m_mapping, m_plan_now);
+  if (auto read = read_bugzilla(records, *watermark, *server_time, derived); !read) {
     const StepFailure& failure = read.error();
     return stop(failure.exit_code,
                 failure.exit_code == k_exit_unreachable ? "Bugzilla read failed" : "state store",
                 failure.error);
   }
-  // 5.
-  std::vector<BugObligations> bugs;
-  for (const auto& [id, record] : records) {
-    if (!in_scope(record.bug, m_mapping.bugzilla.scope)) {
-      continue;
-    }
-    BugObligations b;
-    b.bug_id = id;
-    b.summary = record.bug.summary;
-    b.resolved = is_resolved_status(record.bug.status);
-    b.resolution = record.bug.resolution;
-    b.windows = obligation_windows(record, m_mapping.policy, m_mapping.bugzilla.ca_accounts,
-                                   m_mapping.bugzilla.ignored_accounts, m_plan_now);
+  // 5. Only bugs read this run or with a stale derivation are derived (sync/derived_cache.h).
+  auto derived_bugs = derived.derive(records, m_reread);
+  if (!derived_bugs) {
+    return stop(k_exit_internal, "state store", derived_bugs.error());
+  }
+  std::vector<BugObligations> bugs = std::move(*derived_bugs);
+  for (const BugObligations& b : bugs) {
     count_windows(b.windows);
-    bugs.push_back(std::move(b));
   }
   // 6. Bugzilla is read and cached by now: a Jira failure does not hold the watermark back.
   auto view = search_jira();
@@ -471,8 +511,8 @@ RunReport Runner::run() {
     return stop_after_jira(view.error(), *server_time, watermark->has_value());
   }
   // 6b. Replies: the comments of the issues that changed, read before the search is saved.
-  ReplyReading reading{m_mapping, view->mirrored,  view->changed,
-                       records,   m_reply_account, m_plan_now};
+  ReplyReading reading{m_mapping, view->mirrored,  view->changed, records,
+                       m_whole,   m_reply_account, m_plan_now};
   auto replies = read_replies(m_tracker, m_store, reading);
   if (!replies) {
     return stop_after_jira(replies.error(), *server_time, watermark->has_value());
@@ -482,6 +522,9 @@ RunReport Runner::run() {
   }
   (void)replies_read(m_store, reading);
   const std::vector<MirroredIssue>& mirrored = view->mirrored;
+  if (Status s = derived.add_ended(bugs, mirrored); !s) {
+    return stop(k_exit_internal, "state store", s.error());
+  }
   // 7.
   auto known = m_store.mirrors();
   if (!known) {

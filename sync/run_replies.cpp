@@ -1,5 +1,9 @@
 #include "sync/run_replies.h"
 
+#include <optional>
+
+#include "sync/plan.h"
+#include "sync/reply_reference.h"
 #include "sync/run.h"
 
 namespace bzjira::sync {
@@ -23,6 +27,53 @@ Status set_read_all(StateStore& store, std::optional<Instant> at) {
   }
   marks->replies_read_all = at;
   return store.set_search_marks(*marks);
+}
+
+// The complete records of the bugs whose issues hold a reply (plan_replies looks for each reply's
+// reference line among the bug's comments): from memory for those in `whole`, else from the
+// store, which holds every bug the run read. A bug the store does not give back keeps the record
+// the run has.
+Result<std::map<BugId, BugRecord>> bugs_with_replies(
+    StateStore& store, const ReplyReading& reading,
+    const std::map<std::string, std::vector<IssueComment>>& comments) {
+  std::set<BugId> wanted;
+  for (const MirroredIssue& issue : reading.mirrored) {
+    auto read = comments.find(issue.key);
+    const std::optional<BugId> bug = bug_id_of(issue);
+    if (read == comments.end() || !bug || reading.bugs.count(*bug) == 0) {
+      continue;
+    }
+    for (const IssueComment& c : read->second) {
+      const auto text = reply_text(c.body, reading.mapping.replies.marker);
+      if (text && !text->empty()) {
+        wanted.insert(*bug);
+        break;
+      }
+    }
+  }
+  std::map<BugId, BugRecord> out;
+  std::vector<BugId> to_load;
+  for (BugId id : wanted) {
+    if (reading.whole.count(id) != 0) {
+      out[id] = reading.bugs.at(id);
+    } else {
+      to_load.push_back(id);
+    }
+  }
+  if (!to_load.empty()) {
+    auto loaded = store.load_some_bugs(to_load);
+    if (!loaded) {
+      return loaded.error();
+    }
+    for (BugRecord& record : *loaded) {
+      const BugId id = record.bug.id;
+      out[id] = std::move(record);
+    }
+    for (BugId id : to_load) {
+      out.try_emplace(id, reading.bugs.at(id));
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -57,11 +108,15 @@ StepResult<ReplyPlan> read_replies(IssueTracker& tracker, StateStore& store,
     }
     comments[key] = std::move(*read);
   }
+  auto bugs = bugs_with_replies(store, reading, comments);
+  if (!bugs) {
+    return store_failure(bugs.error());
+  }
   ReplyInputs in;
   in.mapping = &reading.mapping;
   in.mirrored = &reading.mirrored;
   in.comments = &comments;
-  in.bugs = &reading.bugs;
+  in.bugs = &*bugs;
   in.records = &*stored;
   in.account = reading.account;
   in.now = reading.now;

@@ -22,8 +22,11 @@ struct ReplyReading {
   const Mapping& mapping;
   const std::vector<MirroredIssue>& mirrored;  // the run's view of every mirrored issue
   const std::set<std::string>& changed;        // changed_issues() of this run's search
-  const std::map<BugId, BugRecord>& bugs;      // the cache, read from Bugzilla this run
-  const std::string& account;                  // the login replies are posted as; may be empty
+  // The cache, up to date with Bugzilla: bugs and flags (StateStore::load_bug_heads), the comments
+  // only of those in `whole`; the others' are in the store.
+  const std::map<BugId, BugRecord>& bugs;
+  const std::set<BugId>& whole;
+  const std::string& account;  // the login replies are posted as; may be empty
   Instant now{};
 };
 

@@ -83,6 +83,17 @@ struct PendingLink {
   RemoteLink link;
 };
 
+// What the obligation engine derived from one bug (sync/derived_cache.h), stored so that an
+// unchanged bug is not derived again. The window lists are opaque bytes to the store.
+struct DerivedBug {
+  BugId bug_id = 0;
+  std::string fingerprint;  // engine version and mapping inputs it was derived with
+  Instant derived_at{};     // the `now` it was derived at
+  Instant settled_at{};     // reusable from then on (newest fact + margin); may be after derived_at
+  std::string open_windows;   // the windows open at derived_at
+  std::string ended_windows;  // the others
+};
+
 struct RunRecord {
   std::string run_id;
   Instant started{};
@@ -99,6 +110,25 @@ class StateStore {
   virtual Result<std::vector<BugRecord>> load_bugs() = 0;
   virtual Status save_bugs(const std::vector<BugRecord>& records) = 0;
   virtual Status remove_bugs(const std::vector<BugId>& ids) = 0;
+  // The cached bugs with their flags but without comments or history (what a run needs of a bug
+  // it does not derive again), and the complete records of some bugs (unknown ids are skipped).
+  // The defaults read everything.
+  virtual Result<std::vector<BugRecord>> load_bug_heads() { return load_bugs(); }
+  virtual Result<std::vector<BugRecord>> load_some_bugs(const std::vector<BugId>& ids);
+
+  // The derived cache (sync/derived_cache.h). load_derived lists every stored derivation by bug
+  // id, without ended_windows; load_ended gives those of some bugs. A bug's derivation goes with
+  // it when save_bugs or remove_bugs replaces or removes the bug. save_derived inserts or replaces
+  // by bug id (bugs not cached are skipped). Defaults: nothing is stored, every bug is derived.
+  virtual Result<std::vector<DerivedBug>> load_derived() { return std::vector<DerivedBug>{}; }
+  virtual Result<std::map<BugId, std::string>> load_ended(const std::vector<BugId>& ids) {
+    (void)ids;
+    return std::map<BugId, std::string>{};
+  }
+  virtual Status save_derived(const std::vector<DerivedBug>& derived) {
+    (void)derived;
+    return ok_status();
+  }
 
   // The Bugzilla db_time of the last successful read; empty before the first.
   virtual Result<std::optional<Instant>> watermark() = 0;
@@ -167,6 +197,19 @@ class StateStoreWrapper : public StateStore {
   }
   Status remove_bugs(const std::vector<BugId>& ids) override {
     return seen(m_target.remove_bugs(ids));
+  }
+  Result<std::vector<BugRecord>> load_bug_heads() override {
+    return seen(m_target.load_bug_heads());
+  }
+  Result<std::vector<BugRecord>> load_some_bugs(const std::vector<BugId>& ids) override {
+    return seen(m_target.load_some_bugs(ids));
+  }
+  Result<std::vector<DerivedBug>> load_derived() override { return seen(m_target.load_derived()); }
+  Result<std::map<BugId, std::string>> load_ended(const std::vector<BugId>& ids) override {
+    return seen(m_target.load_ended(ids));
+  }
+  Status save_derived(const std::vector<DerivedBug>& derived) override {
+    return seen(m_target.save_derived(derived));
   }
   Result<std::optional<Instant>> watermark() override { return seen(m_target.watermark()); }
   Status set_watermark(Instant t) override { return seen(m_target.set_watermark(t)); }
@@ -248,6 +291,7 @@ class ReadOnlyStore final : public StateStoreWrapper {
 
   Status save_bugs(const std::vector<BugRecord>&) override { return ok_status(); }
   Status remove_bugs(const std::vector<BugId>&) override { return ok_status(); }
+  Status save_derived(const std::vector<DerivedBug>&) override { return ok_status(); }
   Status set_watermark(Instant) override { return ok_status(); }
   Status put_mirror(const MirrorEntry&) override { return ok_status(); }
   Status remove_mirror(const std::string&) override { return ok_status(); }

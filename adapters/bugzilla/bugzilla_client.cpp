@@ -341,6 +341,42 @@ sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> BugzillaClient::
       bug_ids, "comment", common_params, "comments", parse_comments);
 }
 
+sync::Status BugzillaClient::comments_by_batch(
+    const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since,
+    const std::function<sync::Status(CommentBatch&&)>& on_batch) {
+  std::string params = std::string("include_fields=") + k_comment_fields;
+  if (new_since) {
+    add_param(params, "new_since", sync::format_rfc3339(*new_since));
+  }
+  const std::vector<std::vector<sync::BugId>> batches = id_batches(bug_ids, "comment", params);
+  const auto wave = static_cast<std::size_t>(std::max(1, m_http->concurrency()));
+  for (std::size_t first = 0; first < batches.size(); first += wave) {
+    const std::size_t count = std::min(wave, batches.size() - first);
+    std::vector<std::optional<sync::Result<CommentBatch>>> answers(count);
+    http::for_each_bounded(count, m_http->concurrency(), [&](std::size_t i) {
+      answers[i].emplace(batch_read<CommentBatch>(batches[first + i], "comment", params, "comments",
+                                                  parse_comments));
+    });
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!answers[i]) {
+        return sync::make_error(ErrorKind::internal, "Bugzilla comments: a batch gave no answer");
+      }
+      if (!answers[i]->ok()) {
+        return answers[i]->error();
+      }
+      CommentBatch batch = std::move(answers[i]->value());
+      answers[i].reset();
+      for (sync::BugId id : batches[first + i]) {
+        batch.try_emplace(id);  // every requested id is a key, even with nothing visible
+      }
+      if (auto status = on_batch(std::move(batch)); !status.ok()) {
+        return status;
+      }
+    }
+  }
+  return sync::ok_status();
+}
+
 sync::Result<std::vector<sync::HistoryEntry>> BugzillaClient::history(sync::BugId bug) {
   return get_parsed<std::vector<sync::HistoryEntry>>(
       "/rest/bug/" + std::to_string(bug) + "/history", "history of bug " + std::to_string(bug),

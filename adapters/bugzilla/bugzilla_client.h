@@ -67,6 +67,11 @@ class BugzillaClient : public sync::BugSource {
   // also when the bug is gone or hidden: such a batch is retried one bug at a time).
   sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> comments(
       const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since) override;
+  // The same requests, handed over answer by answer: http.concurrency batches in flight at a time,
+  // each answer released once `on_batch` took it.
+  sync::Status comments_by_batch(
+      const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since,
+      const std::function<sync::Status(CommentBatch&&)>& on_batch) override;
 
   // GET /rest/bug/<id>/history. not_found for an unknown bug.
   sync::Result<std::vector<sync::HistoryEntry>> history(sync::BugId bug) override;

@@ -44,6 +44,14 @@ Result<std::map<sync::BugId, std::vector<sync::Comment>>> ObservedBugSource::com
   return BugSourceWrapper::comments(bug_ids, new_since);
 }
 
+sync::Status ObservedBugSource::comments_by_batch(
+    const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since,
+    const std::function<sync::Status(CommentBatch&&)>& on_batch) {
+  m_progress.phase("Bugzilla: reading " + std::string(new_since ? "new " : "") + "comments of " +
+                   std::to_string(bug_ids.size()) + " bugs");
+  return BugSourceWrapper::comments_by_batch(bug_ids, new_since, on_batch);
+}
+
 Result<std::vector<sync::HistoryEntry>> ObservedBugSource::history(sync::BugId bug) {
   m_progress.step("Bugzilla: reading the history of bug " + std::to_string(bug));
   return BugSourceWrapper::history(bug);

@@ -41,6 +41,9 @@ class ObservedBugSource final : public sync::BugSourceWrapper {
       const sync::BugScope& scope, std::optional<sync::Instant> changed_since) override;
   sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> comments(
       const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since) override;
+  sync::Status comments_by_batch(
+      const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since,
+      const std::function<sync::Status(CommentBatch&&)>& on_batch) override;
   sync::Result<std::vector<sync::HistoryEntry>> history(sync::BugId bug) override;
   sync::Result<std::map<sync::BugId, std::vector<sync::HistoryEntry>>> histories(
       const std::vector<sync::BugId>& bug_ids) override;

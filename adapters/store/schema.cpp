@@ -14,7 +14,7 @@ namespace {
 // Migration N takes the database from version N-1 to N. Append only: never edit a released one.
 // Times are integer seconds since the Unix epoch (UTC). Child rows of a bug go with it
 // (ON DELETE CASCADE, foreign keys are switched on per connection).
-constexpr std::array<const char*, 4> k_migrations = {
+constexpr std::array<const char*, 5> k_migrations = {
     // 1: the Bugzilla cache, the watermark, the mirror map and the action journal.
     R"sql(
 CREATE TABLE bugs (
@@ -172,6 +172,17 @@ CREATE TABLE pending_links (
   summary        TEXT NOT NULL,
   resolved       INTEGER NOT NULL,
   PRIMARY KEY (obligation_key, global_id)
+);
+)sql",
+    // 5: what the obligation engine derived per bug (sync/derived_cache.h), dropped with the bug.
+    R"sql(
+CREATE TABLE derived (
+  bug_id        INTEGER PRIMARY KEY REFERENCES bugs(id) ON DELETE CASCADE,
+  fingerprint   TEXT NOT NULL,
+  derived_at    INTEGER NOT NULL,
+  settled_at    INTEGER NOT NULL,
+  open_windows  BLOB NOT NULL,
+  ended_windows BLOB NOT NULL
 );
 )sql",
 };

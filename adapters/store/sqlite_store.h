@@ -44,6 +44,16 @@ class SqliteStore final : public sync::StateStore {
   sync::Status save_bugs(const std::vector<sync::BugRecord>& records) override;
   // Not an error if an id is not stored.
   sync::Status remove_bugs(const std::vector<sync::BugId>& ids) override;
+  // Heads: bugs and flags only. load_some_bugs: complete records, ordered like load_bugs.
+  sync::Result<std::vector<sync::BugRecord>> load_bug_heads() override;
+  sync::Result<std::vector<sync::BugRecord>> load_some_bugs(
+      const std::vector<sync::BugId>& ids) override;
+
+  // The derived cache (sqlite_store_derived.cpp): one row per bug, dropped with the bug.
+  sync::Result<std::vector<sync::DerivedBug>> load_derived() override;
+  sync::Result<std::map<sync::BugId, std::string>> load_ended(
+      const std::vector<sync::BugId>& ids) override;
+  sync::Status save_derived(const std::vector<sync::DerivedBug>& derived) override;
 
   sync::Result<std::optional<sync::Instant>> watermark() override;
   sync::Status set_watermark(sync::Instant t) override;

@@ -137,11 +137,28 @@ sync::Status save_one(SaveStatements& s, const sync::BugRecord& record) {
   return sync::ok_status();
 }
 
-sync::Status load_all(Db& db, std::vector<sync::BugRecord>& out) {
+// Which rows load_some() reads: every bug or those listed, with or without comments and history.
+struct LoadFilter {
+  std::string bugs;      // "" or " WHERE id IN (...)"
+  std::string children;  // "" or " WHERE bug_id IN (...)"
+  bool complete = true;  // comments and history too
+};
+
+LoadFilter only(const std::vector<sync::BugId>& ids) {
+  // The ids are integers formatted here, never text from outside: safe inside the statement.
+  std::string list;
+  for (const sync::BugId id : ids) {
+    list += (list.empty() ? "" : ",") + std::to_string(id);
+  }
+  return LoadFilter{" WHERE id IN (" + list + ")", " WHERE bug_id IN (" + list + ")", true};
+}
+
+sync::Status load_some(Db& db, std::vector<sync::BugRecord>& out, const LoadFilter& filter) {
   std::unordered_map<sync::BugId, std::size_t> index;
   auto status = db.query(
       "SELECT id, summary, status, resolution, whiteboard, product, component, creator, "
-      "assigned_to, creation_time, last_change_time, last_resolved FROM bugs ORDER BY id",
+      "assigned_to, creation_time, last_change_time, last_resolved FROM bugs" +
+          filter.bugs + " ORDER BY id",
       [&](const Statement& row) {
         sync::BugRecord record;
         sync::Bug& bug = record.bug;
@@ -173,7 +190,8 @@ sync::Status load_all(Db& db, std::vector<sync::BugRecord>& out) {
   };
   status = db.query(
       "SELECT bug_id, id, name, type_id, status, setter, requestee, creation_date, "
-      "modification_date FROM flags ORDER BY bug_id, position",
+      "modification_date FROM flags" +
+          filter.children + " ORDER BY bug_id, position",
       [&](const Statement& row) {
         if (auto* record = owner(row.int_at(0))) {
           record->bug.flags.push_back(
@@ -182,59 +200,58 @@ sync::Status load_all(Db& db, std::vector<sync::BugRecord>& out) {
                          from_epoch(row.int_at(8))});
         }
       });
+  if (!status.ok() || !filter.complete) {
+    return status;
+  }
+  status =
+      db.query("SELECT bug_id, id, count, creator, time, text, is_private, tags FROM comments" +
+                   filter.children + " ORDER BY bug_id, time, id",
+               [&](const Statement& row) {
+                 if (auto* record = owner(row.int_at(0))) {
+                   record->comments.push_back(sync::Comment{
+                       row.int_at(1), row.int_at(0), static_cast<int>(row.int_at(2)),
+                       row.text_at(3), from_epoch(row.int_at(4)), row.text_at(5),
+                       row.int_at(6) != 0, split_on(row.text_at(7), k_tag_separator)});
+                 }
+               });
   if (!status.ok()) {
     return status;
   }
-  status = db.query(
-      "SELECT bug_id, id, count, creator, time, text, is_private, tags FROM comments "
-      "ORDER BY bug_id, time, id",
-      [&](const Statement& row) {
-        if (auto* record = owner(row.int_at(0))) {
-          record->comments.push_back(
-              sync::Comment{row.int_at(1), row.int_at(0), static_cast<int>(row.int_at(2)),
-                            row.text_at(3), from_epoch(row.int_at(4)), row.text_at(5),
-                            row.int_at(6) != 0, split_on(row.text_at(7), k_tag_separator)});
-        }
-      });
-  if (!status.ok()) {
-    return status;
-  }
-  status = db.query("SELECT bug_id, at, who FROM history ORDER BY bug_id, seq", [&](const Statement&
-                                                                                        row) {
-    if (auto* record = owner(row.int_at(0))) {
-      record->history.push_back(sync::HistoryEntry{from_epoch(row.int_at(1)), row.text_at(2), {}});
-    }
-  });
+  status =
+      db.query("SELECT bug_id, at, who FROM history" + filter.children + " ORDER BY bug_id, seq",
+               [&](const Statement& row) {
+                 if (auto* record = owner(row.int_at(0))) {
+                   record->history.push_back(
+                       sync::HistoryEntry{from_epoch(row.int_at(1)), row.text_at(2), {}});
+                 }
+               });
   if (!status.ok()) {
     return status;
   }
   // Entries were loaded in seq order and seq is 0..n-1 per bug, so seq is the vector index.
-  return db.query(
-      "SELECT bug_id, seq, field_name, removed, added FROM history_changes "
-      "ORDER BY bug_id, seq, position",
-      [&](const Statement& row) {
-        auto* record = owner(row.int_at(0));
-        const std::int64_t seq = row.int_at(1);
-        if (record != nullptr && seq >= 0 &&
-            static_cast<std::size_t>(seq) < record->history.size()) {
-          record->history[static_cast<std::size_t>(seq)].changes.push_back(
-              sync::FieldChange{row.text_at(2), row.text_at(3), row.text_at(4)});
-        }
-      });
+  return db.query("SELECT bug_id, seq, field_name, removed, added FROM history_changes" +
+                      filter.children + " ORDER BY bug_id, seq, position",
+                  [&](const Statement& row) {
+                    auto* record = owner(row.int_at(0));
+                    const std::int64_t seq = row.int_at(1);
+                    if (record != nullptr && seq >= 0 &&
+                        static_cast<std::size_t>(seq) < record->history.size()) {
+                      record->history[static_cast<std::size_t>(seq)].changes.push_back(
+                          sync::FieldChange{row.text_at(2), row.text_at(3), row.text_at(4)});
+                    }
+                  });
 }
 
-}  // namespace
-
-sync::Result<std::vector<sync::BugRecord>> SqliteStore::load_bugs() {
+sync::Result<std::vector<sync::BugRecord>> load_filtered(Db& db, const LoadFilter& filter) {
   using Records = std::vector<sync::BugRecord>;
-  return guarded(path(), "load the bug cache", [&]() -> sync::Result<Records> {
+  return guarded(db.path(), "load the bug cache", [&]() -> sync::Result<Records> {
     // One read transaction: the five queries see the same snapshot even if another process writes.
-    auto tx = Transaction::begin(m_db, false);
+    auto tx = Transaction::begin(db, false);
     if (!tx.ok()) {
       return tx.error();
     }
     Records out;
-    if (auto status = load_all(m_db, out); !status.ok()) {
+    if (auto status = load_some(db, out, filter); !status.ok()) {
       return status.error();
     }
     if (auto status = tx->commit(); !status.ok()) {
@@ -242,6 +259,24 @@ sync::Result<std::vector<sync::BugRecord>> SqliteStore::load_bugs() {
     }
     return out;
   });
+}
+
+}  // namespace
+
+sync::Result<std::vector<sync::BugRecord>> SqliteStore::load_bugs() {
+  return load_filtered(m_db, LoadFilter{});
+}
+
+sync::Result<std::vector<sync::BugRecord>> SqliteStore::load_bug_heads() {
+  return load_filtered(m_db, LoadFilter{"", "", false});
+}
+
+sync::Result<std::vector<sync::BugRecord>> SqliteStore::load_some_bugs(
+    const std::vector<sync::BugId>& ids) {
+  if (ids.empty()) {
+    return std::vector<sync::BugRecord>{};
+  }
+  return load_filtered(m_db, only(ids));
 }
 
 sync::Status SqliteStore::save_bugs(const std::vector<sync::BugRecord>& records) {

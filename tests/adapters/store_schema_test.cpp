@@ -85,6 +85,27 @@ CREATE TABLE journal (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL
   reason TEXT NOT NULL, detail TEXT NOT NULL, at INTEGER NOT NULL);
 )sql";
 
+// What versions 2 to 4 added, copied by hand: a version 1 database plus this is version 4.
+const char* const k_v2_to_v4_schema = R"sql(
+CREATE TABLE replies (jira_comment_id TEXT PRIMARY KEY, issue_key TEXT NOT NULL,
+  bug_id INTEGER NOT NULL, text_hash TEXT NOT NULL, bugzilla_comment_id INTEGER,
+  jira_acknowledged INTEGER NOT NULL, sent_at INTEGER NOT NULL);
+CREATE TABLE runs (run_id TEXT PRIMARY KEY, started INTEGER NOT NULL, finished INTEGER NOT NULL,
+  outcome TEXT NOT NULL, summary TEXT NOT NULL);
+CREATE INDEX journal_by_run ON journal(run_id, id);
+CREATE TABLE mirror_state (issue_key TEXT PRIMARY KEY, issue_id TEXT NOT NULL,
+  summary TEXT NOT NULL, labels TEXT NOT NULL, due TEXT, status TEXT NOT NULL,
+  category INTEGER NOT NULL, resolution TEXT NOT NULL, deadline INTEGER, updated INTEGER);
+CREATE TABLE search_marks (id INTEGER PRIMARY KEY CHECK (id = 1), bugzilla_full_search INTEGER,
+  jira_last_search INTEGER, jira_last_full_search INTEGER, jira_scope TEXT NOT NULL,
+  replies_read_all INTEGER);
+CREATE TABLE pending_comments (step TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
+  at INTEGER NOT NULL);
+CREATE TABLE pending_links (obligation_key TEXT NOT NULL, global_id TEXT NOT NULL,
+  url TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, resolved INTEGER NOT NULL,
+  PRIMARY KEY (obligation_key, global_id));
+)sql";
+
 }  // namespace
 
 TEST_CASE("A new state database is private, in WAL mode and at the current schema version",
@@ -107,7 +128,7 @@ TEST_CASE("A new state database is private, in WAL mode and at the current schem
   CHECK(mode_of(path) == 0600);
   RawDb raw(path);
   CHECK(raw.query("PRAGMA journal_mode") == "wal");  // WAL is remembered in the file itself
-  CHECK(raw.query("PRAGMA user_version") == "4");
+  CHECK(raw.query("PRAGMA user_version") == "5");
 }
 
 TEST_CASE("A version 1 database written by hand is migrated and keeps its data", "[store]") {
@@ -159,8 +180,13 @@ TEST_CASE("A version 1 database written by hand is migrated and keeps its data",
           .record_run({"new-run", at("2025-03-26T09:00:00Z"), at("2025-03-26T09:00:05Z"), "ok", ""})
           .ok());
   RawDb raw(path);
-  CHECK(raw.query("PRAGMA user_version") == "4");
+  CHECK(raw.query("PRAGMA user_version") == "5");
   CHECK(raw.query("SELECT count(*) FROM sqlite_master WHERE name = 'journal_by_run'") == "1");
+  // Every later version's tables are there: 3's issue states, 4's marks, 5's derived cache.
+  CHECK(raw.query("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                  "('mirror_state', 'search_marks', 'pending_comments', 'pending_links', "
+                  "'derived')") == "5");
+  CHECK(raw.query("SELECT count(*) FROM search_marks") == "1");
 }
 
 TEST_CASE("Version 4 turns the meta marks and the trail's text into typed rows", "[store]") {
@@ -219,7 +245,62 @@ TEST_CASE("Version 4 turns the meta marks and the trail's text into typed rows",
   RawDb raw(path);
   CHECK(raw.query("SELECT count(*) FROM meta") == "1");
   CHECK(raw.query("SELECT value FROM meta") == "header");
-  CHECK(raw.query("PRAGMA user_version") == "4");
+  CHECK(raw.query("PRAGMA user_version") == "5");
+}
+
+TEST_CASE("Version 5 adds the derived cache to a version 4 database and keeps its data",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("v4.db");
+  {
+    RawDb raw(path);
+    raw.exec(k_v1_schema);
+    raw.exec(k_v2_to_v4_schema);
+    raw.exec(
+        "INSERT INTO bugs VALUES(1955799, 'OCSP outage', 'NEW', '', '[ca-compliance]', 'CA "
+        "Program', 'CA Certificate Compliance', 'ca@example.com', 'ca@example.com', 1742464800,"
+        " 1742464800, NULL);"
+        "INSERT INTO comments VALUES(9001, 1955799, 0, 'ca@example.com', 1742464800, 'report', 0,"
+        " '');"
+        "INSERT INTO search_marks VALUES(1, 1742810400, NULL, NULL, 'project=CA', NULL);"
+        "INSERT INTO pending_comments VALUES('close_issue CA-1', 'closedanswered', 1742810400);"
+        "PRAGMA user_version = 4;");
+  }
+  auto opened = SqliteStore::open(path);
+  INFO((opened.ok() ? std::string() : opened.error().message));
+  REQUIRE(opened.ok());
+  auto& store = **opened;
+
+  // Version 4's rows are kept as they were.
+  auto marks = store.search_marks();
+  REQUIRE(marks.ok());
+  CHECK(marks->bugzilla_full_search == at("2025-03-24T10:00:00Z"));  // 1742810400
+  CHECK(marks->jira_scope == "project=CA");
+  auto pending = store.pending_comments();
+  REQUIRE(pending.ok());
+  REQUIRE(pending->size() == 1);
+  CHECK((*pending)[0].step == "close_issue CA-1");
+  auto bugs = store.load_bugs();
+  REQUIRE(bugs.ok());
+  REQUIRE(bugs->size() == 1);
+  REQUIRE((*bugs)[0].comments.size() == 1);
+
+  // The derived cache starts empty, takes a row for the stored bug and drops it with the bug.
+  auto none = store.load_derived();
+  REQUIRE(none.ok());
+  CHECK(none->empty());
+  REQUIRE(store
+              .save_derived({DerivedBug{1955799, "engine 1", at("2025-03-26T09:00:00Z"),
+                                        at("2025-03-20T10:05:00Z"), "open", "ended"}})
+              .ok());
+  auto one = store.load_derived();
+  REQUIRE(one.ok());
+  REQUIRE(one->size() == 1);
+  CHECK((*one)[0].open_windows == "open");
+  REQUIRE(store.remove_bugs({1955799}).ok());
+  RawDb raw(path);
+  CHECK(raw.query("SELECT count(*) FROM derived") == "0");
+  CHECK(raw.query("PRAGMA user_version") == "5");
 }
 
 TEST_CASE("A database from a newer bzjira is a configuration error, left untouched", "[store]") {

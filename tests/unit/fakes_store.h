@@ -2,6 +2,7 @@
 // the fault helpers every fake shares (tests/unit/fakes.h). Test-only.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <optional>
@@ -45,6 +46,8 @@ class Faults {
 class FakeStateStore final : public StateStore {
  public:
   std::map<BugId, BugRecord> bugs;
+  std::map<BugId, DerivedBug> derived;
+  int derived_saves = 0;
   std::optional<Instant> mark;
   std::map<std::string, MirrorEntry> mirror_map;
   std::map<std::string, MirroredIssue> mirror_state;  // by issue key
@@ -72,7 +75,56 @@ class FakeStateStore final : public StateStore {
     }
     for (const BugRecord& r : records) {
       bugs[r.bug.id] = r;
+      derived.erase(r.bug.id);
     }
+    return ok_status();
+  }
+  // Like SqliteStore: heads without comments and history, derivations dropped with their bug.
+  Result<std::vector<BugRecord>> load_bug_heads() override {
+    std::vector<BugRecord> out;
+    for (const auto& [id, r] : bugs) {
+      out.push_back(BugRecord{r.bug, {}, {}});
+    }
+    return out;
+  }
+  Result<std::vector<BugRecord>> load_some_bugs(const std::vector<BugId>& ids) override {
+    std::vector<BugRecord> out;
+    for (const auto& [id, r] : bugs) {
+      if (std::find(ids.begin(), ids.end(), id) != ids.end()) {
+        out.push_back(r);
+      }
+    }
+    return out;
+  }
+  Result<std::vector<DerivedBug>> load_derived() override {
+    std::vector<DerivedBug> out;
+    for (const auto& [id, d] : derived) {
+      out.push_back(d);
+      out.back().ended_windows.clear();
+    }
+    return out;
+  }
+  Result<std::map<BugId, std::string>> load_ended(const std::vector<BugId>& ids) override {
+    std::map<BugId, std::string> out;
+    for (BugId id : ids) {
+      if (auto it = derived.find(id); it != derived.end()) {
+        out[id] = it->second.ended_windows;
+      }
+    }
+    return out;
+  }
+  // Not counted in `writes`: the derived cache is a cache of the bug cache, no state a run's
+  // outcome depends on.
+  Status save_derived(const std::vector<DerivedBug>& rows) override {
+    if (auto e = faults.take("save_derived")) {
+      return *e;
+    }
+    for (const DerivedBug& d : rows) {
+      if (bugs.count(d.bug_id) != 0) {
+        derived[d.bug_id] = d;
+      }
+    }
+    ++derived_saves;
     return ok_status();
   }
   Status remove_bugs(const std::vector<BugId>& ids) override {
@@ -81,6 +133,7 @@ class FakeStateStore final : public StateStore {
     }
     for (BugId id : ids) {
       bugs.erase(id);
+      derived.erase(id);
     }
     return ok_status();
   }

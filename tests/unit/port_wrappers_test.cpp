@@ -60,6 +60,37 @@ TEST_CASE("a store wrapper forwards every call and sees each outcome", "[ports]"
   CHECK(counter.failures == 1);
 }
 
+TEST_CASE("a store wrapper forwards the derived cache and the partial loads of issue 14",
+          "[ports]") {
+  FakeStateStore target;
+  BugRecord bug;
+  bug.bug.id = 7;
+  bug.comments = {Comment{70, 7, 0, "ca@example.com", Instant{Seconds{10}}, "filed", false, {}}};
+  target.bugs[7] = bug;
+  FailureCounter counter(target);
+  REQUIRE(counter
+              .save_derived({DerivedBug{7, "engine 1", Instant{Seconds{20}}, Instant{Seconds{10}},
+                                        "open", "ended"}})
+              .ok());
+  CHECK(target.derived.count(7) == 1);
+  auto derived = counter.load_derived();
+  REQUIRE(derived.ok());
+  REQUIRE(derived->size() == 1);
+  CHECK(derived->front().ended_windows.empty());  // the fake's own answer, not the default's
+  auto ended = counter.load_ended({7});
+  REQUIRE(ended.ok());
+  CHECK(ended->at(7) == "ended");
+  auto heads = counter.load_bug_heads();
+  REQUIRE(heads.ok());
+  REQUIRE(heads->size() == 1);
+  CHECK(heads->front().comments.empty());  // heads, not load_bugs()
+  auto some = counter.load_some_bugs({7, 8});
+  REQUIRE(some.ok());
+  REQUIRE(some->size() == 1);
+  CHECK(some->front().comments.size() == 1);
+  CHECK(counter.answers == 5);
+}
+
 TEST_CASE("a bug source wrapper counts the failed calls it forwards", "[ports]") {
   FakeBugSource target;
   SourceCounter counter(target);
@@ -98,6 +129,10 @@ TEST_CASE("the dry run's store reads through and keeps no write", "[ports]") {
   CHECK(store.record_run(RunRecord{}).ok());
   CHECK(store.begin_batch().ok());
   CHECK(store.end_batch().ok());
+  target.bugs[7].bug.id = 7;
+  CHECK(store.save_derived({DerivedBug{7, "engine 1", {}, {}, "", ""}}).ok());
+  CHECK(target.derived.empty());
+  CHECK(target.derived_saves == 0);
   CHECK(target.writes == 0);
   CHECK(target.meta.at("kept") == "yes");
   CHECK(target.mirror_map.empty());

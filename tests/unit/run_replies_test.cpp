@@ -98,6 +98,30 @@ TEST_CASE("issue 12: a run killed after the post finds the reply on Bugzilla and
   CHECK(w.jira.writes == 0);
 }
 
+TEST_CASE("issue 14: a reply is found on Bugzilla in the stored comments of a bug not read again",
+          "[core][run][replies]") {
+  Replies w;
+  w.jira.add_human_comment(w.question, std::string("#bugzilla ") + k_reply, w.now);
+  w.advance(k_interval);
+  w.bugzilla.after_post = [] { throw testing::SimulatedCrash(); };
+  REQUIRE_THROWS_AS(w.run(), testing::SimulatedCrash);
+  w.bugzilla.after_post = nullptr;
+  REQUIRE(w.posted_copies() == 1);
+  // This run reads and stores the bug with the post, then fails on Jira before any reply is seen.
+  w.advance(k_interval);
+  w.jira.faults.fail("comments_since");
+  REQUIRE(w.run().exit_code == 3);
+  // The next one does not read the bug again (its records come without comments): the reference
+  // line is looked up among the stored ones.
+  w.advance(k_interval);
+  const std::size_t comment_reads = w.bugzilla.comment_calls.size();
+  const RunReport r = w.run();
+  CHECK(r.exit_code == 0);
+  CHECK(w.bugzilla.comment_calls.size() == comment_reads);
+  CHECK(w.posted_copies() == 1);
+  CHECK(w.notes_on(w.question) == 1);
+}
+
 TEST_CASE("issue 12: a run killed before the post posts on the next run, once",
           "[core][run][replies]") {
   Replies w;
