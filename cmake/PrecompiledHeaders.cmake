@@ -36,6 +36,7 @@ function(bzjira_add_test_pch)
     target_link_libraries(bzjira_test_pch PRIVATE Catch2::Catch2 nlohmann_json::nlohmann_json)
     target_precompile_headers(bzjira_test_pch PRIVATE <catch2/catch.hpp> <nlohmann/json.hpp>)
     bzjira_warnings(bzjira_test_pch)
+    bzjira_test_code(bzjira_test_pch)
   endif()
 endfunction()
 
