@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "sync/audit.h"
+#include "sync/encoding.h"
 #include "sync/obligation_context.h"
 
 namespace bzjira::sync {
@@ -213,7 +214,9 @@ std::string derivation_fingerprint(const Mapping& mapping) {
                  p.full_report ? "1" : "0", std::to_string(p.full_report_days), p.closure_account});
   out += "; ca " + joined(mapping.bugzilla.ca_accounts);
   out += "; ignored " + joined(mapping.bugzilla.ignored_accounts);
-  return out;
+  // Stored with every bug's derivation and compared on every run: the digest, not the text (a few
+  // kilobytes with a few dozen CA accounts: 17.7 MB read per steady run at 5,000 bugs).
+  return "engine " + std::to_string(k_engine_version) + " " + fnv1a_hex(out);
 }
 
 Instant settled_from(const BugRecord& record) {

@@ -32,8 +32,9 @@ namespace bzjira::sync {
 // changed): every stored derivation is then redone once.
 inline constexpr int k_engine_version = 1;
 
-// Engine version plus every mapping input of obligation_windows() (policy, CA and ignored
-// accounts). Add a field here when obligation_windows() starts reading it.
+// Engine version plus a digest (FNV-1a, sync/encoding.h) of every mapping input of
+// obligation_windows() (policy, CA and ignored accounts), e.g. "engine 1 3f2a9c0d1e4b5a67". Add a
+// field here when obligation_windows() starts reading it.
 std::string derivation_fingerprint(const Mapping& mapping);
 
 // From when a derivation of `record` may be reused: its newest dated fact (filing, last change,

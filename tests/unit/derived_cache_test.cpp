@@ -4,6 +4,9 @@
 // (start + 7 days).
 #include <catch2/catch.hpp>
 
+#include <set>
+#include <string>
+
 #include "sync/derived_cache.h"
 #include "tests/unit/core_test_util.h"
 #include "tests/unit/fakes_store.h"
@@ -297,4 +300,24 @@ TEST_CASE("Ended windows of a reused bug are loaded only for an issue still open
   const auto& w = bugs->front().windows;
   CHECK(std::is_sorted(w.begin(), w.end(),
                        [](const Obligation& a, const Obligation& b) { return a.start < b.start; }));
+}
+
+TEST_CASE("The stored fingerprint is a short digest that every engine input changes") {
+  Mapping mapping = test_mapping();
+  for (int i = 0; i < 60; ++i) {  // a CA with many accounts: the text would be kilobytes
+    mapping.bugzilla.ca_accounts.push_back("compliance" + std::to_string(i) + "@ca.example");
+  }
+  const std::string base = derivation_fingerprint(mapping);
+  CHECK(base.size() == ("engine " + std::to_string(k_engine_version) + " ").size() + 16);
+  CHECK(base.rfind("engine " + std::to_string(k_engine_version) + " ", 0) == 0);
+  Mapping ignored = mapping;
+  ignored.bugzilla.ignored_accounts.push_back("bot@example.net");
+  Mapping days = mapping;
+  days.policy.response_days += 1;
+  Mapping full = mapping;
+  full.policy.full_report = !full.policy.full_report;
+  const std::set<std::string> all = {base, derivation_fingerprint(ignored),
+                                     derivation_fingerprint(days), derivation_fingerprint(full)};
+  CHECK(all.size() == 4);
+  CHECK(derivation_fingerprint(test_mapping()) != base);
 }
