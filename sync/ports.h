@@ -99,10 +99,38 @@ class BugSource {
   virtual int request_count() const = 0;
 };
 
+// The outcome hook of the forwarding bases below (and StateStoreWrapper in state.h): each forwarded
+// call that returns a Result passes it through seen(), so a decorator that counts failures
+// overrides answered() alone.
+class OutcomeObserver {
+ public:
+  OutcomeObserver() = default;
+  OutcomeObserver(const OutcomeObserver&) = delete;
+  OutcomeObserver& operator=(const OutcomeObserver&) = delete;
+  virtual ~OutcomeObserver() = default;
+
+ protected:
+  // Every forwarded call's outcome. Default: nothing.
+  virtual void answered(bool ok) { (void)ok; }
+  template <typename R>
+  R seen(R result) {
+    answered(result.ok());
+    return result;
+  }
+  // For the bulk calls: one outcome per element.
+  template <typename R>
+  std::vector<R> seen_all(std::vector<R> results) {
+    for (const R& r : results) {
+      answered(r.ok());
+    }
+    return results;
+  }
+};
+
 // Forwards every call to another BugSource, as LevelDB's EnvWrapper does: a decorator derives from
-// it and overrides only what it watches. answered() sees the outcome of every call that returns a
-// Result, so a decorator that counts failures overrides that one hook.
-class BugSourceWrapper : public BugSource {
+// it and overrides only what it watches. answered() (OutcomeObserver) sees the outcome of every
+// call that returns a Result, so a decorator that counts failures overrides that one hook.
+class BugSourceWrapper : public BugSource, protected OutcomeObserver {
  public:
   explicit BugSourceWrapper(BugSource& target) : m_target(target) {}
   BugSource& target() const { return m_target; }
@@ -137,15 +165,6 @@ class BugSourceWrapper : public BugSource {
   Result<AuthCheck> verify_auth() override { return seen(m_target.verify_auth()); }
   void use_auth(BugzillaAuth mode) override { m_target.use_auth(mode); }
   int request_count() const override { return m_target.request_count(); }
-
- protected:
-  // Every forwarded call's outcome. Default: nothing.
-  virtual void answered(bool ok) { (void)ok; }
-  template <typename R>
-  R seen(R result) {
-    answered(result.ok());
-    return result;
-  }
 
  private:
   BugSource& m_target;
@@ -257,7 +276,7 @@ class IssueTracker {
 
 // Forwards every call to another IssueTracker (see BugSourceWrapper); answered() sees the outcome
 // of every call, one per draft or link of the bulk calls.
-class IssueTrackerWrapper : public IssueTracker {
+class IssueTrackerWrapper : public IssueTracker, protected OutcomeObserver {
  public:
   explicit IssueTrackerWrapper(IssueTracker& target) : m_target(target) {}
   IssueTracker& target() const { return m_target; }
@@ -291,22 +310,6 @@ class IssueTrackerWrapper : public IssueTracker {
     return seen(m_target.comments_since(key, since));
   }
   int request_count() const override { return m_target.request_count(); }
-
- protected:
-  // Every forwarded call's outcome. Default: nothing.
-  virtual void answered(bool ok) { (void)ok; }
-  template <typename R>
-  R seen(R result) {
-    answered(result.ok());
-    return result;
-  }
-  template <typename R>
-  std::vector<R> seen_all(std::vector<R> results) {
-    for (const R& r : results) {
-      answered(r.ok());
-    }
-    return results;
-  }
 
  private:
   IssueTracker& m_target;

@@ -184,9 +184,9 @@ class StateStore {
   virtual Status record_run(const RunRecord& run) = 0;
 };
 
-// Forwards every call to another StateStore (see BugSourceWrapper in ports.h); answered() sees the
-// outcome of every call.
-class StateStoreWrapper : public StateStore {
+// Forwards every call to another StateStore (see BugSourceWrapper in ports.h); answered()
+// (OutcomeObserver) sees the outcome of every call.
+class StateStoreWrapper : public StateStore, protected OutcomeObserver {
  public:
   explicit StateStoreWrapper(StateStore& target) : m_target(target) {}
   StateStore& target() const { return m_target; }
@@ -268,15 +268,6 @@ class StateStoreWrapper : public StateStore {
   }
   Status remove_pending_links(const std::vector<PendingLink>& links) override {
     return seen(m_target.remove_pending_links(links));
-  }
-
- protected:
-  // Every forwarded call's outcome. Default: nothing.
-  virtual void answered(bool ok) { (void)ok; }
-  template <typename R>
-  R seen(R result) {
-    answered(result.ok());
-    return result;
   }
 
  private:
