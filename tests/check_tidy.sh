@@ -100,14 +100,14 @@ root=$(pwd)
 export -f check_one
 export tidy db cache stamp root finding
 
-work=()
+# Each file with its index in $db/pp.
+declare -A index
 for i in "${!known[@]}"; do
-  for f in "${files[@]}"; do
-    if [ "$f" = "${known[$i]}" ]; then
-      work+=("$i"$'\t'"$f")
-      break
-    fi
-  done
+  index[${known[$i]}]=$i
+done
+work=()
+for f in "${files[@]}"; do
+  work+=("${index[$f]}"$'\t'"$f")
 done
 # shellcheck disable=SC2016 # $1 is bash -c's own argument
 printf '%s\n' "${work[@]}" |

@@ -18,15 +18,6 @@ using bzjira::sync::ErrorKind;
 
 namespace {
 
-std::vector<long> ids_of(const std::vector<bzjira::sync::Bug>& bugs) {
-  std::vector<long> out;
-  out.reserve(bugs.size());
-  for (const auto& b : bugs) {
-    out.push_back(static_cast<long>(b.id));
-  }
-  return out;
-}
-
 using bzjira::test_support::contains;
 
 long requests(const RunningSim& s) {

@@ -17,15 +17,6 @@ using bzjira::sync::ErrorKind;
 
 namespace {
 
-std::vector<long> ids_of(const std::vector<bzjira::sync::Bug>& bugs) {
-  std::vector<long> ids;
-  ids.reserve(bugs.size());
-  for (const auto& bug : bugs) {
-    ids.push_back(bug.id);
-  }
-  return ids;
-}
-
 std::vector<long> comment_ids(const std::vector<bzjira::sync::Comment>& comments) {
   std::vector<long> ids;
   ids.reserve(comments.size());

@@ -174,6 +174,15 @@ std::vector<std::string> keys_of(const json& object) {
   return keys;
 }
 
+std::vector<long> ids_of(const std::vector<sync::Bug>& bugs) {
+  std::vector<long> ids;
+  ids.reserve(bugs.size());
+  for (const auto& bug : bugs) {
+    ids.push_back(static_cast<long>(bug.id));
+  }
+  return ids;
+}
+
 sync::BugzillaSettings client_settings(const std::string& url, sync::BugzillaAuth auth,
                                        int request_timeout_seconds, int max_attempts) {
   sync::BugzillaSettings settings;

@@ -74,6 +74,9 @@ json sim_requests(const std::string& base);
 // The sorted member names of a JSON object.
 std::vector<std::string> keys_of(const json& object);
 
+// The ids of `bugs`, in their order.
+std::vector<long> ids_of(const std::vector<sync::Bug>& bugs);
+
 // Settings for a client of a simulator: loopback URL, short timeouts, few attempts.
 sync::BugzillaSettings client_settings(const std::string& url, sync::BugzillaAuth auth,
                                        int request_timeout_seconds = 5, int max_attempts = 4);
