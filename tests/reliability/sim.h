@@ -1,5 +1,5 @@
 // bzjira-sim as a child process for the reliability tests, and its /__sim control endpoints
-// (/work/brief/sim_api.md, tests/sim/bugzilla_sim.h, tests/sim/jira_sim.h) over plain sockets.
+// (tests/sim/bugzilla_sim.h, tests/sim/jira_sim.h) over plain sockets.
 #pragma once
 
 #include <cstdint>

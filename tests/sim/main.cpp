@@ -1,6 +1,6 @@
 // bzjira-sim: runs the Bugzilla half, the Jira half or both on 127.0.0.1 until SIGINT/SIGTERM
-// (options: /work/brief/sim_api.md, `bzjira-sim --help`). Exit 0 on a signal, 2 on bad usage,
-// 1 when a half cannot start.
+// (options: `bzjira-sim --help`; control endpoints: tests/sim/bugzilla_sim.h and jira_sim.h).
+// Exit 0 on a signal, 2 on bad usage, 1 when a half cannot start.
 #include <boost/program_options.hpp>
 
 #include <pthread.h>
