@@ -14,6 +14,7 @@
 #include <boost/program_options.hpp>
 
 #include "adapters/cli/help.h"
+#include "adapters/http/http_client.h"
 #include "adapters/http/version.h"
 #include "adapters/log/log.h"
 
@@ -24,6 +25,9 @@ namespace {
 // Boost's default minus abbreviations: `--form` must not silently mean `--format` in a crontab.
 constexpr int k_parser_style =
     po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+
+// The HTTP library's I/O threads (http::set_io_threads says why a few are enough).
+constexpr std::size_t k_io_threads = 2;
 
 const Command* find_command(const std::string& name) {
   const auto& all = commands();
@@ -387,6 +391,9 @@ int run(const std::vector<std::string>& args, Io& io) {
 }
 
 int run(int argc, char** argv) {
+  // Before anything can send a request. The answer is ignored: only a pool already started could
+  // refuse, and it would work as before (40 threads).
+  static_cast<void>(http::set_io_threads(k_io_threads));
   try {
     std::vector<std::string> args;
     for (int i = 1; i < argc; ++i) {

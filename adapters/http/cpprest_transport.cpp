@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 
 #include <cpprest/http_client.h>
+#include <pplx/threadpool.h>
 #include <atomic>
 #include <boost/asio/ip/address.hpp>
 #include <condition_variable>
@@ -378,6 +379,15 @@ sync::Status check_url_allowed(const std::string& url, const sync::HttpSettings&
     return sync::ok_status();
   } catch (const std::exception& e) {
     return make_error(ErrorKind::config, "invalid URL " + shown + ": " + e.what());
+  }
+}
+
+bool set_io_threads(std::size_t threads) {
+  try {
+    crossplat::threadpool::initialize_with_threads(threads);
+    return true;
+  } catch (const std::exception&) {
+    return false;  // already started
   }
 }
 

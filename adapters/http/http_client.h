@@ -107,6 +107,13 @@ class Client {
 void for_each_bounded(std::size_t count, int concurrency,
                       const std::function<void(std::size_t index)>& task);
 
+// Sizes the HTTP library's shared I/O thread pool; cpprest starts 40 threads otherwise. Requests
+// are asynchronous on that pool: the callers' threads wait for the answers (send() blocks, see
+// for_each_bounded) and the pool only runs the sockets' handlers, so a few threads serve any
+// http.concurrency. Call once at program start, before any request. False when the pool was
+// already started (by an earlier request or call), which leaves it as it was.
+bool set_io_threads(std::size_t threads);
+
 // The cpprest transport with the mapping's timeouts, User-Agent bzjira/<version>, TLS verification
 // always on (optional CA bundle) and http:// refused for non-loopback hosts unless allowed.
 std::shared_ptr<Transport> make_cpprest_transport(const sync::HttpSettings& settings);
