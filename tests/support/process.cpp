@@ -2,10 +2,12 @@
 #include "tests/support/process.h"
 
 #include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -49,7 +51,6 @@ std::string resolve(const std::string& program) {
 
 Child::Child(const std::string& program, const std::vector<std::string>& args, const Env& env,
              const std::string& out_path, const std::string& err_path) {
-  // Everything the child needs is prepared before fork: only async-signal-safe calls after it.
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
     if (std::strncmp(*e, "BZJIRA_", 7) != 0) {
@@ -81,21 +82,33 @@ Child::Child(const std::string& program, const std::vector<std::string>& args, c
   const int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  m_pid = ::fork();
-  if (m_pid == 0) {
-    ::dup2(in, 0);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    ::execve(executable.c_str(), argv.data(), envp.data());
-    ::_exit(127);
+  // posix_spawn, not fork: glibc starts the child with the parent's memory shared (vfork), so a
+  // large sanitized test process does not copy its page tables and then take a copy-on-write
+  // fault on every page it touches until the child has called exec.
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  const int targets[] = {0, 1, 2};
+  const int sources[] = {in, out, err};
+  for (int i = 0; i < 3; ++i) {
+    if (sources[i] >= 0) {
+      ::posix_spawn_file_actions_adddup2(&actions, sources[i], targets[i]);
+    }
   }
+  const int spawned =
+      ::posix_spawn(&m_pid, executable.c_str(), &actions, nullptr, argv.data(), envp.data());
+  ::posix_spawn_file_actions_destroy(&actions);
   for (int fd : {in, out, err}) {
     if (fd >= 0) {
       ::close(fd);
     }
   }
-  if (m_pid < 0) {
-    throw std::runtime_error("fork failed");
+  if (spawned == ENOENT || spawned == EACCES || spawned == ENOEXEC || spawned == ENOTDIR) {
+    // The program cannot be run (posix_spawn reports exec's failure itself): exit 127, as a
+    // shell reports it. No process exists, so pid() stays -1.
+    m_done = true;
+    m_code = 127;
+  } else if (spawned != 0) {
+    throw std::runtime_error(std::string("posix_spawn failed: ") + std::strerror(spawned));
   }
 }
 

@@ -1,4 +1,4 @@
-// Child processes for the tests: fork/exec with a controlled environment, stdin from /dev/null,
+// Child processes for the tests: posix_spawn with a controlled environment, stdin from /dev/null,
 // output to files, waiting with a deadline, SIGKILL; and a program run to completion with its
 // exit code and output captured.
 #pragma once
@@ -20,7 +20,8 @@ using Env = std::map<std::string, std::string>;
 class Child {
  public:
   // Starts `program args...` with `env`; a program without '/' is looked up on PATH. Throws
-  // std::runtime_error when fork fails; a program that cannot be executed exits with 127.
+  // std::runtime_error when no process can be started; a program that cannot be executed
+  // "exits" with 127 at once (and pid() is -1).
   Child(const std::string& program, const std::vector<std::string>& args, const Env& env,
         const std::string& out_path, const std::string& err_path);
   ~Child();  // SIGKILLs and reaps a child still running
