@@ -10,6 +10,7 @@
 #include "adapters/bugzilla/bugzilla_json.h"
 #include "sync/time.h"
 #include "sync/whiteboard.h"
+#include "tests/support/paths.h"
 
 namespace bz = bzjira::adapters::bugzilla;
 namespace core = bzjira::sync;
@@ -18,7 +19,7 @@ using namespace std::chrono;
 namespace {
 
 std::string regression_input(const std::string& name) {
-  std::ifstream in(std::string(BZJIRA_SOURCE_DIR) + "/tests/fuzz/regressions/" + name,
+  std::ifstream in(bzjira::test_support::source_dir() + "/tests/fuzz/regressions/" + name,
                    std::ios::binary);
   REQUIRE(in);
   std::stringstream text;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/bugzilla/bugzilla_json.h"
+#include "tests/support/paths.h"
 
 namespace bz = bzjira::adapters::bugzilla;
 namespace model = bzjira::sync;
@@ -158,7 +159,7 @@ TEST_CASE("text that is not UTF-8 is written with replacements instead of failin
 TEST_CASE("a dataset built from real upstream answers loads bug, comments and history",
           "[bugzilla]") {
   const auto read = [](const char* name) {
-    std::ifstream in(std::string(BZJIRA_TEST_DATA_DIR) + "/samples/bugzilla-5.2/" + name);
+    std::ifstream in(bzjira::test_support::test_data_dir() + "/samples/bugzilla-5.2/" + name);
     REQUIRE(in.good());
     return json::parse(in);
   };

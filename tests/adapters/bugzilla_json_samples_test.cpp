@@ -8,6 +8,7 @@
 #include <string>
 
 #include "adapters/bugzilla/bugzilla_json.h"
+#include "tests/support/paths.h"
 
 namespace bz = bzjira::adapters::bugzilla;
 using bzjira::sync::ErrorKind;
@@ -16,7 +17,7 @@ using bzjira::sync::format_rfc3339;
 namespace {
 
 std::string sample(const std::string& name) {
-  const std::string path = std::string(BZJIRA_TEST_DATA_DIR) + "/samples/" + name;
+  const std::string path = bzjira::test_support::test_data_dir() + "/samples/" + name;
   std::ifstream in(path, std::ios::binary);
   REQUIRE(in.good());
   std::ostringstream out;
@@ -262,8 +263,8 @@ TEST_CASE("real success answers are not errors, writes give the new id", "[bugzi
 TEST_CASE("every real sample goes through every parser without crashing", "[bugzilla]") {
   int files = 0;
   for (const char* dir : {"bugzilla", "bugzilla-5.2"}) {
-    for (const auto& entry : std::filesystem::directory_iterator(std::string(BZJIRA_TEST_DATA_DIR) +
-                                                                 "/samples/" + dir)) {
+    for (const auto& entry : std::filesystem::directory_iterator(
+             bzjira::test_support::test_data_dir() + "/samples/" + dir)) {
       if (entry.path().extension() != ".json") {
         continue;
       }

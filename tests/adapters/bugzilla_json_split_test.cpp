@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "adapters/bugzilla/bugzilla_json.h"
+#include "tests/support/paths.h"
 #include "tests/support/text.h"
 
 using namespace bzjira::adapters::bugzilla;
@@ -19,7 +20,7 @@ using bzjira::sync::parse_rfc3339;
 namespace {
 
 std::string sample(const std::string& name) {
-  std::ifstream in(std::string(BZJIRA_TEST_DATA_DIR) + "/samples/bugzilla/" + name);
+  std::ifstream in(bzjira::test_support::test_data_dir() + "/samples/bugzilla/" + name);
   REQUIRE(in.good());
   std::stringstream text;
   text << in.rdbuf();

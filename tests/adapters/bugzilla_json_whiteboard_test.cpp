@@ -11,6 +11,7 @@
 
 #include "sync/time.h"
 #include "sync/whiteboard.h"
+#include "tests/support/paths.h"
 
 using bzjira::sync::format_date;
 using bzjira::sync::parse_whiteboard;
@@ -18,7 +19,7 @@ using bzjira::sync::parse_whiteboard;
 namespace {
 
 std::map<long long, std::string> whiteboards() {
-  std::ifstream in(std::string(BZJIRA_TEST_DATA_DIR) +
+  std::ifstream in(bzjira::test_support::test_data_dir() +
                    "/samples/bugzilla/bmo_whiteboard_values_2026-10.json");
   REQUIRE(in.good());
   const auto doc = nlohmann::json::parse(in);

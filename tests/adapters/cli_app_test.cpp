@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "adapters/cli/app.h"
+#include "tests/support/paths.h"
 
 using namespace bzjira::adapters::cli;
 
@@ -31,9 +32,9 @@ Captured call(const std::vector<std::string>& args,
   return c;
 }
 
-const std::string k_mapping = std::string(BZJIRA_SOURCE_DIR) + "/mappings/demo.json";
+const std::string k_mapping = bzjira::test_support::source_dir() + "/mappings/demo.json";
 const std::string k_dataset =
-    std::string(BZJIRA_SOURCE_DIR) + "/deploy/demo/example-ca.dataset.json";
+    bzjira::test_support::source_dir() + "/deploy/demo/example-ca.dataset.json";
 
 }  // namespace
 

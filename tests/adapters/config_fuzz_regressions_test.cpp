@@ -8,13 +8,14 @@
 #include <string>
 
 #include "adapters/config/mapping_loader.h"
+#include "tests/support/paths.h"
 
 namespace cfg = bzjira::adapters::config;
 
 namespace {
 
 std::string regression_input(const std::string& name) {
-  std::ifstream in(std::string(BZJIRA_SOURCE_DIR) + "/tests/fuzz/regressions/mapping/" + name,
+  std::ifstream in(bzjira::test_support::source_dir() + "/tests/fuzz/regressions/mapping/" + name,
                    std::ios::binary);
   REQUIRE(in);
   std::stringstream text;

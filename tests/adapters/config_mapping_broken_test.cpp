@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/config/mapping_loader.h"
+#include "tests/support/paths.h"
 #include "tests/support/text.h"
 
 namespace cfg = bzjira::adapters::config;
@@ -19,7 +20,7 @@ using nlohmann::json;
 namespace {
 
 std::string data(const std::string& name) {
-  return std::string(BZJIRA_SOURCE_DIR) + "/tests/data/mappings/" + name;
+  return bzjira::test_support::source_dir() + "/tests/data/mappings/" + name;
 }
 
 json full_mapping() {

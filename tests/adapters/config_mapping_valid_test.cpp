@@ -5,6 +5,7 @@
 #include <string>
 
 #include "adapters/config/mapping_loader.h"
+#include "tests/support/paths.h"
 
 namespace cfg = bzjira::adapters::config;
 namespace model = bzjira::sync;
@@ -12,7 +13,7 @@ namespace model = bzjira::sync;
 namespace {
 
 std::string data(const std::string& name) {
-  return std::string(BZJIRA_SOURCE_DIR) + "/tests/data/mappings/" + name;
+  return bzjira::test_support::source_dir() + "/tests/data/mappings/" + name;
 }
 
 }  // namespace

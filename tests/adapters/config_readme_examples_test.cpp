@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/config/mapping_loader.h"
+#include "tests/support/paths.h"
 #include "tests/support/text.h"
 
 namespace cfg = bzjira::adapters::config;
@@ -23,7 +24,7 @@ using nlohmann::json;
 namespace {
 
 std::string read_source(const std::string& relative) {
-  return bzjira::test_support::read_file(std::string(BZJIRA_SOURCE_DIR) + "/" + relative);
+  return bzjira::test_support::read_file(bzjira::test_support::source_dir() + "/" + relative);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/jira/adf.h"
+#include "tests/support/paths.h"
 
 using namespace bzjira::adapters::jira;
 using bzjira::sync::Block;
@@ -14,7 +15,7 @@ using nlohmann::json;
 
 namespace {
 json load_examples() {
-  std::ifstream in(std::string(BZJIRA_TEST_DATA_DIR) +
+  std::ifstream in(bzjira::test_support::test_data_dir() +
                    "/samples/jira/jira_cloud_examples_from_openapi.json");
   return json::parse(in)["examples"];
 }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/jira/jira_json.h"
+#include "tests/support/paths.h"
 
 using namespace bzjira::adapters::jira;
 using bzjira::sync::ErrorKind;
@@ -13,7 +14,7 @@ using namespace bzjira;  // sync:: (an alias named sync would clash with ::sync(
 
 namespace {
 json examples() {
-  std::ifstream in(std::string(BZJIRA_TEST_DATA_DIR) +
+  std::ifstream in(bzjira::test_support::test_data_dir() +
                    "/samples/jira/jira_cloud_examples_from_openapi.json");
   return json::parse(in)["examples"];
 }

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "tests/bench/scenarios.h"
+#include "tests/support/paths.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/text.h"
 
@@ -43,7 +44,7 @@ TEST_CASE(
   const long issues = static_cast<long>(facts.open_obligations());
   const long full_search_pages = batches(issues, limits.jira_search_page);
 
-  const std::string bin = BZJIRA_BINARY_DIR;
+  const std::string bin = bzjira::test_support::binary_dir();
   // No Python yardstick here (an empty interpreter path: not run).
   BenchSession session(
       BenchPaths{bin + "/bzjira", bin + "/bzjira-sim", (scratch.path() / "session").string(), ""},
@@ -117,7 +118,7 @@ TEST_CASE(
   const long issues = static_cast<long>(facts.open_obligations());
   REQUIRE(issues > limits.jira_search_page);
   const long full_search_pages = batches(issues, limits.jira_search_page);
-  const std::string bin = BZJIRA_BINARY_DIR;
+  const std::string bin = bzjira::test_support::binary_dir();
   BenchSession session(
       BenchPaths{bin + "/bzjira", bin + "/bzjira-sim", (scratch.path() / "session").string(), ""},
       facts, dataset, true);

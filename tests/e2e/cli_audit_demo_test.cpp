@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/cli_run.h"
+#include "tests/support/paths.h"
 
 using bzjira::e2e::demo_audit;
 using bzjira::e2e::run_bzjira;
@@ -360,7 +361,8 @@ TEST_CASE("demo: a needinfo the moderator withdrew is void, not answered", "[e2e
 }
 
 TEST_CASE("the demo timeline README.md shows is what the demo audit prints", "[e2e][cli]") {
-  const std::string readme = bzjira::e2e::read_file(std::string(BZJIRA_SOURCE_DIR) + "/README.md");
+  const std::string readme =
+      bzjira::e2e::read_file(bzjira::test_support::source_dir() + "/README.md");
   const std::size_t open = readme.find("```\n- 2026-");
   REQUIRE(open != std::string::npos);
   const std::size_t close = readme.find("```", open + 3);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/sim_fixture.h"
+#include "tests/support/paths.h"
 
 using bzjira::e2e::k_demo_now;
 using bzjira::e2e::promtool_missing;
@@ -36,7 +37,7 @@ std::string series(const std::string& line) { return line.substr(0, line.rfind('
 
 // The body of the first fenced block of deploy/README.md's metrics section opened by `fence`.
 std::string readme_block(const std::string& fence) {
-  const std::string text = read_file(std::string(BZJIRA_SOURCE_DIR) + "/deploy/README.md");
+  const std::string text = read_file(bzjira::test_support::source_dir() + "/deploy/README.md");
   const auto section = text.find("## Metrics for Prometheus");
   REQUIRE(section != std::string::npos);
   const auto open = text.find("\n" + fence + "\n", section);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/paths.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/text.h"
@@ -31,12 +32,14 @@ inline std::string shell_quote(const std::string& s) {
 
 // `bzjira <args>` from the build directory.
 inline RunResult run_bzjira(const std::vector<std::string>& args) {
-  return run_program(std::string(BZJIRA_BINARY_DIR) + "/bzjira", args);
+  return run_program(bzjira::test_support::binary_dir() + "/bzjira", args);
 }
 
-inline std::string demo_mapping() { return std::string(BZJIRA_SOURCE_DIR) + "/mappings/demo.json"; }
+inline std::string demo_mapping() {
+  return bzjira::test_support::source_dir() + "/mappings/demo.json";
+}
 inline std::string demo_dataset() {
-  return std::string(BZJIRA_SOURCE_DIR) + "/deploy/demo/example-ca.dataset.json";
+  return bzjira::test_support::source_dir() + "/deploy/demo/example-ca.dataset.json";
 }
 // The demo's fixed "now" (deploy/demo): reproducible output.
 inline constexpr const char* k_demo_now = "2026-11-26T12:00:00Z";

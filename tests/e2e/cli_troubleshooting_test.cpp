@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/sim_fixture.h"
+#include "tests/support/paths.h"
 
 using bzjira::e2e::Env;
 using bzjira::e2e::k_demo_env;
@@ -34,7 +35,7 @@ struct Row {
 
 // The rows of the table under "## Troubleshooting".
 std::vector<Row> troubleshooting_rows() {
-  std::istringstream in(bzjira::e2e::read_file(std::string(BZJIRA_SOURCE_DIR) + "/README.md"));
+  std::istringstream in(bzjira::e2e::read_file(bzjira::test_support::source_dir() + "/README.md"));
   std::vector<Row> rows;
   bool inside = false;
   for (std::string line; std::getline(in, line);) {

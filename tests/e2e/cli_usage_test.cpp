@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "tests/e2e/cli_run.h"
+#include "tests/support/paths.h"
 
 using bzjira::e2e::count_lines;
 using bzjira::e2e::demo_dataset;
@@ -129,7 +130,7 @@ TEST_CASE("commands that read a live service name the missing secret and exit wi
                                      "BZJIRA_BUGZILLA_API_KEY",
                                      "-u",
                                      "BZJIRA_BUGZILLA_API_KEY_FILE",
-                                     std::string(BZJIRA_BINARY_DIR) + "/bzjira",
+                                     bzjira::test_support::binary_dir() + "/bzjira",
                                      command,
                                      "-c",
                                      demo_mapping()};

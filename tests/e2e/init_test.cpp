@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/sim_fixture.h"
+#include "tests/support/paths.h"
 #include "tests/support/text.h"
 
 using bzjira::e2e::Env;
@@ -28,7 +29,7 @@ namespace {
 constexpr const char* k_now = "2026-11-26T12:00:00Z";
 
 std::string northwind() {
-  return std::string(BZJIRA_SOURCE_DIR) + "/tests/data/bugzilla/northwind_trust.json";
+  return bzjira::test_support::source_dir() + "/tests/data/bugzilla/northwind_trust.json";
 }
 
 // The key of Northwind's bzjira bot, in ca-program-security (sees the security bug), and one that
@@ -174,7 +175,7 @@ TEST_CASE("on a terminal init asks about each uncertain account and takes the ye
   // k.ito yes.
   const auto answers = sim.dir().file("answers", "n\ny\n");
   std::string command = "BZJIRA_BUGZILLA_API_KEY=nw-outsider-key " +
-                        bzjira::e2e::shell_quote(std::string(BZJIRA_BINARY_DIR) + "/bzjira") +
+                        bzjira::e2e::shell_quote(bzjira::test_support::binary_dir() + "/bzjira") +
                         " init --bugzilla " + sim.bugzilla_url() +
                         " --ca 'Northwind Trust' --now " + k_now + " -o " +
                         bzjira::e2e::shell_quote(output);

@@ -1,5 +1,6 @@
 // The end-to-end fixture's simulator process and its calls (sim_fixture.h says what each does).
 #include "tests/e2e/sim_fixture.h"
+#include "tests/support/paths.h"
 
 #include <chrono>
 #include <stdexcept>
@@ -22,7 +23,7 @@ Sim::Sim(SimOptions options, const std::string& dataset) : m_options(std::move(o
   const auto out = m_dir.file("sim.out");
   const auto log = m_dir.file("sim.log");
   m_child = std::make_unique<test_support::Child>(
-      std::string(BZJIRA_BINARY_DIR) + "/bzjira-sim",
+      bzjira::test_support::binary_dir() + "/bzjira-sim",
       std::vector<std::string>{"--bugzilla-data", m_dataset.string(), "--bugzilla-auth",
                                m_options.bugzilla_auth, "--clock", m_options.clock, "--jira-port",
                                "0", "--jira-flavor", m_options.flavor, "--ports-file",

@@ -18,6 +18,7 @@
 
 #include "adapters/http/http_client.h"
 #include "tests/e2e/cli_run.h"
+#include "tests/support/paths.h"
 
 namespace bzjira::e2e {
 
@@ -36,7 +37,7 @@ inline RunResult run_bzjira_env(const Env& env, const std::vector<std::string>& 
   for (const auto& [name, value] : env) {
     set[name] = value;
   }
-  return run_program(std::string(BZJIRA_BINARY_DIR) + "/bzjira", args, set);
+  return run_program(bzjira::test_support::binary_dir() + "/bzjira", args, set);
 }
 
 struct SimOptions {

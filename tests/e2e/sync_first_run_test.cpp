@@ -23,6 +23,7 @@
 
 #include "adapters/store/lock.h"
 #include "tests/e2e/sim_fixture.h"
+#include "tests/support/paths.h"
 
 using bzjira::e2e::label_counts;
 using bzjira::e2e::Sim;
@@ -197,8 +198,8 @@ TEST_CASE("two sync runs started together create no duplicate", "[e2e][sync]") {
       "env BZJIRA_BUGZILLA_API_KEY=demo-ca-key BZJIRA_JIRA_USER=u@example.test "
       "BZJIRA_JIRA_TOKEN=token-0123";
   for (const std::string& a :
-       {std::string(BZJIRA_BINARY_DIR) + "/bzjira", std::string("sync"), std::string("-c"), mapping,
-        std::string("--now"), std::string(k_now), std::string("--state"), sim.state()}) {
+       {bzjira::test_support::binary_dir() + "/bzjira", std::string("sync"), std::string("-c"),
+        mapping, std::string("--now"), std::string(k_now), std::string("--state"), sim.state()}) {
     command += " " + bzjira::e2e::shell_quote(a);
   }
   std::string script;

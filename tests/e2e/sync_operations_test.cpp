@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/sim_fixture.h"
+#include "tests/support/paths.h"
 
 using bzjira::e2e::k_demo_env;
 using bzjira::e2e::k_demo_now;
@@ -239,7 +240,7 @@ TEST_CASE("on a terminal, sync tells what each phase is doing", "[e2e][sync]") {
   for (const auto& [name, value] : k_demo_env) {
     command += " " + name + "=" + value;
   }
-  for (const std::string& a : {std::string(BZJIRA_BINARY_DIR) + "/bzjira", std::string("sync"),
+  for (const std::string& a : {bzjira::test_support::binary_dir() + "/bzjira", std::string("sync"),
                                std::string("-c"), sim.mapping(), std::string("--now"),
                                std::string(k_demo_now), std::string("--state"), sim.state()}) {
     command += " " + bzjira::e2e::shell_quote(a);

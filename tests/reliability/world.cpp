@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "tests/reliability/http_wire.h"
+#include "tests/support/paths.h"
 
 namespace bzjira::reliability {
 
@@ -82,7 +83,7 @@ World::World(WorldOptions options) : m_options(std::move(options)), m_dir("world
            {"TZ", "UTC"},
            // Read by sanitizer builds only: tests/lsan_third_party.supp says what and why.
            {"LSAN_OPTIONS",
-            "suppressions=" + std::string(BZJIRA_SOURCE_DIR) + "/tests/lsan_third_party.supp"}};
+            "suppressions=" + bzjira::test_support::source_dir() + "/tests/lsan_third_party.supp"}};
 }
 
 World::~World() = default;

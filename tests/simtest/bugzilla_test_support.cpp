@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/http/http_client.h"
+#include "tests/support/paths.h"
 
 namespace bzjira::simtest {
 
@@ -35,17 +36,17 @@ std::string read_text(const std::string& path) {
 }  // namespace
 
 std::string small_dataset_path() {
-  return std::string(BZJIRA_SOURCE_DIR) + "/tests/data/bugzilla/small.json";
+  return bzjira::test_support::source_dir() + "/tests/data/bugzilla/small.json";
 }
 
 json sample_json(const std::string& dir, const std::string& name) {
   return json::parse(
-      read_text(std::string(BZJIRA_TEST_DATA_DIR) + "/samples/" + dir + "/" + name + ".json"));
+      read_text(bzjira::test_support::test_data_dir() + "/samples/" + dir + "/" + name + ".json"));
 }
 
 int sample_status(const std::string& dir, const std::string& name) {
-  const std::string headers =
-      read_text(std::string(BZJIRA_TEST_DATA_DIR) + "/samples/" + dir + "/" + name + ".headers");
+  const std::string headers = read_text(bzjira::test_support::test_data_dir() + "/samples/" + dir +
+                                        "/" + name + ".headers");
   int status = 0;
   std::sscanf(headers.c_str(), "HTTP/%*s %d", &status);
   return status;

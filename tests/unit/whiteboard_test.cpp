@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sync/whiteboard.h"
+#include "tests/support/paths.h"
 
 using namespace bzjira::sync;
 
@@ -71,7 +72,8 @@ namespace {
 // The [id, "whiteboard"] pairs of the sample, one per line. A std-only reader: the core's tests
 // link nothing but the core, and the sample's strings hold no escapes.
 std::vector<std::pair<long, std::string>> read_sample_values() {
-  std::ifstream in(BZJIRA_TEST_DATA_DIR "/samples/bugzilla/bmo_whiteboard_values_2026-10.json");
+  std::ifstream in(bzjira::test_support::test_data_dir() +
+                   "/samples/bugzilla/bmo_whiteboard_values_2026-10.json");
   REQUIRE(in.good());
   std::vector<std::pair<long, std::string>> values;
   std::string line;
