@@ -14,6 +14,7 @@
 #include "sync/plan.h"
 #include "sync/plan_replies.h"
 #include "sync/run_replies.h"
+#include "sync/steady.h"
 
 namespace bzjira::sync {
 
@@ -120,6 +121,18 @@ StepResult<JiraView> Runner::search_jira() {
   // A clock behind the last search makes this a full search (jira_search_window).
   const std::optional<Seconds> window = jira_search_window(*marks, view.scope, m_now);
   view.full = !window;
+  m_jira_search =
+      window ? "issues updated in the last " + std::to_string((window->count() + 59) / 60) + " min"
+             : std::string("every mirrored issue");
+  auto fresh = m_tracker.find_mirrored(window);
+  if (!fresh) {
+    return read_failure(fresh.error());
+  }
+  view.fresh = std::move(*fresh);
+  if (m_steady && window && view.fresh.empty()) {
+    view.quiet = true;  // nothing to overlay, and a steady run plans nothing
+    return view;
+  }
   std::vector<MirroredIssue> stored;
   // Replies compare a full search with the stored states: what did not change is not read again.
   if (window || m_mapping.replies.enabled) {
@@ -129,14 +142,7 @@ StepResult<JiraView> Runner::search_jira() {
     }
     stored = std::move(*states);
   }
-  m_jira_search =
-      window ? "issues updated in the last " + std::to_string((window->count() + 59) / 60) + " min"
-             : std::string("every mirrored issue");
-  auto fresh = m_tracker.find_mirrored(window);
-  if (!fresh) {
-    return read_failure(fresh.error());
-  }
-  view.fresh = std::move(*fresh);
+  view.quiet = m_steady && window && same_states(stored, view.fresh);
   if (m_mapping.replies.enabled) {
     view.changed = changed_issues(stored, view.fresh, view.full);
   }
@@ -170,6 +176,12 @@ void Runner::count_windows(const std::vector<Obligation>& windows) {
 }
 
 RunReport Runner::run() {
+  // Read first: the run's own writes (the day's key check) drop it (sync/steady.h).
+  auto mark = m_store.steady_mark();
+  if (!mark) {
+    return stop(k_exit_internal, "state store", mark.error());
+  }
+  m_mark = std::move(*mark);
   // 0. The API key is taken as it is sent (never a silently anonymous view): checked once a day,
   // remembered in the state per server (auth_check.h).
   auto auth = ensure_auth(m_bugs, m_store, m_mapping, m_now, m_options.dry_run);
@@ -204,15 +216,6 @@ RunReport Runner::run() {
   if (!watermark) {
     return stop(k_exit_internal, "state store", watermark.error());
   }
-  auto cache = m_store.load_bug_heads();
-  if (!cache) {
-    return stop(k_exit_internal, "state store", cache.error());
-  }
-  std::map<BugId, BugRecord> records;
-  for (BugRecord& record : *cache) {
-    const BugId id = record.bug.id;
-    records[id] = std::move(record);
-  }
   // A clock behind the last run's (an NTP step, a wrong --now) would treat comments already
   // acted on as not written yet and undo what was done in Jira: plan as of the last run instead.
   if (auto marks = read_jira_marks(m_store); !marks) {
@@ -222,6 +225,22 @@ RunReport Runner::run() {
     m_clock_note = "the clock (" + format_rfc3339(m_now) + ") is behind the last run's (" +
                    format_rfc3339(m_plan_now) + "): planned as of the last run";
   }
+  m_steady_fingerprint = steady_fingerprint(m_mapping, m_options.search_grace, m_options.build);
+  m_steady = watermark->has_value() &&
+             steady_usable(m_mark, m_steady_fingerprint, m_plan_now, m_mapping.replies.enabled);
+  // A run that may be steady loads the heads of the bugs the search returns only (read_bugzilla).
+  std::map<BugId, BugRecord> records;
+  m_all_heads = !m_steady;
+  if (m_all_heads) {
+    auto cache = m_store.load_bug_heads();
+    if (!cache) {
+      return stop(k_exit_internal, "state store", cache.error());
+    }
+    for (BugRecord& record : *cache) {
+      const BugId id = record.bug.id;
+      records[id] = std::move(record);
+    }
+  }
   // 2-4, deriving what is read while it is at hand (memory follows one answer).
   DerivedWindows derived(m_store, m_mapping, m_plan_now);
   if (auto read = read_bugzilla(records, *watermark, *server_time, derived); !read) {
@@ -229,6 +248,22 @@ RunReport Runner::run() {
     return stop(failure.exit_code,
                 failure.exit_code == k_exit_unreachable ? "Bugzilla read failed" : "state store",
                 failure.error);
+  }
+  // Nothing new in Bugzilla: Jira decides whether the mark stands for this run.
+  std::optional<JiraView> early;
+  m_steady = m_steady && !m_cache_changed;
+  if (m_steady) {
+    auto view = search_jira();
+    if (!view) {
+      return stop_after_jira(view.error(), *server_time, watermark->has_value());
+    }
+    if (view->quiet) {
+      return steady_run(*view);
+    }
+    early = std::move(*view);
+  }
+  if (Status s = load_other_heads(records); !s) {
+    return stop(k_exit_internal, "state store", s.error());
   }
   // 5. Only bugs read this run or with a stale derivation are derived (sync/derived_cache.h).
   auto derived_bugs = derived.derive(records, m_reread);
@@ -240,7 +275,7 @@ RunReport Runner::run() {
     count_windows(b.windows);
   }
   // 6. Bugzilla is read and cached by now: a Jira failure does not hold the watermark back.
-  auto view = search_jira();
+  auto view = early ? StepResult<JiraView>(std::move(*early)) : search_jira();
   if (!view) {
     return stop_after_jira(view.error(), *server_time, watermark->has_value());
   }
@@ -314,6 +349,7 @@ RunReport Runner::run() {
       raise_exit(k_exit_internal);
     }
   }
+  leave_steady_mark(plan, derived);
   return finish(m_report.exit_code == k_exit_ok ? "" : "finished with errors: ");
 }
 

@@ -22,6 +22,7 @@ struct RunOptions {
   bool dry_run = false;       // plan and report only: no write to Jira, Bugzilla or the store
   std::string run_id;         // stamps the journal and the run record
   Seconds search_grace{600};  // PlanContext::search_grace
+  std::string build;          // the program's version: a steady mark of another is not used
 };
 
 struct RunReport {
@@ -34,6 +35,7 @@ struct RunReport {
   std::vector<Error> errors;       // reads that failed, and every execution error
   int exit_code = k_exit_ok;       // sync/exit_code.h
   std::string summary;             // one line for people
+  bool steady = false;  // the steady mark stood for the evaluation (sync/steady.h): no bug loaded
 };
 
 // One run at `now` (UTC; the clock or --now):

@@ -35,6 +35,15 @@ bool same_bug(const Bug& a, const Bug& b) {
          std::equal(a.flags.begin(), a.flags.end(), b.flags.begin(), same_flag);
 }
 
+std::vector<BugId> ids_of(const std::vector<Bug>& bugs) {
+  std::vector<BugId> ids;
+  ids.reserve(bugs.size());
+  for (const Bug& bug : bugs) {
+    ids.push_back(bug.id);
+  }
+  return ids;
+}
+
 std::vector<Comment> merge_comments(const std::vector<Comment>& cached,
                                     const std::vector<Comment>& fetched) {
   std::map<CommentId, Comment> by_id;
@@ -78,6 +87,19 @@ StepResult<Ok> Runner::read_bugzilla(std::map<BugId, BugRecord>& records,
   auto found = m_bugs.search_bugs(scope, full ? std::nullopt : since);
   if (!found) {
     return read_failure(found.error());
+  }
+  if (!m_all_heads) {
+    // A run that may be steady loaded no head yet: those of the bugs returned suffice to compare,
+    // unless the search is a full one (a bug it leaves out is removed).
+    auto heads = full ? m_store.load_bug_heads() : m_store.load_some_bugs(ids_of(*found));
+    if (!heads) {
+      return store_failure(heads.error());
+    }
+    for (BugRecord& head : *heads) {
+      const BugId id = head.bug.id;
+      records[id] = BugRecord{std::move(head.bug), {}, {}};
+    }
+    m_all_heads = full;
   }
   std::vector<BugId> removed, changed_cached, added;
   std::map<BugId, Bug> fresh;
@@ -223,8 +245,28 @@ StepResult<Ok> Runner::read_bugzilla(std::map<BugId, BugRecord>& records,
   }
   for (BugId id : removed) {
     records.erase(id);
+    m_removed.insert(id);
   }
   return Ok{};
+}
+
+Status Runner::load_other_heads(std::map<BugId, BugRecord>& records) {
+  if (m_all_heads) {
+    return ok_status();
+  }
+  auto heads = m_store.load_bug_heads();
+  if (!heads) {
+    return heads.error();
+  }
+  for (BugRecord& head : *heads) {
+    const BugId id = head.bug.id;
+    // A dry run's store still holds the bugs it removed and the old versions of those it read.
+    if (m_removed.count(id) == 0) {
+      records.emplace(id, std::move(head));
+    }
+  }
+  m_all_heads = true;
+  return ok_status();
 }
 
 }  // namespace bzjira::sync::run_detail

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "sync/derived_cache.h"
+#include "sync/plan.h"
 #include "sync/run.h"
+#include "sync/steady.h"
 
 namespace bzjira::sync::run_detail {
 
@@ -21,6 +23,9 @@ struct JiraView {
   std::set<std::string> changed;        // issues changed since the previous search
   bool full = false;
   std::string scope;
+  // Incremental, and every issue returned equals its stored state (sync/steady.h); set only while
+  // the run may be steady. When nothing was returned, `mirrored` is left empty (never planned).
+  bool quiet = false;
 };
 
 class Runner {
@@ -48,9 +53,19 @@ class Runner {
 
   void raise_exit(int code);
 
+  // Steps 2 to 4. Unless m_all_heads, `records` holds no bug yet: the heads of the bugs the
+  // search returns are loaded (all of them on a full search).
   StepResult<Ok> read_bugzilla(std::map<BugId, BugRecord>& records,
                                std::optional<Instant> watermark, Instant server_time,
                                DerivedWindows& derived);
+  // The heads read_bugzilla did not load (a run that may be steady and is not), under those it
+  // holds, leaving out the bugs it removed.
+  Status load_other_heads(std::map<BugId, BugRecord>& records);
+  // The end of a run that the steady mark stands for (sync/steady.h): no bug is loaded, derived
+  // or planned; the searches' marks are saved and the empty plan executed as in any run.
+  RunReport steady_run(const JiraView& view);
+  // After an evaluation: the mark it leaves (plan empty, no error), else none.
+  void leave_steady_mark(const Plan& plan, const DerivedWindows& derived);
   void count_windows(const std::vector<Obligation>& windows);
   Status adopt_mirrors(const std::vector<MirroredIssue>& mirrored,
                        std::map<std::string, MirrorEntry>& known);
@@ -75,6 +90,11 @@ class Runner {
   std::vector<std::string> m_notes;  // what the run learned on the way (the key check)
   std::string m_jira_search;         // what step 6 searched, for the summary
   std::string m_reply_account;       // the login replies are posted as, when known
+  std::string m_steady_fingerprint;  // steady_fingerprint() of this run
+  std::optional<SteadyMark> m_mark;  // the store's at the start of the run
+  bool m_steady = false;             // the mark may stand for this run (so far)
+  bool m_all_heads = true;           // every cached bug's head is in the records
+  std::set<BugId> m_removed;         // bugs removed from the cache this run
   RunReport m_report;
 };
 
