@@ -67,6 +67,26 @@ TEST_CASE("a run with nothing new is steady and reports what a full evaluation r
   CHECK(w.run().steady);
 }
 
+TEST_CASE("a steady run whose own write drops the mark writes it back", "[core][run][steady]") {
+  RunWorld w;
+  settle(w);
+  REQUIRE(w.run().steady);
+  // Jira's search returns an issue again, as the store already has it.
+  const std::string key = w.issue("bzu-102-5003").issue.key;
+  w.jira.at(key).issue.updated = w.now;
+  w.store.mirror_state[key] = w.jira.at(key).issue;
+  w.advance(Seconds{660});
+  w.reset_counters();
+  const int saves = w.store.steady_saves;
+  const RunReport r = w.run();
+  CHECK(r.steady);
+  CHECK(w.store.writes_by["save_mirror_states"] == 1);  // which dropped the mark
+  CHECK(w.store.steady_saves == saves + 1);
+  CHECK(w.store.steady.has_value());
+  w.advance(Seconds{660});
+  CHECK(w.run().steady);
+}
+
 TEST_CASE("a deadline passing between two runs with no new data ends the steady mark",
           "[core][run][steady]") {
   RunWorld w;
