@@ -35,7 +35,7 @@ struct RunReport {
   std::vector<Error> errors;       // reads that failed, and every execution error
   int exit_code = k_exit_ok;       // sync/exit_code.h
   std::string summary;             // one line for people
-  bool steady = false;  // the steady mark stood for the evaluation (sync/steady.h): no bug loaded
+  bool steady = false;  // the steady mark stood for the evaluation (sync/steady.h): none derived
 };
 
 // One run at `now` (UTC; the clock or --now):
