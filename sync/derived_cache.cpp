@@ -291,6 +291,8 @@ std::vector<Obligation> DerivedWindows::derive_one(const BugRecord& record) {
   if (settled <= m_now) {
     m_fresh.push_back(DerivedBug{record.bug.id, m_fingerprint, m_now, settled, encode_windows(open),
                                  encode_windows(ended)});
+  } else if (!m_unsettled || settled < *m_unsettled) {
+    m_unsettled = settled;
   }
   return windows;
 }

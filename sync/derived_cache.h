@@ -78,6 +78,11 @@ class DerivedWindows {
   // only for bugs with an issue not done whose labels name a key that is not an open window.
   Status add_ended(std::vector<BugObligations>& bugs, const std::vector<MirroredIssue>& mirrored);
 
+  // The earliest settled_from() after `now` of the bugs derived so far: until then, time alone
+  // may change their windows (they are derived again on each run). nullopt when every one was
+  // settled.
+  std::optional<Instant> unsettled() const { return m_unsettled; }
+
   int derived() const { return m_derived; }
   int reused() const { return m_reused; }
 
@@ -91,6 +96,7 @@ class DerivedWindows {
   std::map<BugId, std::vector<Obligation>> m_ready;  // derive_now()'s results
   std::vector<DerivedBug> m_fresh;                   // derivations to store
   std::string m_fingerprint;
+  std::optional<Instant> m_unsettled;
   int m_derived = 0;
   int m_reused = 0;
 };

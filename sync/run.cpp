@@ -4,341 +4,76 @@
 #include <map>
 #include <set>
 
+#include "sync/run_runner.h"
+
 #include "sync/audit.h"
 #include "sync/auth_check.h"
-#include "sync/bug_history.h"
 #include "sync/derived_cache.h"
 #include "sync/mirror_view.h"
 #include "sync/obligations.h"
 #include "sync/plan.h"
 #include "sync/plan_replies.h"
 #include "sync/run_replies.h"
+#include "sync/steady.h"
 
 namespace bzjira::sync {
 
-namespace {
+namespace run_detail {
 
-// Bugzilla's search by change time can miss a change committed just before the watermark was read:
-// every incremental search reaches this far back (docs/bugzilla-api.md#incremental-polling).
-constexpr Seconds k_overlap{300};
-// A scoped search cannot return a bug that left the scope; a full search now and then notices it.
-constexpr Seconds k_full_search_every{86400};
-
-// What step 6 found: the run's view of every mirrored issue and the search's own answer.
-struct JiraView {
-  std::vector<MirroredIssue> mirrored;  // the stored states overlaid with the search
-  std::vector<MirroredIssue> fresh;     // the search's answer, saved by save_jira
-  std::set<std::string> changed;        // issues changed since the previous search
-  bool full = false;
-  std::string scope;
-};
-
-bool same_flag(const Flag& a, const Flag& b) {
-  return a.id == b.id && a.name == b.name && a.status == b.status && a.setter == b.setter &&
-         a.requestee == b.requestee && a.creation_date == b.creation_date &&
-         a.modification_date == b.modification_date;
+RunReport Runner::stop(int exit_code, const std::string& what, const Error& error) {
+  // A refused key or an untrusted certificate does not fix itself by the next run: exit as a
+  // configuration error, not as "try again".
+  if (exit_code == k_exit_unreachable &&
+      (error.kind == ErrorKind::auth || error.kind == ErrorKind::config)) {
+    exit_code = k_exit_usage;
+  }
+  m_report.errors.push_back(error);
+  m_report.exit_code = exit_code;
+  return finish(what + ": " + error.message + " (" + to_string(error.kind) +
+                "); nothing planned. ");
 }
 
-// Whether the search result shows nothing new about a cached bug (then it is not read again).
-bool same_bug(const Bug& a, const Bug& b) {
-  return a.last_change_time == b.last_change_time && a.summary == b.summary &&
-         a.status == b.status && a.resolution == b.resolution && a.whiteboard == b.whiteboard &&
-         a.product == b.product && a.component == b.component && a.creator == b.creator &&
-         a.assigned_to == b.assigned_to && a.creation_time == b.creation_time &&
-         a.last_resolved == b.last_resolved && a.flags.size() == b.flags.size() &&
-         std::equal(a.flags.begin(), a.flags.end(), b.flags.begin(), same_flag);
+RunReport Runner::finish(const std::string& headline) {
+  m_report.bugzilla_requests = m_bugs.request_count() - m_bz0;
+  m_report.jira_requests = m_tracker.request_count() - m_jira0;
+  const ExecutionReport& e = m_report.execution;
+  std::string s = headline;
+  s += "obligations open " + std::to_string(m_report.obligations_open) + " (overdue " +
+       std::to_string(m_report.overdue) + ")";
+  if (m_report.next_deadline) {
+    s += ", next deadline " + format_rfc3339(*m_report.next_deadline);
+  }
+  s += "; " + std::string(m_options.dry_run ? "dry run, would act: " : "") + "created " +
+       std::to_string(e.created) + ", updated " + std::to_string(e.updated) + ", commented " +
+       std::to_string(e.commented) + ", closed " + std::to_string(e.closed) + ", reopened " +
+       std::to_string(e.reopened) + ", replies posted " + std::to_string(e.replies_posted) +
+       ", failed " + std::to_string(e.failed) + "; requests: Bugzilla " +
+       std::to_string(m_report.bugzilla_requests) + ", Jira " +
+       std::to_string(m_report.jira_requests);
+  if (!m_jira_search.empty()) {
+    s += "; Jira search: " + m_jira_search;
+  }
+  m_report.summary = s;
+  const char* outcome = m_report.exit_code == k_exit_ok         ? "ok"
+                        : m_report.exit_code == k_exit_rejected ? "partial"
+                                                                : "failed";
+  (void)m_store.record_run(RunRecord{m_options.run_id, m_now, m_now, outcome, s});
+  return std::move(m_report);
 }
 
-std::vector<Comment> merge_comments(const std::vector<Comment>& cached,
-                                    const std::vector<Comment>& fetched) {
-  std::map<CommentId, Comment> by_id;
-  for (const Comment& c : cached) {
-    by_id[c.id] = c;
-  }
-  for (const Comment& c : fetched) {
-    by_id[c.id] = c;
-  }
-  std::vector<Comment> out;
-  out.reserve(by_id.size());
-  for (auto& [id, c] : by_id) {
-    out.push_back(std::move(c));
-  }
-  std::stable_sort(out.begin(), out.end(), [](const Comment& a, const Comment& b) {
-    return std::tie(a.time, a.id) < std::tie(b.time, b.id);
-  });
-  return out;
+void Runner::raise_exit(int code) {
+  // 4 (internal) outranks 3 (unreachable), which outranks 1 (actions failed).
+  m_report.exit_code = std::max(m_report.exit_code, code);
 }
 
-class Runner {
- public:
-  Runner(BugSource& bugs, IssueTracker& tracker, StateStore& store, const Mapping& mapping,
-         const Zone& zone, Instant now, const RunOptions& options)
-      : m_bugs(bugs),
-        m_tracker(tracker),
-        m_store(store),
-        m_mapping(mapping),
-        m_zone(zone),
-        m_now(now),
-        m_plan_now(now),
-        m_options(options),
-        m_bz0(bugs.request_count()),
-        m_jira0(tracker.request_count()) {}
-
-  RunReport run();
-
- private:
-  // Ends the run early: nothing is planned on partial data.
-  RunReport stop(int exit_code, const std::string& what, const Error& error) {
-    // A refused key or an untrusted certificate does not fix itself by the next run: exit as a
-    // configuration error, not as "try again".
-    if (exit_code == k_exit_unreachable &&
-        (error.kind == ErrorKind::auth || error.kind == ErrorKind::config)) {
-      exit_code = k_exit_usage;
-    }
-    m_report.errors.push_back(error);
-    m_report.exit_code = exit_code;
-    return finish(what + ": " + error.message + " (" + to_string(error.kind) +
-                  "); nothing planned. ");
+RunReport Runner::stop_after_jira(const StepFailure& failure, Instant server_time,
+                                  bool had_watermark) {
+  if (!had_watermark || m_cache_changed) {
+    (void)m_store.set_watermark(server_time);
   }
-
-  RunReport finish(const std::string& headline) {
-    m_report.bugzilla_requests = m_bugs.request_count() - m_bz0;
-    m_report.jira_requests = m_tracker.request_count() - m_jira0;
-    const ExecutionReport& e = m_report.execution;
-    std::string s = headline;
-    s += "obligations open " + std::to_string(m_report.obligations_open) + " (overdue " +
-         std::to_string(m_report.overdue) + ")";
-    if (m_report.next_deadline) {
-      s += ", next deadline " + format_rfc3339(*m_report.next_deadline);
-    }
-    s += "; " + std::string(m_options.dry_run ? "dry run, would act: " : "") + "created " +
-         std::to_string(e.created) + ", updated " + std::to_string(e.updated) + ", commented " +
-         std::to_string(e.commented) + ", closed " + std::to_string(e.closed) + ", reopened " +
-         std::to_string(e.reopened) + ", replies posted " + std::to_string(e.replies_posted) +
-         ", failed " + std::to_string(e.failed) + "; requests: Bugzilla " +
-         std::to_string(m_report.bugzilla_requests) + ", Jira " +
-         std::to_string(m_report.jira_requests);
-    if (!m_jira_search.empty()) {
-      s += "; Jira search: " + m_jira_search;
-    }
-    m_report.summary = s;
-    const char* outcome = m_report.exit_code == k_exit_ok         ? "ok"
-                          : m_report.exit_code == k_exit_rejected ? "partial"
-                                                                  : "failed";
-    (void)m_store.record_run(RunRecord{m_options.run_id, m_now, m_now, outcome, s});
-    return std::move(m_report);
-  }
-
-  void raise_exit(int code) {
-    // 4 (internal) outranks 3 (unreachable), which outranks 1 (actions failed).
-    m_report.exit_code = std::max(m_report.exit_code, code);
-  }
-
-  StepResult<Ok> read_bugzilla(std::map<BugId, BugRecord>& records,
-                               std::optional<Instant> watermark, Instant server_time,
-                               DerivedWindows& derived);
-  void count_windows(const std::vector<Obligation>& windows);
-  Status adopt_mirrors(const std::vector<MirroredIssue>& mirrored,
-                       std::map<std::string, MirrorEntry>& known);
-  StepResult<JiraView> search_jira();
-  Status save_jira(const JiraView& view);
-  // Ends the run after a failed Jira read: the Bugzilla data is cached, the watermark may move.
-  RunReport stop_after_jira(const StepFailure& failure, Instant server_time, bool had_watermark) {
-    if (!had_watermark || m_cache_changed) {
-      (void)m_store.set_watermark(server_time);
-    }
-    return stop(failure.exit_code,
-                failure.exit_code == k_exit_unreachable ? "Jira read failed" : "state store",
-                failure.error);
-  }
-
-  BugSource& m_bugs;
-  IssueTracker& m_tracker;
-  StateStore& m_store;
-  const Mapping& m_mapping;
-  const Zone& m_zone;
-  Instant m_now;       // the clock (or --now): decides the Jira search window
-  Instant m_plan_now;  // m_now, or the last search's time when the clock went back: plans
-  const RunOptions& m_options;
-  int m_bz0, m_jira0;
-  bool m_cache_changed = false;      // the Bugzilla reads found something new
-  std::set<BugId> m_reread;          // bugs read from Bugzilla this run
-  std::set<BugId> m_whole;           // those whose records keep comments and history (dry run)
-  std::string m_clock_note;          // set when the clock went back
-  std::vector<std::string> m_notes;  // what the run learned on the way (the key check)
-  std::string m_jira_search;         // what step 6 searched, for the summary
-  std::string m_reply_account;       // the login replies are posted as, when known
-  RunReport m_report;
-};
-
-// Steps 2 to 4: brings `records` (the cache, bugs and flags) up to date with Bugzilla, deriving
-// each bug read as its comments arrive. On error, the failure says whose fault it was; what was
-// written is whole bugs, which the next run's search finds unchanged, and no mark moved.
-StepResult<Ok> Runner::read_bugzilla(std::map<BugId, BugRecord>& records,
-                                     std::optional<Instant> watermark, Instant server_time,
-                                     DerivedWindows& derived) {
-  const BugScope& scope = m_mapping.bugzilla.scope;
-  bool full = !watermark;
-  if (!full) {
-    auto marks = m_store.search_marks();
-    if (!marks) {
-      return store_failure(marks.error());
-    }
-    const std::optional<Instant> at = marks->bugzilla_full_search;
-    full = !at || server_time - *at >= k_full_search_every;
-  }
-  const std::optional<Instant> since =
-      watermark ? std::optional<Instant>(*watermark - k_overlap) : std::nullopt;
-  auto found = m_bugs.search_bugs(scope, full ? std::nullopt : since);
-  if (!found) {
-    return read_failure(found.error());
-  }
-  std::vector<BugId> removed, changed_cached, added;
-  std::map<BugId, Bug> fresh;
-  std::set<BugId> returned;
-  for (Bug& bug : *found) {
-    returned.insert(bug.id);
-    auto it = records.find(bug.id);
-    if (!in_scope(bug, scope)) {
-      if (it != records.end()) {
-        removed.push_back(bug.id);
-      }
-      continue;
-    }
-    // The daily full search also re-reads the comments of unchanged bugs: a comment hidden or
-    // made private without a change to the bug is noticed within a day.
-    if (it != records.end() && same_bug(it->second.bug, bug) && !(full && watermark)) {
-      continue;
-    }
-    (it != records.end() ? changed_cached : added).push_back(bug.id);
-    fresh[bug.id] = std::move(bug);
-  }
-  if (full) {
-    for (const auto& [id, record] : records) {
-      if (returned.count(id) == 0) {
-        removed.push_back(id);
-      }
-    }
-  }
-  // The cache was loaded without comments and history (load_bug_heads): a changed bug keeps its
-  // stored history when Bugzilla's answer does not need it read again. Chunks keep the daily full
-  // search (every bug changed) from holding every stored comment at once.
-  for (std::size_t first = 0; first < changed_cached.size(); first += k_derive_chunk) {
-    const std::size_t last = std::min(changed_cached.size(), first + k_derive_chunk);
-    auto complete = m_store.load_some_bugs(
-        std::vector<BugId>(changed_cached.begin() + first, changed_cached.begin() + last));
-    if (!complete) {
-      return store_failure(complete.error());
-    }
-    for (BugRecord& r : *complete) {
-      const BugId id = r.bug.id;
-      r.comments = {};
-      records[id] = std::move(r);
-    }
-  }
-  // One batched read for every bug whose history is needed (not one request per bug).
-  std::vector<BugId> history_ids;
-  for (const auto& [id, bug] : fresh) {
-    auto old = records.find(id);
-    if (needs_history(bug, old == records.end() ? nullptr : &old->second)) {
-      history_ids.push_back(id);
-    }
-  }
-  std::map<BugId, std::vector<HistoryEntry>> histories;
-  if (!history_ids.empty()) {
-    auto got = m_bugs.histories(history_ids);
-    if (!got) {
-      return read_failure(got.error());
-    }
-    histories = std::move(*got);
-  }
-  m_cache_changed = !fresh.empty() || !removed.empty();
-  // Comments are taken answer by answer (issue 14): each batch's bugs are stored with all their
-  // comments, derived, and kept in memory without them (but in a dry run). Each bug is stored
-  // whole, so a read that fails halfway leaves complete bugs behind, which the next run's search
-  // finds unchanged.
-  std::optional<StepFailure> store_failed;
-  const auto take = [&](std::map<BugId, std::vector<Comment>>&& batch) -> Status {
-    std::vector<BugRecord> changed;
-    for (auto& [id, comments] : batch) {
-      auto f = fresh.find(id);
-      if (f == fresh.end()) {
-        continue;  // not asked for, or already taken
-      }
-      auto old = records.find(id);
-      BugRecord record;
-      // All of a changed bug's comments, not only the new ones: an edited, deleted or
-      // privatized comment changes the bug too, and must not stay in the cache.
-      record.comments = merge_comments({}, comments);
-      if (old != records.end()) {
-        record.history = std::move(old->second.history);
-      }
-      if (auto h = histories.find(id); h != histories.end()) {
-        record.history = std::move(h->second);
-        histories.erase(h);
-      }
-      record.bug = std::move(f->second);
-      fresh.erase(f);
-      changed.push_back(std::move(record));
-    }
-    if (!changed.empty()) {
-      if (Status s = m_store.save_bugs(changed); !s) {
-        store_failed = store_failure(s.error());
-        return s;
-      }
-    }
-    for (BugRecord& record : changed) {
-      const BugId id = record.bug.id;
-      derived.derive_now(record);
-      m_reread.insert(id);
-      // The store has the bug now; a dry run's keeps nothing, so its records stay whole in memory
-      // (the reply scan reads their comments).
-      if (m_options.dry_run) {
-        m_whole.insert(id);
-      } else {
-        record.comments = {};
-        record.history = {};
-      }
-      records[id] = std::move(record);
-    }
-    return ok_status();
-  };
-  for (const std::vector<BugId>* ids : {&changed_cached, &added}) {
-    if (ids->empty()) {
-      continue;
-    }
-    if (Status s = m_bugs.comments_by_batch(*ids, std::nullopt, take); !s) {
-      return store_failed ? *store_failed : read_failure(s.error());
-    }
-  }
-  if (!fresh.empty()) {  // ids the answers left out: no visible comments
-    std::map<BugId, std::vector<Comment>> rest;
-    for (const auto& [id, bug] : fresh) {
-      rest[id];
-    }
-    if (Status s = take(std::move(rest)); !s) {
-      return store_failure(s.error());
-    }
-  }
-  if (!removed.empty()) {
-    if (Status s = m_store.remove_bugs(removed); !s) {
-      return store_failure(s.error());
-    }
-  }
-  if (full) {
-    auto marks = m_store.search_marks();
-    if (!marks) {
-      return store_failure(marks.error());
-    }
-    marks->bugzilla_full_search = server_time;
-    if (Status s = m_store.set_search_marks(*marks); !s) {
-      return store_failure(s.error());
-    }
-  }
-  for (BugId id : removed) {
-    records.erase(id);
-  }
-  return Ok{};
+  return stop(failure.exit_code,
+              failure.exit_code == k_exit_unreachable ? "Jira read failed" : "state store",
+              failure.error);
 }
 
 // The search is the truth about what exists: it confirms creates whose answer was lost, and it
@@ -386,6 +121,18 @@ StepResult<JiraView> Runner::search_jira() {
   // A clock behind the last search makes this a full search (jira_search_window).
   const std::optional<Seconds> window = jira_search_window(*marks, view.scope, m_now);
   view.full = !window;
+  m_jira_search =
+      window ? "issues updated in the last " + std::to_string((window->count() + 59) / 60) + " min"
+             : std::string("every mirrored issue");
+  auto fresh = m_tracker.find_mirrored(window);
+  if (!fresh) {
+    return read_failure(fresh.error());
+  }
+  view.fresh = std::move(*fresh);
+  if (m_steady && window && view.fresh.empty()) {
+    view.quiet = true;  // nothing to overlay, and a steady run plans nothing
+    return view;
+  }
   std::vector<MirroredIssue> stored;
   // Replies compare a full search with the stored states: what did not change is not read again.
   if (window || m_mapping.replies.enabled) {
@@ -395,14 +142,7 @@ StepResult<JiraView> Runner::search_jira() {
     }
     stored = std::move(*states);
   }
-  m_jira_search =
-      window ? "issues updated in the last " + std::to_string((window->count() + 59) / 60) + " min"
-             : std::string("every mirrored issue");
-  auto fresh = m_tracker.find_mirrored(window);
-  if (!fresh) {
-    return read_failure(fresh.error());
-  }
-  view.fresh = std::move(*fresh);
+  view.quiet = m_steady && window && same_states(stored, view.fresh);
   if (m_mapping.replies.enabled) {
     view.changed = changed_issues(stored, view.fresh, view.full);
   }
@@ -436,6 +176,12 @@ void Runner::count_windows(const std::vector<Obligation>& windows) {
 }
 
 RunReport Runner::run() {
+  // Read first: the run's own writes (the day's key check) drop it (sync/steady.h).
+  auto mark = m_store.steady_mark();
+  if (!mark) {
+    return stop(k_exit_internal, "state store", mark.error());
+  }
+  m_mark = std::move(*mark);
   // 0. The API key is taken as it is sent (never a silently anonymous view): checked once a day,
   // remembered in the state per server (auth_check.h).
   auto auth = ensure_auth(m_bugs, m_store, m_mapping, m_now, m_options.dry_run);
@@ -470,15 +216,6 @@ RunReport Runner::run() {
   if (!watermark) {
     return stop(k_exit_internal, "state store", watermark.error());
   }
-  auto cache = m_store.load_bug_heads();
-  if (!cache) {
-    return stop(k_exit_internal, "state store", cache.error());
-  }
-  std::map<BugId, BugRecord> records;
-  for (BugRecord& record : *cache) {
-    const BugId id = record.bug.id;
-    records[id] = std::move(record);
-  }
   // A clock behind the last run's (an NTP step, a wrong --now) would treat comments already
   // acted on as not written yet and undo what was done in Jira: plan as of the last run instead.
   if (auto marks = read_jira_marks(m_store); !marks) {
@@ -488,6 +225,22 @@ RunReport Runner::run() {
     m_clock_note = "the clock (" + format_rfc3339(m_now) + ") is behind the last run's (" +
                    format_rfc3339(m_plan_now) + "): planned as of the last run";
   }
+  m_steady_fingerprint = steady_fingerprint(m_mapping, m_options.search_grace, m_options.build);
+  m_steady = watermark->has_value() &&
+             steady_usable(m_mark, m_steady_fingerprint, m_plan_now, m_mapping.replies.enabled);
+  // A run that may be steady loads the heads of the bugs the search returns only (read_bugzilla).
+  std::map<BugId, BugRecord> records;
+  m_all_heads = !m_steady;
+  if (m_all_heads) {
+    auto cache = m_store.load_bug_heads();
+    if (!cache) {
+      return stop(k_exit_internal, "state store", cache.error());
+    }
+    for (BugRecord& record : *cache) {
+      const BugId id = record.bug.id;
+      records[id] = std::move(record);
+    }
+  }
   // 2-4, deriving what is read while it is at hand (memory follows one answer).
   DerivedWindows derived(m_store, m_mapping, m_plan_now);
   if (auto read = read_bugzilla(records, *watermark, *server_time, derived); !read) {
@@ -495,6 +248,22 @@ RunReport Runner::run() {
     return stop(failure.exit_code,
                 failure.exit_code == k_exit_unreachable ? "Bugzilla read failed" : "state store",
                 failure.error);
+  }
+  // Nothing new in Bugzilla: Jira decides whether the mark stands for this run.
+  std::optional<JiraView> early;
+  m_steady = m_steady && !m_cache_changed;
+  if (m_steady) {
+    auto view = search_jira();
+    if (!view) {
+      return stop_after_jira(view.error(), *server_time, watermark->has_value());
+    }
+    if (view->quiet) {
+      return steady_run(*view);
+    }
+    early = std::move(*view);
+  }
+  if (Status s = load_other_heads(records); !s) {
+    return stop(k_exit_internal, "state store", s.error());
   }
   // 5. Only bugs read this run or with a stale derivation are derived (sync/derived_cache.h).
   auto derived_bugs = derived.derive(records, m_reread);
@@ -506,7 +275,7 @@ RunReport Runner::run() {
     count_windows(b.windows);
   }
   // 6. Bugzilla is read and cached by now: a Jira failure does not hold the watermark back.
-  auto view = search_jira();
+  auto view = early ? StepResult<JiraView>(std::move(*early)) : search_jira();
   if (!view) {
     return stop_after_jira(view.error(), *server_time, watermark->has_value());
   }
@@ -580,10 +349,11 @@ RunReport Runner::run() {
       raise_exit(k_exit_internal);
     }
   }
+  leave_steady_mark(plan, derived);
   return finish(m_report.exit_code == k_exit_ok ? "" : "finished with errors: ");
 }
 
-}  // namespace
+}  // namespace run_detail
 
 RunReport run_sync(BugSource& bugs, IssueTracker& tracker, StateStore& store,
                    const Mapping& mapping, const Zone& zone, Instant now,
@@ -591,7 +361,8 @@ RunReport run_sync(BugSource& bugs, IssueTracker& tracker, StateStore& store,
   // A dry run writes nothing to the state: its store takes every write and keeps none, so the
   // steps need no dry-run checks of their own.
   ReadOnlyStore read_only(store);
-  Runner runner(bugs, tracker, options.dry_run ? read_only : store, mapping, zone, now, options);
+  run_detail::Runner runner(bugs, tracker, options.dry_run ? read_only : store, mapping, zone, now,
+                            options);
   return runner.run();
 }
 

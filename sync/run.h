@@ -22,6 +22,7 @@ struct RunOptions {
   bool dry_run = false;       // plan and report only: no write to Jira, Bugzilla or the store
   std::string run_id;         // stamps the journal and the run record
   Seconds search_grace{600};  // PlanContext::search_grace
+  std::string build;          // the program's version: a steady mark of another is not used
 };
 
 struct RunReport {
@@ -34,6 +35,7 @@ struct RunReport {
   std::vector<Error> errors;       // reads that failed, and every execution error
   int exit_code = k_exit_ok;       // sync/exit_code.h
   std::string summary;             // one line for people
+  bool steady = false;  // the steady mark stood for the evaluation (sync/steady.h): none derived
 };
 
 // One run at `now` (UTC; the clock or --now):
@@ -50,7 +52,12 @@ struct RunReport {
 //    one batched call, only for bugs newly resolved without cf_last_resolved, or whose cached
 //    needinfo flag is gone.
 // 4. The cache is saved; bugs out of scope (in_scope()) are removed from it.
-// 5. Windows of every cached bug in scope (obligation_windows at `now`).
+// 5. Windows of every cached bug in scope (obligation_windows at `now`; sync/derived_cache.h).
+//    When the store's steady mark stands for this run (sync/steady.h: nothing new in either
+//    search, replies off, the mapping and build as at the mark, the plan time before the next
+//    deadline), Jira is searched first (6) and the run ends without 5, 6b and 7: no bug is loaded
+//    or derived, the plan is empty, the report's counts are the mark's. An evaluation whose plan
+//    is empty and whose run ended without an error leaves a new mark (9).
 // 6. Jira's label search, incremental (sync/mirror_view.h): the issues updated since the previous
 //    search (by `now`) + 10 minutes, overlaid on the states stored from earlier searches and
 //    actions; a full search when there are no marks, the mapping's project or deadline field
@@ -69,12 +76,14 @@ struct RunReport {
 // 9. the watermark becomes t unless the reads found nothing new (the old one is as good: the next
 //    search is a superset). Every Bugzilla read succeeded by then; Jira failures do not hold it
 //    back, the Bugzilla data is cached. The author of a reply read back is remembered as the reply
-//    account. The run is recorded.
+//    account. The steady mark is stored, or removed when the plan was not empty. The run is
+//    recorded.
 // A failed Bugzilla or Jira read ends the run with exit 3 before planning (nothing is planned on
 // partial data); a store failure with exit 4; failed actions give exit 1. A steady run (nothing
 // changed) sends exactly three requests (Bugzilla time and search, Jira search of updated issues),
 // with replies enabled too, writes nothing to either system, and to the store only the search
-// mark and its run record (plus the states of issues the search returned). Issues this run
+// mark and its run record (plus the states of issues the search returned, and the steady mark
+// when a write of the run dropped it). Issues this run
 // changes are searched again by the next run (their `updated` moved after this search), and with
 // replies enabled their comments are read then. Never throws (unless a port does).
 RunReport run_sync(BugSource& bugs, IssueTracker& tracker, StateStore& store,

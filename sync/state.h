@@ -94,6 +94,18 @@ struct DerivedBug {
   std::string ended_windows;  // the others
 };
 
+// What a full evaluation of every bug found when it planned nothing (sync/steady.h): while the
+// stored state stays as it was and the plan time stays in [evaluated_at, valid_until), a run whose
+// searches find nothing new plans nothing too, with these counts.
+struct SteadyMark {
+  std::string fingerprint;  // steady_fingerprint(): engine, plan, mapping and build
+  Instant evaluated_at{};   // the plan time of that evaluation
+  Instant valid_until{};    // from then on time alone may change the plan or the counts
+  int open = 0;             // open windows, overdue ones included (RunReport)
+  int overdue = 0;
+  std::optional<Instant> next_deadline;  // the earliest deadline not yet passed at evaluated_at
+};
+
 struct RunRecord {
   std::string run_id;
   Instant started{};
@@ -182,6 +194,17 @@ class StateStore {
   virtual Status remove_pending_links(const std::vector<PendingLink>& links) = 0;
 
   virtual Status record_run(const RunRecord& run) = 0;
+
+  // The steady mark (sync/steady.h); set_steady_mark(nullopt) removes it. A store that keeps one
+  // removes it, in the same transaction, with every write of anything else it keeps but the
+  // watermark, the search marks, the journal and the run records (the bug cache, the derived
+  // cache, the mirror map and states, replies, trail marks, meta values): a mark is then never
+  // older than the state it speaks for, whoever writes. Defaults: no mark is kept.
+  virtual Result<std::optional<SteadyMark>> steady_mark() { return std::optional<SteadyMark>{}; }
+  virtual Status set_steady_mark(const std::optional<SteadyMark>& mark) {
+    (void)mark;
+    return ok_status();
+  }
 };
 
 // Forwards every call to another StateStore (see BugSourceWrapper in ports.h); answered()
@@ -247,6 +270,10 @@ class StateStoreWrapper : public StateStore, protected OutcomeObserver {
     return seen(m_target.set_meta(key, value));
   }
   Status record_run(const RunRecord& run) override { return seen(m_target.record_run(run)); }
+  Result<std::optional<SteadyMark>> steady_mark() override { return seen(m_target.steady_mark()); }
+  Status set_steady_mark(const std::optional<SteadyMark>& mark) override {
+    return seen(m_target.set_steady_mark(mark));
+  }
   Result<SearchMarks> search_marks() override { return seen(m_target.search_marks()); }
   Status set_search_marks(const SearchMarks& marks) override {
     return seen(m_target.set_search_marks(marks));
@@ -297,6 +324,7 @@ class ReadOnlyStore final : public StateStoreWrapper {
   Status remove_reply(const std::string&) override { return ok_status(); }
   Status set_meta(const std::string&, const std::string&) override { return ok_status(); }
   Status record_run(const RunRecord&) override { return ok_status(); }
+  Status set_steady_mark(const std::optional<SteadyMark>&) override { return ok_status(); }
   Status set_search_marks(const SearchMarks&) override { return ok_status(); }
   Status put_pending_comment(const PendingComment&) override { return ok_status(); }
   Status remove_pending_comments(const std::vector<std::string>&) override { return ok_status(); }

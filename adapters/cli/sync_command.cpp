@@ -16,6 +16,7 @@
 #include "adapters/cli/services.h"
 #include "adapters/cli/sync_decorators.h"
 #include "adapters/cli/sync_metrics.h"
+#include "adapters/http/version.h"
 #include "adapters/log/log.h"
 #include "adapters/store/lock.h"
 #include "adapters/store/sqlite_store.h"
@@ -153,6 +154,7 @@ void print_report(Io& io, const sync::RunReport& report, bool dry_run, double se
               {"failed", std::to_string(x.failed)},
               {"bugzilla_requests", std::to_string(report.bugzilla_requests)},
               {"jira_requests", std::to_string(report.jira_requests)},
+              {"steady", report.steady ? "true" : "false"},
               {"duration_seconds", two_decimals(seconds)}});
 }
 
@@ -202,6 +204,7 @@ int run_sync_command(const po::variables_map& vm, Io& io) {
   sync::RunOptions options;
   options.dry_run = dry_run;
   options.run_id = run_id;
+  options.build = http::k_version;
   const sync::RunReport report =
       sync::run_sync(bugs, tracker, store, *mapping, **zone, *now, options);
   const double seconds =

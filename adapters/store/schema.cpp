@@ -14,7 +14,7 @@ namespace {
 // Migration N takes the database from version N-1 to N. Append only: never edit a released one.
 // Times are integer seconds since the Unix epoch (UTC). Child rows of a bug go with it
 // (ON DELETE CASCADE, foreign keys are switched on per connection).
-constexpr std::array<const char*, 5> k_migrations = {
+constexpr std::array<const char*, 6> k_migrations = {
     // 1: the Bugzilla cache, the watermark, the mirror map and the action journal.
     R"sql(
 CREATE TABLE bugs (
@@ -184,6 +184,56 @@ CREATE TABLE derived (
   open_windows  BLOB NOT NULL,
   ended_windows BLOB NOT NULL
 );
+)sql",
+    // 6: the steady mark (sync/steady.h), at most one row. Every change to a table it speaks for
+    // (all but watermark, search_marks, journal and runs) deletes it in the same transaction, so
+    // no writer can leave a mark older than the state.
+    R"sql(
+CREATE TABLE steady (
+  id            INTEGER PRIMARY KEY CHECK (id = 1),
+  fingerprint   TEXT NOT NULL,
+  evaluated_at  INTEGER NOT NULL,
+  valid_until   INTEGER NOT NULL,
+  open_windows  INTEGER NOT NULL,
+  overdue       INTEGER NOT NULL,
+  next_deadline INTEGER
+);
+CREATE TRIGGER steady_drop_bugs_insert AFTER INSERT ON bugs BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_bugs_update AFTER UPDATE ON bugs BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_bugs_delete AFTER DELETE ON bugs BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_flags_insert AFTER INSERT ON flags BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_flags_update AFTER UPDATE ON flags BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_flags_delete AFTER DELETE ON flags BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_comments_insert AFTER INSERT ON comments BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_comments_update AFTER UPDATE ON comments BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_comments_delete AFTER DELETE ON comments BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_history_insert AFTER INSERT ON history BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_history_update AFTER UPDATE ON history BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_history_delete AFTER DELETE ON history BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_history_changes_insert AFTER INSERT ON history_changes BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_history_changes_update AFTER UPDATE ON history_changes BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_history_changes_delete AFTER DELETE ON history_changes BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_derived_insert AFTER INSERT ON derived BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_derived_update AFTER UPDATE ON derived BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_derived_delete AFTER DELETE ON derived BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_mirrors_insert AFTER INSERT ON mirrors BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_mirrors_update AFTER UPDATE ON mirrors BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_mirrors_delete AFTER DELETE ON mirrors BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_mirror_state_insert AFTER INSERT ON mirror_state BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_mirror_state_update AFTER UPDATE ON mirror_state BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_mirror_state_delete AFTER DELETE ON mirror_state BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_replies_insert AFTER INSERT ON replies BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_replies_update AFTER UPDATE ON replies BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_replies_delete AFTER DELETE ON replies BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_meta_insert AFTER INSERT ON meta BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_meta_update AFTER UPDATE ON meta BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_meta_delete AFTER DELETE ON meta BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_pending_comments_insert AFTER INSERT ON pending_comments BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_pending_comments_update AFTER UPDATE ON pending_comments BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_pending_comments_delete AFTER DELETE ON pending_comments BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_pending_links_insert AFTER INSERT ON pending_links BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_pending_links_update AFTER UPDATE ON pending_links BEGIN DELETE FROM steady; END;
+CREATE TRIGGER steady_drop_pending_links_delete AFTER DELETE ON pending_links BEGIN DELETE FROM steady; END;
 )sql",
 };
 

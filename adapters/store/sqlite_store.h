@@ -103,6 +103,10 @@ class SqliteStore final : public sync::StateStore {
   sync::Result<std::vector<sync::PendingLink>> pending_links() override;
   sync::Status put_pending_links(const std::vector<sync::PendingLink>& links) override;
   sync::Status remove_pending_links(const std::vector<sync::PendingLink>& links) override;
+  // The steady row (schema migration 6); triggers delete it with every change to the tables it
+  // speaks for (StateStore::steady_mark).
+  sync::Result<std::optional<sync::SteadyMark>> steady_mark() override;
+  sync::Status set_steady_mark(const std::optional<sync::SteadyMark>& mark) override;
 
  private:
   explicit SqliteStore(Db db) : m_db(std::move(db)) {}

@@ -1,5 +1,5 @@
 // SqliteStore's marks for the next run: the search_marks row and the trail's pending_comments and
-// pending_links tables (schema migration 4).
+// pending_links tables (schema migration 4), the steady row (migration 6).
 #include <string>
 #include <vector>
 
@@ -161,6 +161,51 @@ sync::Status SqliteStore::remove_pending_links(const std::vector<sync::PendingLi
       }
     }
     return tx->commit();
+  });
+}
+
+sync::Result<std::optional<sync::SteadyMark>> SqliteStore::steady_mark() {
+  using Mark = std::optional<sync::SteadyMark>;
+  return guarded(path(), "read the steady mark", [&]() -> sync::Result<Mark> {
+    Mark mark;
+    auto status = m_db.query(
+        "SELECT fingerprint, evaluated_at, valid_until, open_windows, overdue, next_deadline "
+        "FROM steady WHERE id = 1",
+        [&](const Statement& row) {
+          const auto next = row.opt_int_at(5);
+          mark = sync::SteadyMark{
+              row.text_at(0),
+              from_epoch(row.int_at(1)),
+              from_epoch(row.int_at(2)),
+              static_cast<int>(row.int_at(3)),
+              static_cast<int>(row.int_at(4)),
+              next ? std::optional<sync::Instant>(from_epoch(*next)) : std::nullopt};
+        });
+    if (!status.ok()) {
+      return status.error();
+    }
+    return mark;
+  });
+}
+
+sync::Status SqliteStore::set_steady_mark(const std::optional<sync::SteadyMark>& mark) {
+  return guarded(path(), "save the steady mark", [&]() -> sync::Status {
+    if (!mark) {
+      return m_db.exec("DELETE FROM steady", "remove the steady mark");
+    }
+    auto stmt = m_db.prepare(
+        "INSERT OR REPLACE INTO steady(id, fingerprint, evaluated_at, valid_until, open_windows, "
+        "overdue, next_deadline) VALUES(1, ?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!stmt.ok()) {
+      return stmt.error();
+    }
+    return stmt->bind_text(1, mark->fingerprint)
+        .bind_int(2, to_epoch(mark->evaluated_at))
+        .bind_int(3, to_epoch(mark->valid_until))
+        .bind_int(4, mark->open)
+        .bind_int(5, mark->overdue)
+        .bind_opt_int(6, opt_epoch(mark->next_deadline))
+        .run();
   });
 }
 

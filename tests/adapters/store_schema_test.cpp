@@ -128,7 +128,7 @@ TEST_CASE("A new state database is private, in WAL mode and at the current schem
   CHECK(mode_of(path) == 0600);
   RawDb raw(path);
   CHECK(raw.query("PRAGMA journal_mode") == "wal");  // WAL is remembered in the file itself
-  CHECK(raw.query("PRAGMA user_version") == "5");
+  CHECK(raw.query("PRAGMA user_version") == "6");
 }
 
 TEST_CASE("A version 1 database written by hand is migrated and keeps its data", "[store]") {
@@ -180,7 +180,7 @@ TEST_CASE("A version 1 database written by hand is migrated and keeps its data",
           .record_run({"new-run", at("2025-03-26T09:00:00Z"), at("2025-03-26T09:00:05Z"), "ok", ""})
           .ok());
   RawDb raw(path);
-  CHECK(raw.query("PRAGMA user_version") == "5");
+  CHECK(raw.query("PRAGMA user_version") == "6");
   CHECK(raw.query("SELECT count(*) FROM sqlite_master WHERE name = 'journal_by_run'") == "1");
   // Every later version's tables are there: 3's issue states, 4's marks, 5's derived cache.
   CHECK(raw.query("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
@@ -245,7 +245,7 @@ TEST_CASE("Version 4 turns the meta marks and the trail's text into typed rows",
   RawDb raw(path);
   CHECK(raw.query("SELECT count(*) FROM meta") == "1");
   CHECK(raw.query("SELECT value FROM meta") == "header");
-  CHECK(raw.query("PRAGMA user_version") == "5");
+  CHECK(raw.query("PRAGMA user_version") == "6");
 }
 
 TEST_CASE("Version 5 adds the derived cache to a version 4 database and keeps its data",
@@ -300,7 +300,53 @@ TEST_CASE("Version 5 adds the derived cache to a version 4 database and keeps it
   REQUIRE(store.remove_bugs({1955799}).ok());
   RawDb raw(path);
   CHECK(raw.query("SELECT count(*) FROM derived") == "0");
-  CHECK(raw.query("PRAGMA user_version") == "5");
+  CHECK(raw.query("PRAGMA user_version") == "6");
+}
+
+TEST_CASE("Version 6 adds the steady mark to a version 5 database and keeps its data", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("v5.db");
+  {
+    RawDb raw(path);
+    raw.exec(k_v1_schema);
+    raw.exec(k_v2_to_v4_schema);
+    raw.exec(
+        "CREATE TABLE derived (bug_id INTEGER PRIMARY KEY REFERENCES bugs(id) ON DELETE CASCADE,"
+        " fingerprint TEXT NOT NULL, derived_at INTEGER NOT NULL, settled_at INTEGER NOT NULL,"
+        " open_windows BLOB NOT NULL, ended_windows BLOB NOT NULL);"
+        "INSERT INTO bugs VALUES(1955799, 'OCSP outage', 'NEW', '', '[ca-compliance]', 'CA "
+        "Program', 'CA Certificate Compliance', 'ca@example.com', 'ca@example.com', 1742464800,"
+        " 1742464800, NULL);"
+        "INSERT INTO derived VALUES(1955799, 'engine 1 ab', 1742810400, 1742464800, 'o', 'e');"
+        "PRAGMA user_version = 5;");
+  }
+  auto opened = SqliteStore::open(path);
+  INFO((opened.ok() ? std::string() : opened.error().message));
+  REQUIRE(opened.ok());
+  auto& store = **opened;
+  auto derived = store.load_derived();
+  REQUIRE(derived.ok());
+  REQUIRE(derived->size() == 1);
+  CHECK((*derived)[0].open_windows == "o");
+  auto none = store.steady_mark();
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());
+  REQUIRE(store
+              .set_steady_mark(SteadyMark{"engine 1 plan 1 ab", at("2025-03-26T09:00:00Z"),
+                                          at("2025-03-27T09:00:00Z"), 1, 0, std::nullopt})
+              .ok());
+  auto one = store.steady_mark();
+  REQUIRE(one.ok());
+  REQUIRE(one->has_value());
+  CHECK_FALSE((*one)->next_deadline.has_value());
+  // The old table's writes drop it too (the triggers cover every table a plan reads).
+  REQUIRE(store.remove_bugs({1955799}).ok());
+  auto gone = store.steady_mark();
+  REQUIRE(gone.ok());
+  CHECK_FALSE(gone->has_value());
+  RawDb raw(path);
+  CHECK(raw.query("SELECT count(*) FROM derived") == "0");
+  CHECK(raw.query("PRAGMA user_version") == "6");
 }
 
 TEST_CASE("A database from a newer bzjira is a configuration error, left untouched", "[store]") {

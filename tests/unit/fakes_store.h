@@ -58,7 +58,9 @@ class FakeStateStore final : public StateStore {
   SearchMarks marks;
   std::map<std::string, PendingComment> comment_marks;                    // by step
   std::map<std::pair<std::string, std::string>, PendingLink> link_marks;  // by key and global id
-  int writes = 0;                                                         // every mutating call
+  std::optional<SteadyMark> steady;  // dropped by every write it speaks for, as in SqliteStore
+  int steady_saves = 0;
+  int writes = 0;  // every mutating call
   Faults faults;
   std::function<void(const MirrorEntry&)> on_put_mirror;
 
@@ -119,6 +121,7 @@ class FakeStateStore final : public StateStore {
     if (auto e = faults.take("save_derived")) {
       return *e;
     }
+    steady.reset();
     for (const DerivedBug& d : rows) {
       if (bugs.count(d.bug_id) != 0) {
         derived[d.bug_id] = d;
@@ -308,10 +311,31 @@ class FakeStateStore final : public StateStore {
     return ok_status();
   }
 
+  Result<std::optional<SteadyMark>> steady_mark() override {
+    if (auto e = faults.take("steady_mark")) {
+      return *e;
+    }
+    return steady;
+  }
+  // Not counted in `writes`, like save_derived: the mark is a cache of an evaluation.
+  Status set_steady_mark(const std::optional<SteadyMark>& value) override {
+    if (auto e = faults.take("set_steady_mark")) {
+      return *e;
+    }
+    steady = value;
+    ++steady_saves;
+    return ok_status();
+  }
+
  private:
   std::optional<Error> write(const std::string& method) {
     ++writes;
     ++writes_by[method];
+    // What SqliteStore's triggers do: every write but these drops the steady mark.
+    if (method != "set_watermark" && method != "set_search_marks" && method != "record" &&
+        method != "update" && method != "record_run") {
+      steady.reset();
+    }
     return faults.take(method);
   }
 
