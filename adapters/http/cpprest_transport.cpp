@@ -243,23 +243,30 @@ class CpprestTransport final : public Transport {
         }
         return too_large(request);
       }
-      response.content_ready().wait();
-      if (progress->too_large) {
-        return too_large(request);
-      }
       Response out;
       out.status = response.status_code();
       for (const auto& [name, value] : response.headers()) {
         out.headers.emplace_back(name, value);
       }
-      // Straight from cpprest's buffer into the body (extract_vector() would add a zeroed vector
-      // and a second copy), with room after it for the padding the JSON parsers read past the end
-      // (adapters/bugzilla reads a body in place when it has that room: issue 14).
-      auto buffer = response.body().streambuf();
-      const std::size_t size = buffer.in_avail();
-      out.body.reserve(size + k_body_padding);
-      out.body.resize(size);
-      out.body.resize(buffer.getn(reinterpret_cast<std::uint8_t*>(out.body.data()), size).get());
+      // The body is taken from cpprest's buffer while it arrives, straight into the string (with
+      // room after it for the padding the JSON parsers read past the end: adapters/bugzilla reads
+      // a body in place when it has that room). Waiting for all of it first would hold every byte
+      // twice at the end, once in cpprest's blocks and once here (issue 14).
+      if (!read_body(response, out.body)) {
+        cancel.cancel();
+        try {
+          response.content_ready().wait();  // observe the cancelled body read (see above)
+        } catch (...) {
+        }
+        return too_large(request);
+      }
+      response.content_ready().wait();  // the body's errors (a reset, the size limit) come here
+      if (progress->too_large) {
+        return too_large(request);
+      }
+      if (out.body.capacity() - out.body.size() < k_body_padding) {
+        out.body.reserve(out.body.size() + k_body_padding);
+      }
       return Outcome{std::move(out), true};
     } catch (const BodyTooLarge&) {
       return too_large(request);
@@ -273,6 +280,39 @@ class CpprestTransport final : public Transport {
         return connect_timeout(request);
       }
       return failure(ErrorKind::transient, describe(request) + ": request cancelled", true);
+    }
+  }
+
+  // Reads the body into `body` until its end (Content-Length, when sent, is reserved at once);
+  // false when it grew past the limit. A failed read ends it: content_ready() then says why.
+  static bool read_body(web::http::http_response& response, std::string& body) {
+    constexpr std::size_t k_step = 64 * 1024;
+    const std::uint64_t announced = response.headers().content_length();
+    body.reserve(static_cast<std::size_t>(std::min(announced, k_max_body_bytes)) + k_body_padding);
+    auto buffer = response.body().streambuf();
+    for (;;) {
+      const std::size_t at = body.size();
+      if (announced > 0 && at >= announced) {
+        return true;  // cpprest reads no more than Content-Length
+      }
+      if (body.capacity() < at + k_body_padding + 1) {
+        body.reserve(std::max(body.capacity() * 2, at + k_step + k_body_padding));
+      }
+      const std::size_t want = std::min(k_step, body.capacity() - at - k_body_padding);
+      body.resize(at + want);
+      std::size_t got = 0;
+      try {
+        got = buffer.getn(reinterpret_cast<std::uint8_t*>(body.data() + at), want).get();
+      } catch (...) {
+        got = 0;
+      }
+      body.resize(at + got);
+      if (body.size() > k_max_body_bytes) {
+        return false;
+      }
+      if (got == 0) {
+        return true;
+      }
     }
   }
 
