@@ -341,6 +341,42 @@ sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> BugzillaClient::
       bug_ids, "comment", common_params, "comments", parse_comments);
 }
 
+sync::Result<std::vector<CommentStream>> BugzillaClient::comment_answers(
+    const std::vector<sync::BugId>& ids, const std::string& params) {
+  std::string query = params;
+  for (std::size_t i = 1; i < ids.size(); ++i) {
+    query += (query.empty() ? "" : "&") + std::string("ids=") + std::to_string(ids[i]);
+  }
+  const std::string path = "/rest/bug/" + std::to_string(ids.front()) + "/comment";
+  // The check takes the body over (no copy); a body cut short is asked for again by get_parsed.
+  auto answer = get_parsed<CommentStream>(
+      query.empty() ? path : path + "?" + query, "comments",
+      [](std::string& body) { return CommentStream::check(std::move(body)); });
+  if (!answer.ok() && is_invisible_bug_error(answer.error())) {
+    if (ids.size() == 1) {  // gone or hidden: nothing visible to report
+      return std::vector<CommentStream>{};
+    }
+    // One bug of the batch spoils it for all: ask one at a time to keep the others.
+    std::vector<CommentStream> singles;
+    for (sync::BugId id : ids) {
+      auto single = comment_answers({id}, params);
+      if (!single.ok()) {
+        return single.error();
+      }
+      for (CommentStream& stream : single.value()) {
+        singles.push_back(std::move(stream));
+      }
+    }
+    return singles;
+  }
+  if (!answer.ok()) {
+    return answer.error();
+  }
+  std::vector<CommentStream> one;
+  one.push_back(std::move(answer.value()));
+  return one;
+}
+
 sync::Status BugzillaClient::comments_by_batch(
     const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since,
     const std::function<sync::Status(CommentBatch&&)>& on_batch) {
@@ -350,12 +386,14 @@ sync::Status BugzillaClient::comments_by_batch(
   }
   const std::vector<std::vector<sync::BugId>> batches = id_batches(bug_ids, "comment", params);
   const auto wave = static_cast<std::size_t>(std::max(1, m_http->concurrency()));
+  const std::size_t chunk_bytes = std::max<std::size_t>(1, m_options.comment_chunk_bytes);
   for (std::size_t first = 0; first < batches.size(); first += wave) {
     const std::size_t count = std::min(wave, batches.size() - first);
-    std::vector<std::optional<sync::Result<CommentBatch>>> answers(count);
+    // The workers fetch and check the answers; this thread reads them, one after the other, and
+    // hands their bugs over a few at a time: what is parsed at once is one chunk, not a wave.
+    std::vector<std::optional<sync::Result<std::vector<CommentStream>>>> answers(count);
     http::for_each_bounded(count, m_http->concurrency(), [&](std::size_t i) {
-      answers[i].emplace(batch_read<CommentBatch>(batches[first + i], "comment", params, "comments",
-                                                  parse_comments));
+      answers[i].emplace(comment_answers(batches[first + i], params));
     });
     for (std::size_t i = 0; i < count; ++i) {
       if (!answers[i]) {
@@ -364,13 +402,39 @@ sync::Status BugzillaClient::comments_by_batch(
       if (!answers[i]->ok()) {
         return answers[i]->error();
       }
-      CommentBatch batch = std::move(answers[i]->value());
-      answers[i].reset();
-      for (sync::BugId id : batches[first + i]) {
-        batch.try_emplace(id);  // every requested id is a key, even with nothing visible
+      // Every requested id is a key once, even with nothing visible: those the answers left out
+      // follow in a map of their own.
+      std::set<sync::BugId> left(batches[first + i].begin(), batches[first + i].end());
+      std::optional<sync::Error> refused;  // what on_batch said, returned as it is
+      const auto take = [&](CommentBatch&& chunk) -> std::optional<sync::Error> {
+        for (const auto& [id, list] : chunk) {
+          left.erase(id);
+        }
+        if (auto status = on_batch(std::move(chunk)); !status.ok()) {
+          refused = status.error();
+          return refused;
+        }
+        return std::nullopt;
+      };
+      for (CommentStream& stream : answers[i]->value()) {
+        if (auto error = stream.read(chunk_bytes, take)) {
+          if (refused) {
+            return *refused;
+          }
+          error->message = "Bugzilla comments: " + error->message;
+          return *error;
+        }
+        stream = CommentStream();  // its body is released once read
       }
-      if (auto status = on_batch(std::move(batch)); !status.ok()) {
-        return status;
+      answers[i].reset();
+      if (!left.empty()) {
+        CommentBatch rest;
+        for (sync::BugId id : left) {
+          rest.try_emplace(id);
+        }
+        if (auto status = on_batch(std::move(rest)); !status.ok()) {
+          return status;
+        }
       }
     }
   }

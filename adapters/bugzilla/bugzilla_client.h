@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/bugzilla/bugzilla_json.h"
 #include "adapters/http/http_client.h"
 #include "sync/mapping.h"
 #include "sync/ports.h"
@@ -28,6 +29,9 @@ struct BugzillaClientOptions {
   std::size_t max_request_target = 8000;
   // Most bugs in one comment request, whatever the URL length allows (bounds the answer's size).
   int max_bugs_per_comment_request = 1000;
+  // Comment JSON handed over per on_batch call of comments_by_batch (whole bugs, at least one):
+  // bounds what is parsed at once.
+  std::size_t comment_chunk_bytes = std::size_t{4} * 1024 * 1024;
   // Sends of one GET whose 2xx answer was cut short (truncated JSON), including the first.
   int truncated_body_attempts = 3;
   // Stops paging after this many pages (a server that ignores `offset` would loop forever).
@@ -67,8 +71,12 @@ class BugzillaClient : public sync::BugSource {
   // also when the bug is gone or hidden: such a batch is retried one bug at a time).
   sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> comments(
       const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since) override;
-  // The same requests, handed over answer by answer: http.concurrency batches in flight at a time,
-  // each answer released once `on_batch` took it.
+  // The same requests, http.concurrency batches in flight at a time. Each answer is checked whole
+  // where it was fetched (a body cut short is asked for again before anything is handed over),
+  // then read here a few bugs at a time: `on_batch` gets maps of whole bugs of about
+  // comment_chunk_bytes of JSON each, every requested id exactly once over all calls (the ids an
+  // answer left out, with nothing visible, in a last map of their batch). A malformed comment
+  // fails the read (internal) after the maps before it were handed over.
   sync::Status comments_by_batch(
       const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since,
       const std::function<sync::Status(CommentBatch&&)>& on_batch) override;
@@ -148,6 +156,10 @@ class BugzillaClient : public sync::BugSource {
   template <typename Map, typename Parse>
   sync::Result<Map> batch_read(const std::vector<sync::BugId>& ids, const std::string& resource,
                                const std::string& params, const std::string& what, Parse parse);
+  // The checked comment answers of one batch: one, or one per visible bug when a gone or hidden bug
+  // spoiled the batch (batch_read's rule; such a bug has no answer).
+  sync::Result<std::vector<CommentStream>> comment_answers(const std::vector<sync::BugId>& ids,
+                                                           const std::string& params);
   // batch_read over id_batches(bug_ids, ...), up to http.concurrency in flight, merged; every
   // requested id is a key. `what` names the read for error messages.
   template <typename Map, typename Parse>

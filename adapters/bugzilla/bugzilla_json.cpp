@@ -39,7 +39,10 @@ Error answer_problem(const std::string& what, const std::string& problem) {
   return make_error(ErrorKind::internal, what + ": " + problem);
 }
 
-// One bug entry of a comment answer, {"comments":[...]}, into `out`.
+}  // namespace
+
+namespace detail {
+
 std::optional<Error> read_comment_entry(Element entry, std::string_view key, sync::BugId id,
                                         const std::string& what, std::vector<sync::Comment>& out) {
   std::optional<Element> comments;
@@ -54,7 +57,7 @@ std::optional<Error> read_comment_entry(Element entry, std::string_view key, syn
     return answer_problem(what, "bug " + excerpt(key, 40) + " has no 'comments' array");
   }
   const auto items = detail::array_of(*comments);
-  out.reserve(items.size());
+  out.reserve(out.size() + items.size());
   for (const Element item : items) {
     auto c = detail::read_comment(item, id);
     if (!c) {
@@ -65,7 +68,25 @@ std::optional<Error> read_comment_entry(Element entry, std::string_view key, syn
   return std::nullopt;
 }
 
-}  // namespace
+void file_comments_by_id(std::map<sync::BugId, std::vector<sync::Comment>>& out,
+                         std::vector<sync::Comment>&& by_id) {
+  if (by_id.empty()) {
+    return;
+  }
+  std::set<sync::CommentId> seen;
+  for (const auto& [id, list] : out) {
+    for (const sync::Comment& c : list) {
+      seen.insert(c.id);
+    }
+  }
+  for (sync::Comment& c : by_id) {
+    if (seen.insert(c.id).second) {
+      out[c.bug_id].push_back(std::move(c));
+    }
+  }
+}
+
+}  // namespace detail
 
 // The answers below but the comments are parsed whole: they are small (a page of 1,000 bugs is
 // about 1 MB).
@@ -136,7 +157,7 @@ sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> parse_comments(
       if (!inserted) {
         return answer_problem(what, "bug " + std::to_string(*id) + " appears twice");
       }
-      return read_comment_entry(*value, part.key, *id, what, at->second);
+      return detail::read_comment_entry(*value, part.key, *id, what, at->second);
     }
     if (part.member == "comments" && value->is_object()) {
       // Answers for comment_ids: keyed by comment id, each carrying its bug_id.
@@ -156,19 +177,7 @@ sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> parse_comments(
   if (!has_bugs) {
     return no_bugs();
   }
-  if (!by_id.empty()) {
-    std::set<sync::CommentId> seen;
-    for (const auto& [id, list] : out) {
-      for (const sync::Comment& c : list) {
-        seen.insert(c.id);
-      }
-    }
-    for (sync::Comment& c : by_id) {
-      if (seen.insert(c.id).second) {
-        out[c.bug_id].push_back(std::move(c));
-      }
-    }
-  }
+  detail::file_comments_by_id(out, std::move(by_id));
   return out;
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -57,6 +58,47 @@ sync::Result<BugList> parse_bug_list(const std::string& body);
 // their own: memory follows the largest bug, not the answer.
 sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> parse_comments(
     const std::string& body);
+
+// The same answer checked whole first and then read a few bugs at a time, so that the comments of
+// a large answer are never all parsed at once (BugzillaClient::comments_by_batch, issue 14).
+class CommentStream {
+ public:
+  using Comments = std::map<sync::BugId, std::vector<sync::Comment>>;
+  // What a reader does with each map of bugs: nullopt to go on, or an error that stops the reading.
+  using Take = std::function<std::optional<sync::Error>(Comments&&)>;
+
+  CommentStream() = default;
+
+  // Takes `body` (kept, in place when its string has room for the padding; text that is not UTF-8
+  // is replaced by a repaired copy) and makes every check of parse_comments that needs no comment
+  // read: the shared errors (cut short: transient, so that the GET can be asked again before
+  // anything was handed over), no object "bugs", a bug key that is not a bug id or names a bug
+  // twice, a top-level member sent twice or not JSON, a bad comment answered by comment id.
+  static sync::Result<CommentStream> check(std::string body);
+
+  // Reads the bugs in answer order and hands them to `take` in maps that each hold whole bugs,
+  // about `chunk_bytes` of their JSON (at least one bug); each map is released once taken. The
+  // union of the maps is what parse_comments gives; an answer with comments by comment id is
+  // handed over in one map (they are filed after every bug's own). Errors: what `take` returned;
+  // a malformed comment (internal; the maps taken before it stay taken). Read once: the body is
+  // released at the end.
+  std::optional<sync::Error> read(std::size_t chunk_bytes, const Take& take);
+
+  // Bugs in the answer's "bugs" object.
+  std::size_t bug_count() const { return m_bugs.size(); }
+
+ private:
+  struct BugPart {
+    sync::BugId id = 0;
+    std::string key;         // as sent, for messages
+    std::size_t offset = 0;  // of its value's text in m_body
+    std::size_t length = 0;
+  };
+  std::string m_body;
+  std::string m_quote;  // the start of the answer as sent, for messages
+  std::vector<BugPart> m_bugs;
+  std::vector<sync::Comment> m_by_id;  // comments answered by comment id
+};
 
 // GET /rest/bug/<id>/history: {"bugs":[{"id":N,"history":[{when,who,changes:[{field_name,removed,
 // added}]}]}]}. Entries of every bug in the answer, in answer order. Whiteboard edits are named

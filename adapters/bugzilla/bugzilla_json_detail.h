@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -135,6 +136,15 @@ sync::Result<sync::Bug> read_bug(Element bug);
 sync::Result<sync::Comment> read_comment(Element comment, sync::BugId bug_from_key);
 sync::Result<std::vector<sync::HistoryEntry>> read_history_entries(Element entries,
                                                                    sync::BugId bug);
+// One bug's entry of a comment answer, {"comments":[...]}, appended to `out` (parse_comments'
+// rules; `key` as sent, for messages). Errors: internal, naming `what`.
+std::optional<sync::Error> read_comment_entry(Element entry, std::string_view key, sync::BugId id,
+                                              const std::string& what,
+                                              std::vector<sync::Comment>& out);
+// Files the comments of an answer for comment_ids under their own bug_id, after the bugs' own
+// lists in `out`, skipping any whose id `out` holds already.
+void file_comments_by_id(std::map<sync::BugId, std::vector<sync::Comment>>& out,
+                         std::vector<sync::Comment>&& by_id);
 // A bug id written as an object key ("2058918"): a positive integer in plain digits.
 std::optional<sync::BugId> bug_id_from_key(std::string_view key);
 
