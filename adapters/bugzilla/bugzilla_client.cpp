@@ -2,6 +2,8 @@
 // bugzilla_json.cpp; retries, timeouts and redaction in adapters/http.
 #include "adapters/bugzilla/bugzilla_client.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -52,6 +54,15 @@ bool is_invisible_bug_error(const sync::Error& error) {
 }
 
 using HistoryMap = std::map<sync::BugId, std::vector<sync::HistoryEntry>>;
+
+// The comments of a map handed over are freed between what the taker keeps of them (stored bugs,
+// derived windows): glibc keeps such pages as free heap unless asked, so the peak RSS of a cold
+// read would follow the comments read rather than what is kept. Asking costs about a millisecond.
+void give_back_free_pages() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
 
 }  // namespace
 
@@ -414,6 +425,7 @@ sync::Status BugzillaClient::comments_by_batch(
           refused = status.error();
           return refused;
         }
+        give_back_free_pages();
         return std::nullopt;
       };
       for (CommentStream& stream : answers[i]->value()) {

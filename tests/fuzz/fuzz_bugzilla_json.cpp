@@ -1,8 +1,12 @@
 // Every Bugzilla answer parser (adapters/bugzilla/bugzilla_json.h) on the same untrusted body:
 // they share the size/depth checks and field readers, and a body meant for one may reach another.
-// The large ones (comments, dataset) are read part by part (bugzilla_json_split.h).
+// The large ones (comments, dataset) are read part by part (bugzilla_json_split.h); a comment
+// answer also bug by bug (CommentStream).
 #include <iterator>
+#include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "adapters/bugzilla/bugzilla_json.h"
 #include "tests/fuzz/fuzz_check.h"
@@ -43,6 +47,41 @@ void check_in_place_reading(const std::string& body) {
   }
 }
 
+// The comment answer read a few bugs at a time (CommentStream, what comments_by_batch hands over)
+// succeeds exactly when parse_comments does, hands each bug over once, and gives the same comments.
+void check_comment_stream(const std::string& body) {
+  using Comments = std::map<bzjira::sync::BugId, std::vector<bzjira::sync::Comment>>;
+  const auto whole = bz::parse_comments(body);
+  auto stream = bz::CommentStream::check(body);
+  Comments all;
+  bool read = false;
+  if (stream.ok()) {
+    const auto error = stream->read(
+        1 + body.size() % 4096, [&](Comments&& chunk) -> std::optional<bzjira::sync::Error> {
+          for (auto& [id, list] : chunk) {
+            require(all.count(id) == 0, "a streamed bug is handed over once");
+            all.emplace(id, std::move(list));
+          }
+          return std::nullopt;
+        });
+    read = !error;
+  }
+  require(read == whole.ok(), "a comment answer reads in chunks exactly when it parses whole");
+  if (!read) {
+    return;
+  }
+  require(all.size() == whole->size(), "reading in chunks keeps every bug");
+  for (const auto& [id, list] : *whole) {
+    const auto it = all.find(id);
+    require(it != all.end() && it->second.size() == list.size(),
+            "reading in chunks keeps every comment");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      require(it->second[i].id == list[i].id && it->second[i].text == list[i].text,
+              "reading in chunks keeps each comment as it is");
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -74,5 +113,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   check_dataset_round_trip(body);
   check_in_place_reading(body);
+  check_comment_stream(body);
   return 0;
 }
