@@ -84,7 +84,8 @@ RecordingTracker::RecordingTracker(IssueTracker& inner, StateStore& store,
       m_store(store),
       m_default_resolution(std::move(default_resolution)) {
   for (const MirroredIssue& issue : known) {
-    m_known[issue.key] = issue;
+    MirroredIssue& copy = m_known[issue.key] = issue;
+    copy.comments.reset();  // saved states never hold comments
   }
 }
 

@@ -174,6 +174,13 @@ class BugSourceWrapper : public BugSource, protected OutcomeObserver {
 
 enum class StatusCategory { todo, in_progress, done };  // Jira keys "new", "indeterminate", "done"
 
+struct IssueComment {
+  std::string id;
+  std::string author;  // display name or account id
+  std::string body;    // plain text (ADF flattened)
+  Instant created{};
+};
+
 // An issue bzjira created earlier, as the label search finds it.
 struct MirroredIssue {
   std::string id;
@@ -186,6 +193,11 @@ struct MirroredIssue {
   std::string resolution;           // empty when unresolved
   std::optional<Instant> deadline;  // the mapping's deadline field, when configured
   std::optional<Instant> updated;
+  // Every comment of the issue, oldest first, when the search was asked for them
+  // (find_mirrored's `with_comments`) and listed them all; nullopt when it was not asked, or its
+  // answer left them out or listed only some (docs/jira-api.md#comments-in-search-results):
+  // comments_since reads them then. Never stored: the state keeps the fields above.
+  std::optional<std::vector<IssueComment>> comments;
 };
 
 struct RemoteLink {
@@ -219,13 +231,6 @@ struct IssueUpdate {
   std::optional<std::vector<std::string>> labels;
 };
 
-struct IssueComment {
-  std::string id;
-  std::string author;  // display name or account id
-  std::string body;    // plain text (ADF flattened)
-  Instant created{};
-};
-
 class IssueTracker {
  public:
   virtual ~IssueTracker() = default;
@@ -233,9 +238,10 @@ class IssueTracker {
   // Every issue of the mapping's project carrying the label "bzjira". With `updated_within`, only
   // those updated in that period before Jira's own clock (JQL `updated >= "-<N>m"`, N rounded up to
   // whole minutes: a relative date, so the searching user's time zone does not matter). Pages
-  // through all results. Not an error if none match.
+  // through all results. Not an error if none match. With `with_comments`, the search also asks
+  // for each issue's comments, in the same requests (MirroredIssue::comments).
   virtual Result<std::vector<MirroredIssue>> find_mirrored(
-      std::optional<Seconds> updated_within = std::nullopt) = 0;
+      std::optional<Seconds> updated_within = std::nullopt, bool with_comments = false) = 0;
 
   // Creates issues in bulk (chunks the client chooses). One result per draft, same order: a draft
   // Jira rejected gets its own Error while the others succeed.
@@ -282,8 +288,8 @@ class IssueTrackerWrapper : public IssueTracker, protected OutcomeObserver {
   IssueTracker& target() const { return m_target; }
 
   Result<std::vector<MirroredIssue>> find_mirrored(
-      std::optional<Seconds> updated_within = std::nullopt) override {
-    return seen(m_target.find_mirrored(updated_within));
+      std::optional<Seconds> updated_within = std::nullopt, bool with_comments = false) override {
+    return seen(m_target.find_mirrored(updated_within, with_comments));
   }
   std::vector<Result<CreatedIssue>> create_issues(const std::vector<IssueDraft>& drafts) override {
     return seen_all(m_target.create_issues(drafts));

@@ -124,7 +124,9 @@ StepResult<JiraView> Runner::search_jira() {
   m_jira_search =
       window ? "issues updated in the last " + std::to_string((window->count() + 59) / 60) + " min"
              : std::string("every mirrored issue");
-  auto fresh = m_tracker.find_mirrored(window);
+  // With replies on, the search brings each issue's comments too (read_replies reads only those it
+  // did not bring whole).
+  auto fresh = m_tracker.find_mirrored(window, m_mapping.replies.enabled);
   if (!fresh) {
     return read_failure(fresh.error());
   }
@@ -147,6 +149,9 @@ StepResult<JiraView> Runner::search_jira() {
     view.changed = changed_issues(stored, view.fresh, view.full);
   }
   view.mirrored = window ? merge_mirrored(std::move(stored), view.fresh) : view.fresh;
+  for (MirroredIssue& issue : view.fresh) {
+    issue.comments.reset();  // `mirrored` keeps them; the store never needs them
+  }
   return view;
 }
 

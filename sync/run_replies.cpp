@@ -98,8 +98,19 @@ StepResult<ReplyPlan> read_replies(IssueTracker& tracker, StateStore& store,
   }
   const std::vector<std::string> keys =
       issues_to_read(reading.mapping, reading.mirrored, reading.changed, *stored, !*before);
+  // The comments the search brought whole (MirroredIssue::comments) are used as they are; the
+  // others (not asked, cut short, unreadable, or an issue only the store knows) are read.
+  std::map<std::string, const MirroredIssue*> by_key;
+  for (const MirroredIssue& issue : reading.mirrored) {
+    by_key.emplace(issue.key, &issue);
+  }
   std::map<std::string, std::vector<IssueComment>> comments;
   for (const std::string& key : keys) {
+    const auto found = by_key.find(key);
+    if (found != by_key.end() && found->second->comments) {
+      comments[key] = *found->second->comments;
+      continue;
+    }
     auto read = tracker.comments_since(key, Instant{});
     if (!read) {
       Error e = read.error();

@@ -31,9 +31,10 @@ struct ReplyReading {
 };
 
 // Unless mapping.replies.enabled, nothing (and the "read every issue once" mark is cleared, so
-// that enabling replies again reads them all). Else: reads the comments of issues_to_read() (all
-// open issues on the first run with replies enabled, SearchMarks::replies_read_all), one request
-// per issue, then plan_replies(); its records are stored (remember, forget; a dry run's store keeps
+// that enabling replies again reads them all). Else: takes the comments of issues_to_read() (all
+// open issues on the first run with replies enabled, SearchMarks::replies_read_all) from the
+// search where it brought them whole (MirroredIssue::comments), else reads them, one request per
+// issue; then plan_replies(); its records are stored (remember, forget; a dry run's store keeps
 // nothing) before the caller saves the Jira search marks. Fails with a read failure (exit 3;
 // nothing was written) or a store failure (exit 4).
 StepResult<ReplyPlan> read_replies(IssueTracker& tracker, StateStore& store,

@@ -72,12 +72,12 @@ Result<sync::CommentId> ObservedBugSource::post_comment(sync::BugId bug,
 // ---------------------------------------------------------------- Jira
 
 Result<std::vector<sync::MirroredIssue>> ObservedTracker::find_mirrored(
-    std::optional<sync::Seconds> updated_within) {
+    std::optional<sync::Seconds> updated_within, bool with_comments) {
   m_progress.phase(updated_within
                        ? "Jira: searching the mirrored issues updated in the last " +
                              std::to_string((updated_within->count() + 59) / 60) + " minutes"
                        : std::string("Jira: searching every mirrored issue"));
-  auto found = IssueTrackerWrapper::find_mirrored(updated_within);
+  auto found = IssueTrackerWrapper::find_mirrored(updated_within, with_comments);
   if (found) {
     m_progress.phase("Jira: " + std::to_string(found->size()) + " mirrored issues found");
   }

@@ -64,7 +64,8 @@ class ObservedTracker final : public sync::IssueTrackerWrapper {
       : IssueTrackerWrapper(inner), m_progress(progress) {}
 
   sync::Result<std::vector<sync::MirroredIssue>> find_mirrored(
-      std::optional<sync::Seconds> updated_within = std::nullopt) override;
+      std::optional<sync::Seconds> updated_within = std::nullopt,
+      bool with_comments = false) override;
   std::vector<sync::Result<sync::CreatedIssue>> create_issues(
       const std::vector<sync::IssueDraft>& drafts) override;
   sync::Status update_issue(const std::string& key, const sync::IssueUpdate& update) override;

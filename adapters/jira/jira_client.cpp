@@ -167,14 +167,14 @@ void JiraClient::set_sleep_function(std::function<void(double seconds)> sleep) {
 }
 
 sync::Result<std::vector<sync::MirroredIssue>> JiraClient::find_mirrored(
-    std::optional<sync::Seconds> updated_within) {
+    std::optional<sync::Seconds> updated_within, bool with_comments) {
   const std::string context = "the search for mirrored issues in " + m_impl->settings.project;
   std::optional<long> minutes;
   if (updated_within) {
     minutes = std::max<long>(1, static_cast<long>((updated_within->count() + 59) / 60));
   }
   json request = {{"jql", mirrored_issues_jql(m_impl->settings.project, minutes)},
-                  {"fields", mirrored_field_names(m_impl->settings)},
+                  {"fields", mirrored_field_names(m_impl->settings, with_comments)},
                   {"maxResults", k_search_page}};
   const bool cloud = m_impl->settings.flavor == sync::JiraFlavor::cloud;
   // Keyed by issue key: offset paging can show an issue twice when the result set shifts.

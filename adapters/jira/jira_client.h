@@ -48,9 +48,11 @@ class JiraClient : public sync::IssueTracker {
   // nextPageToken; Data Center: POST search with startAt until total. Issues created moments ago
   // may be missing (Cloud's search is eventually consistent): the journal covers them. With
   // `updated_within`, the JQL adds `updated >= "-<N>m"`, N = the period in minutes rounded up (at
-  // least 1).
+  // least 1). With `with_comments`, the "comment" field too: an issue whose answer lists all its
+  // comments carries them (parse_mirrored_issue), the others none (comments_since reads them).
   sync::Result<std::vector<sync::MirroredIssue>> find_mirrored(
-      std::optional<sync::Seconds> updated_within = std::nullopt) override;
+      std::optional<sync::Seconds> updated_within = std::nullopt,
+      bool with_comments = false) override;
 
   // POST issue/bulk in chunks of at most 50 (never retried once sent: a lost answer makes every
   // draft of its chunk a transient "outcome unknown" error). Per-element refusals come back as

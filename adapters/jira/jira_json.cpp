@@ -184,11 +184,15 @@ json update_fields(const sync::IssueUpdate& update, const sync::JiraSettings& se
   return fields;
 }
 
-std::vector<std::string> mirrored_field_names(const sync::JiraSettings& settings) {
+std::vector<std::string> mirrored_field_names(const sync::JiraSettings& settings,
+                                              bool with_comments) {
   std::vector<std::string> names = {"summary", "status", "resolution",
                                     "duedate", "labels", "updated"};
   if (!settings.deadline_field.empty()) {
     names.push_back(settings.deadline_field);
+  }
+  if (with_comments) {
+    names.emplace_back("comment");
   }
   return names;
 }

@@ -70,12 +70,16 @@ nlohmann::json draft_fields(const sync::IssueDraft& draft, const sync::JiraSetti
 nlohmann::json update_fields(const sync::IssueUpdate& update, const sync::JiraSettings& settings,
                              ApiVersion version);
 
-// Fields requested by find_mirrored: summary, status, resolution, duedate, labels, updated, and the
-// deadline field when configured.
-std::vector<std::string> mirrored_field_names(const sync::JiraSettings& settings);
+// Fields requested by find_mirrored: summary, status, resolution, duedate, labels, updated, the
+// deadline field when configured, and "comment" when `with_comments`.
+std::vector<std::string> mirrored_field_names(const sync::JiraSettings& settings,
+                                              bool with_comments = false);
 
 // One issue of a search answer. Wrong or missing optional fields are read as absent; an issue
-// without a string id and key is an internal error.
+// without a string id and key is an internal error. The "comment" field becomes
+// MirroredIssue::comments (oldest first) only when it is whole: startAt 0, a total equal to the
+// number of comments listed, and every comment readable with an id (a search returns at most 20
+// per issue, docs/jira-api.md#comments-in-search-results); else comments stay nullopt.
 sync::Result<sync::MirroredIssue> parse_mirrored_issue(const nlohmann::json& issue,
                                                        const std::string& deadline_field);
 

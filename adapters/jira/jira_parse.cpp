@@ -1,6 +1,8 @@
 // Parsers of Jira's answers (declared in jira_json.h). Optional members of the wrong type are read
 // as absent: Jira instances differ, and a field bzjira does not need must not stop a run.
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "adapters/jira/adf.h"
 #include "adapters/jira/jira_json.h"
@@ -53,6 +55,56 @@ sync::StatusCategory category_of(const std::string& key) {
   return sync::StatusCategory::todo;  // "new", and "undefined" on odd workflows
 }
 
+// One comment as GET .../comment and the search's "comment" field list it: the first author name
+// Jira gives, the body as plain text (ADF flattened, v2 strings as they are).
+sync::Result<sync::IssueComment> parse_comment(const json& c) {
+  sync::IssueComment comment;
+  comment.id = id_member(c, "id");
+  const json& author = member(c, "author");
+  for (const char* name : {"displayName", "accountId", "name", "emailAddress"}) {
+    comment.author = string_member(author, name);
+    if (!comment.author.empty()) {
+      break;
+    }
+  }
+  comment.body = adf_to_plain_text(member(c, "body"));
+  const auto created = sync::parse_rfc3339(string_member(c, "created"));
+  if (!created) {
+    return bad_answer("comment " + comment.id + " has no readable created time");
+  }
+  comment.created = *created;
+  return comment;
+}
+
+// The search's "comment" field ({"comments", "startAt", "maxResults", "total"}) when it holds
+// every comment of the issue, oldest first; nullopt when it is absent, cut short or unreadable:
+// the caller then reads the comments with GET .../comment.
+std::optional<std::vector<sync::IssueComment>> whole_comments(const json& fields) {
+  const json& field = member(fields, "comment");
+  const json& list = member(field, "comments");
+  const json& start_at = member(field, "startAt");
+  const json& total = member(field, "total");
+  if (!list.is_array() || !start_at.is_number_integer() || start_at.get<long long>() != 0 ||
+      !total.is_number_integer() || total.get<long long>() < 0 ||
+      static_cast<std::size_t>(total.get<long long>()) != list.size()) {
+    return std::nullopt;
+  }
+  std::vector<sync::IssueComment> out;
+  out.reserve(list.size());
+  for (const json& c : list) {
+    auto comment = parse_comment(c);
+    if (!comment.ok() || comment->id.empty()) {
+      return std::nullopt;
+    }
+    out.push_back(std::move(comment.value()));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const sync::IssueComment& a, const sync::IssueComment& b) {
+                     return a.created < b.created;
+                   });
+  return out;
+}
+
 }  // namespace
 
 sync::Result<sync::MirroredIssue> parse_mirrored_issue(const json& issue,
@@ -82,6 +134,7 @@ sync::Result<sync::MirroredIssue> parse_mirrored_issue(const json& issue,
   if (!deadline_field.empty()) {
     out.deadline = sync::parse_rfc3339(string_member(fields, deadline_field.c_str()));
   }
+  out.comments = whole_comments(fields);
   return out;
 }
 
@@ -177,22 +230,11 @@ sync::Result<CommentsPage> parse_comments_page(std::string_view body) {
   page.max_results = long_member(root, "maxResults", 0);
   page.total = long_member(root, "total", 0);
   for (const json& c : list) {
-    sync::IssueComment comment;
-    comment.id = id_member(c, "id");
-    const json& author = member(c, "author");
-    for (const char* name : {"displayName", "accountId", "name", "emailAddress"}) {
-      comment.author = string_member(author, name);
-      if (!comment.author.empty()) {
-        break;
-      }
+    auto comment = parse_comment(c);
+    if (!comment.ok()) {
+      return comment.error();
     }
-    comment.body = adf_to_plain_text(member(c, "body"));
-    const auto created = sync::parse_rfc3339(string_member(c, "created"));
-    if (!created) {
-      return bad_answer("comment " + comment.id + " has no readable created time");
-    }
-    comment.created = *created;
-    page.comments.push_back(std::move(comment));
+    page.comments.push_back(std::move(comment.value()));
   }
   return page;
 }

@@ -1,5 +1,6 @@
 // Jira request bodies and answer parsing (adapters/jira/jira_json.h), on the spec's own examples
 // (tests/data/samples/jira) and hand-written answers.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -195,6 +196,82 @@ TEST_CASE("transitions are read with their target category and screen fields", "
           "fields":{"resolution":{"required":true}}}]})");
   REQUIRE(with.ok());
   CHECK((*with)[0].has_resolution);
+}
+
+namespace {
+// A search answer with one issue whose "comment" field is `comment` (left out when null).
+std::string search_with_comment(const json& comment) {
+  json fields = {{"summary", "s"}, {"labels", json::array({"bzjira"})}};
+  if (!comment.is_null()) {
+    fields["comment"] = comment;
+  }
+  const json issue = {{"id", "10001"}, {"key", "CAINC-2"}, {"fields", fields}};
+  return json{{"issues", json::array({issue})}, {"isLast", true}}.dump();
+}
+
+json v2_comment(const std::string& id, const std::string& created) {
+  return {
+      {"id", id}, {"author", {{"name", "jsmith"}}}, {"body", "text " + id}, {"created", created}};
+}
+}  // namespace
+
+TEST_CASE("the search asks for comments only when told to", "[jira]") {
+  const auto plain = mirrored_field_names(settings());
+  CHECK(std::find(plain.begin(), plain.end(), "comment") == plain.end());
+  const auto with = mirrored_field_names(settings(), true);
+  CHECK(std::find(with.begin(), with.end(), "comment") != with.end());
+  CHECK(with.size() == plain.size() + 1);
+}
+
+TEST_CASE("a search's comment field is used only when it lists every comment", "[jira]") {
+  const json later = v2_comment("12", "2026-10-02T08:00:00.000+0000");
+  const json earlier = v2_comment("11", "2026-10-01T08:00:00.000+0000");
+  const auto comments_of = [](const json& comment) {
+    auto page = parse_search_page(search_with_comment(comment), "");
+    REQUIRE(page.ok());
+    REQUIRE(page->issues.size() == 1);
+    return page->issues[0].comments;
+  };
+  // Whole: read oldest first, as GET .../comment?orderBy=created gives them.
+  const auto whole = comments_of({{"comments", json::array({later, earlier})},
+                                  {"maxResults", 2},
+                                  {"total", 2},
+                                  {"startAt", 0}});
+  REQUIRE(whole.has_value());
+  REQUIRE(whole->size() == 2);
+  CHECK((*whole)[0].id == "11");
+  CHECK((*whole)[1].id == "12");
+  CHECK((*whole)[1].body == "text 12");
+  CHECK((*whole)[1].author == "jsmith");
+  const auto none =
+      comments_of({{"comments", json::array()}, {"maxResults", 0}, {"total", 0}, {"startAt", 0}});
+  REQUIRE(none.has_value());
+  CHECK(none->empty());
+  // Cut short (Jira lists at most 20 in a search), not from the start, or unreadable: nullopt,
+  // so that the comments are read with GET .../comment.
+  CHECK_FALSE(comments_of(nullptr).has_value());
+  CHECK_FALSE(
+      comments_of(
+          {{"comments", json::array({earlier})}, {"maxResults", 1}, {"total", 2}, {"startAt", 0}})
+          .has_value());
+  CHECK_FALSE(
+      comments_of(
+          {{"comments", json::array({later})}, {"maxResults", 1}, {"total", 2}, {"startAt", 1}})
+          .has_value());
+  CHECK_FALSE(comments_of({{"comments", json::array({earlier})}, {"total", 1}}).has_value());
+  CHECK_FALSE(comments_of({{"comments", json::array({earlier})}, {"startAt", 0}}).has_value());
+  CHECK_FALSE(comments_of({{"comments", json::array({earlier})}, {"total", "1"}, {"startAt", 0}})
+                  .has_value());
+  CHECK_FALSE(comments_of({{"comments", "no"}, {"total", 0}, {"startAt", 0}}).has_value());
+  CHECK_FALSE(comments_of("a string").has_value());
+  json no_time = earlier;
+  no_time.erase("created");
+  CHECK_FALSE(comments_of({{"comments", json::array({no_time})}, {"total", 1}, {"startAt", 0}})
+                  .has_value());
+  json no_id = earlier;
+  no_id.erase("id");
+  CHECK_FALSE(
+      comments_of({{"comments", json::array({no_id})}, {"total", 1}, {"startAt", 0}}).has_value());
 }
 
 TEST_CASE("comment pages flatten ADF bodies and read authors and times", "[jira]") {

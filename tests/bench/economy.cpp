@@ -49,14 +49,24 @@ RequestFloor sync_floor(long searched_bugs, long read_bugs, const std::string& w
 
 }  // namespace
 
+void add_key_check(RequestFloor& f) {
+  f.bugzilla += 1;
+  f.how +=
+      "; Bugzilla: 1 API key check (whoami: required since a server was found ignoring the "
+      "key's header and answering anonymously)";
+}
+
 RequestFloor cold_floor(long bugs, long open_bugs, long dated_bugs, long issues_to_create,
-                        const ApiLimits& limits) {
+                        bool key_configured, const ApiLimits& limits) {
   RequestFloor f = sync_floor(bugs, open_bugs, "open", issues_to_create, limits);
   // "/rest/bug/<id>/history" is as long as ".../comment": the same capacity.
   const long history_batches = batches(dated_bugs, comment_batch_capacity(limits, false));
   f.bugzilla += history_batches;
   f.how += "; Bugzilla: " + n(history_batches) + " history batch(es) of the " + n(dated_bugs) +
            " open bugs with a Next update date";
+  if (key_configured) {
+    add_key_check(f);
+  }
   return f;
 }
 
@@ -81,7 +91,7 @@ RequestFloor incremental_floor(long changed_bugs, long new_issues, const ApiLimi
   return sync_floor(changed_bugs, changed_bugs, "changed", new_issues, limits);
 }
 
-RequestFloor audit_live_floor(long bugs, const ApiLimits& limits) {
+RequestFloor audit_live_floor(long bugs, bool key_configured, const ApiLimits& limits) {
   RequestFloor f;
   const long pages = search_pages(bugs, limits);
   const long per_batch = comment_batch_capacity(limits, false);
@@ -91,6 +101,9 @@ RequestFloor audit_live_floor(long bugs, const ApiLimits& limits) {
   f.bugzilla = pages + comment_batches + history_batches;
   f.how = "Bugzilla: " + n(pages) + " search page(s) + " + n(comment_batches) +
           " comment batch(es) + " + n(history_batches) + " history batch(es)";
+  if (key_configured) {
+    add_key_check(f);
+  }
   return f;
 }
 

@@ -42,9 +42,10 @@ long comment_batch_capacity(const ApiLimits& limits, bool with_since);
 // holds a Next update date (batched like comments: only the history says when the date was
 // written, and a date applies only from then, sync/obligations.h); Jira: one search (finds
 // nothing), bulk creates, and one remote link per created issue (the design links every issue to
-// its bug: ARCHITECTURE.md, Idempotency).
+// its bug: ARCHITECTURE.md, Idempotency). With `key_configured` (the mapping names an API key), the
+// day's API key check too (key_check_floor).
 RequestFloor cold_floor(long bugs, long open_bugs, long dated_bugs, long issues_to_create,
-                        const ApiLimits& limits);
+                        bool key_configured, const ApiLimits& limits);
 
 // Steady sync (nothing changed): Bugzilla time and one search page of changes (empty); Jira: one
 // search for issues changed since the last run. 3 requests whatever the size.
@@ -64,8 +65,14 @@ RequestFloor incremental_floor(long changed_bugs, long new_issues, const ApiLimi
 // Live audit of every bug: the full search, every bug's comments, and every bug's history batched
 // like comments (GET /rest/bug/<id>/history?ids=...: the REST layer merges path and query ids for
 // history as for comments, docs/bugzilla-api.md#history; the simulator implements it). No server
-// time.
-RequestFloor audit_live_floor(long bugs, const ApiLimits& limits);
+// time. With `key_configured`, the API key check audit makes on every run (key_check_floor).
+RequestFloor audit_live_floor(long bugs, bool key_configured, const ApiLimits& limits);
+
+// The API key check (GET /rest/whoami, one Bugzilla request) that sync makes once a day per server
+// and audit, status and snapshot on every run when the mapping names a key (ARCHITECTURE.md,
+// 2026-12-02): a requirement, not overhead, since a server that ignored the key's header served
+// restricted bugs' requests anonymously. Adds it to `f` and says so in its `how`.
+void add_key_check(RequestFloor& f);
 
 // Ceiling division for positive counts; 0 when `count` is 0.
 long batches(long count, long size);

@@ -91,3 +91,52 @@ TEST_CASE("a reply written in Jira with #bugzilla is posted once and then closes
   run("2026-11-26T14:30:00Z");
   CHECK(bugzilla_copies(sim) == 1);
 }
+
+TEST_CASE("a reply among more comments than a search lists is found and posted once",
+          "[e2e][sync][replies]") {
+  const std::string flavor = GENERATE("cloud", "datacenter");
+  INFO("Jira flavor " << flavor);
+  Sim sim(SimOptions{flavor});
+  const auto mapping = sim.mapping([](json& m) { m["replies"] = {{"enabled", true}}; });
+  const auto run = [&](const std::string& now) { return sim.sync_ok(mapping, now); };
+  const std::string comment_reads =
+      std::string("GET /rest/api/") + (flavor == "cloud" ? "3" : "2") + "/issue/{key}/comment";
+  const auto reads = [&] {
+    const json requests = sim.jira_stats().at("requests");
+    return requests.value(comment_reads, 0);
+  };
+  const auto copies = [&] {
+    int n = 0;
+    for (const auto& c : sim.comments(2061240)) {
+      n += c.at("text").get<std::string>().find("the 23rd comment") != std::string::npos ? 1 : 0;
+    }
+    return n;
+  };
+  run("2026-11-26T12:00:00Z");
+  const std::string key = sim.issue_labelled("bzq-2061240-18471475").at("key");
+  const auto comment = [&](const std::string& body) {
+    sim.jira("POST", "/__sim/issues/" + key + "/comment",
+             {{"author", "jane@example-ca.test"}, {"body", body}});
+  };
+
+  // A few comments come with the search: no issue's comment list is read.
+  comment("Drafting the answer now.");
+  sim.reset_stats();
+  run("2026-11-26T12:30:00Z");
+  CHECK(reads() == 0);
+
+  // 26 comments, more than the 20 a search lists: the reply, the 23rd, is read and posted once.
+  for (int i = 2; i <= 26; ++i) {
+    comment(i == 23 ? std::string("#bugzilla Answer in the 23rd comment: the job runs daily.")
+                    : "Working note " + std::to_string(i) + ".");
+  }
+  REQUIRE(sim.issue_labelled("bzq-2061240-18471475").at("comments").size() == 26);
+  sim.reset_stats();
+  const auto posting = run("2026-11-26T13:00:00Z");
+  CHECK(posting.out.find("replies posted 1") != std::string::npos);
+  CHECK(reads() >= 1);
+  CHECK(copies() == 1);
+  run("2026-11-26T13:30:00Z");
+  run("2026-11-26T14:30:00Z");
+  CHECK(copies() == 1);
+}

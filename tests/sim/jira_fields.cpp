@@ -9,6 +9,7 @@ struct FieldInfo {
   const char* name;
   const char* type;  // schema type
   bool custom;
+  bool navigable = true;  // part of "*navigable" (Data Center's default search fields)
 };
 
 const FieldInfo k_fields[] = {
@@ -25,6 +26,8 @@ const FieldInfo k_fields[] = {
     {"created", "Created", "datetime", false},
     {"updated", "Updated", "datetime", false},
     {"reporter", "Reporter", "user", false},
+    // Only when asked by name or with "*all"; a search lists at most k_search_comment_limit.
+    {"comment", "Comment", "comments-page", false, false},
     {"customfield_10050", "Obligation deadline", "datetime", true},
     {"customfield_10051", "Bugzilla bug", "string", true},
 };
@@ -39,7 +42,9 @@ std::set<std::string> select_fields(const std::vector<std::string>& requested,
   for (const std::string& name : list) {
     if (name == "*all" || name == "*navigable") {
       for (const FieldInfo& f : k_fields) {
-        out.insert(f.id);
+        if (f.navigable || name == "*all") {
+          out.insert(f.id);
+        }
       }
     } else if (!name.empty() && name[0] == '-') {
       removed.insert(name.substr(1));
@@ -97,7 +102,7 @@ Answer Service::get_fields(Version) {
                    {"name", f.name},
                    {"custom", f.custom},
                    {"orderable", true},
-                   {"navigable", true},
+                   {"navigable", f.navigable},
                    {"searchable", true},
                    {"clauseNames", Json::array({f.id})},
                    {"schema", schema}});

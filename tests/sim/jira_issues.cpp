@@ -258,7 +258,8 @@ Json Service::description_for(const Json& stored, Version v) const {
   return stored.is_string() ? stored : Json(adf_text(stored));
 }
 
-Json Service::issue_json(const Issue& issue, Version v, const std::set<std::string>& fields) const {
+Json Service::issue_json(const Issue& issue, Version v, const std::set<std::string>& fields,
+                         std::optional<std::size_t> comment_limit) const {
   Json out = {{"id", std::to_string(issue.id)},
               {"key", issue.key},
               {"self", self_url(v, "/issue/" + std::to_string(issue.id))}};
@@ -319,6 +320,24 @@ Json Service::issue_json(const Issue& issue, Version v, const std::set<std::stri
         f["issuetype"] = t;
       }
     }
+  }
+  if (want("comment")) {
+    std::vector<const Comment*> sorted;
+    for (const Comment& c : issue.comments) {
+      sorted.push_back(&c);
+    }
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const Comment* a, const Comment* b) { return a->created < b->created; });
+    const std::size_t shown = std::min(sorted.size(), comment_limit.value_or(sorted.size()));
+    Json list = Json::array();
+    for (std::size_t i = 0; i < shown; ++i) {
+      list.push_back(comment_json(issue, *sorted[i], v));
+    }
+    f["comment"] = {{"comments", list},
+                    {"self", self_url(v, "/issue/" + std::to_string(issue.id) + "/comment")},
+                    {"maxResults", shown},
+                    {"total", sorted.size()},
+                    {"startAt", 0}};
   }
   for (const char* custom : {"customfield_10050", "customfield_10051"}) {
     if (want(custom)) {

@@ -211,7 +211,8 @@ Answer Service::search_jql(const Request& r, Version v) {
   Json issues = Json::array();
   const long n = static_cast<long>(hits.size());
   for (long i = offset; i < std::min(n, offset + page); ++i) {
-    issues.push_back(issue_json(*hits[static_cast<std::size_t>(i)], v, fields));
+    issues.push_back(
+        issue_json(*hits[static_cast<std::size_t>(i)], v, fields, k_search_comment_limit));
   }
   const bool last = offset + page >= n;
   Json body = {{"issues", issues}, {"isLast", last}};
@@ -240,7 +241,8 @@ Answer Service::search_dc(const Request& r, Version v) {
   Json issues = Json::array();
   const long n = static_cast<long>(hits.size());
   for (long i = a.start_at; i < std::min(n, a.start_at + page); ++i) {
-    issues.push_back(issue_json(*hits[static_cast<std::size_t>(i)], v, fields));
+    issues.push_back(
+        issue_json(*hits[static_cast<std::size_t>(i)], v, fields, k_search_comment_limit));
   }
   return json_answer(200, Json{{"expand", "schema,names"},
                                {"startAt", a.start_at},

@@ -69,10 +69,13 @@ Json text_to_adf(const std::string& text);
 // string; neither may be empty or longer than 32,767 characters.
 std::string comment_problem(const Json& body, Version v);
 
-// The issue fields a request selects: "*all" and "*navigable" mean every field, "-name" removes
-// one, unknown names are ignored; an empty request means `fallback`.
+// The issue fields a request selects: "*all" means every field, "*navigable" every one but
+// "comment", "-name" removes one, unknown names are ignored; an empty request means `fallback`.
 std::set<std::string> select_fields(const std::vector<std::string>& requested,
                                     const std::vector<std::string>& fallback);
+// The most comments a search lists in an issue's "comment" field (observed on Jira Cloud,
+// docs/jira-api.md#comments-in-search-results); "total" still counts every comment.
+constexpr std::size_t k_search_comment_limit = 20;
 // Comma-separated values of every `name` parameter ("fields=a,b&fields=c").
 std::vector<std::string> list_param(const std::multimap<std::string, std::string>& query,
                                     const std::string& name);
@@ -151,7 +154,10 @@ class Service {
   Answer create_bulk(const Request& r, Version v);
   Answer get_issue(const Request& r, Version v, Issue& issue);
   Answer edit_issue(const Request& r, Version v, Issue& issue);
-  Json issue_json(const Issue& issue, Version v, const std::set<std::string>& fields) const;
+  // `comment_limit`: the most comments the "comment" field lists (the oldest; its total counts
+  // all), as a search does (docs/jira-api.md#comments-in-search-results). Unset: every one.
+  Json issue_json(const Issue& issue, Version v, const std::set<std::string>& fields,
+                  std::optional<std::size_t> comment_limit = std::nullopt) const;
   Json status_json(const std::string& status, Version v) const;
   Answer get_fields(Version v);
   Json description_for(const Json& stored, Version v) const;

@@ -349,3 +349,45 @@ TEST_CASE("sim: comments have Jira's shape and limits", "[sim][jira]") {
   CHECK(r.body["comments"][0]["body"] == "hello");
   CHECK(call(w, "GET", "/rest/api/3/issue/CAINC-9/comment").status == 404);
 }
+
+TEST_CASE("sim: a search lists an issue's comments only when asked and at most 20 of them",
+          "[sim][jira]") {
+  const std::string flavor = GENERATE("cloud", "datacenter");
+  JiraWorld w(flavor);
+  const bool cloud = flavor == "cloud";
+  const std::string api = cloud ? "/rest/api/3" : "/rest/api/2";
+  REQUIRE(call(w, "POST", api + "/issue", {{"fields", fields("few")}}).status == 201);
+  REQUIRE(call(w, "POST", api + "/issue", {{"fields", fields("many")}}).status == 201);
+  const auto add = [&](const std::string& key, const std::string& text) {
+    const json body = cloud ? adf(text) : json(text);
+    REQUIRE(call(w, "POST", api + "/issue/" + key + "/comment", {{"body", body}}).status == 201);
+  };
+  add("CAINC-1", "only one");
+  for (int i = 1; i <= 23; ++i) {
+    add("CAINC-2", "comment " + std::to_string(i));
+  }
+  const std::string path = cloud ? "/search/jql" : "/search";
+  json request = {{"jql", "project = CAINC ORDER BY key ASC"},
+                  {"fields", json::array({"summary"})}};
+  const Reply plain = call(w, "POST", api + path, request);
+  REQUIRE(plain.status == 200);
+  CHECK_FALSE(plain.body["issues"][0]["fields"].contains("comment"));
+  request["fields"] = json::array({"summary", "comment"});
+  const Reply r = call(w, "POST", api + path, request);
+  REQUIRE(r.status == 200);
+  const json few = r.body["issues"][0]["fields"]["comment"];
+  CHECK(few["total"] == 1);
+  CHECK(few["startAt"] == 0);
+  CHECK(few["comments"].size() == 1);
+  const json many = r.body["issues"][1]["fields"]["comment"];
+  CHECK(many["total"] == 23);
+  CHECK(many["startAt"] == 0);
+  REQUIRE(many["comments"].size() == 20);
+  CHECK(many["comments"][0].contains("created"));
+  // Data Center's default fields (*navigable) leave comments out.
+  if (!cloud) {
+    const Reply defaults = call(w, "POST", api + path, {{"jql", "project = CAINC"}});
+    REQUIRE(defaults.status == 200);
+    CHECK_FALSE(defaults.body["issues"][0]["fields"].contains("comment"));
+  }
+}

@@ -282,6 +282,7 @@ TEST_CASE("Ended windows of a reused bug are loaded only for an issue still open
                      StatusCategory::done,
                      "Done",
                      std::nullopt,
+                     std::nullopt,
                      std::nullopt};
   REQUIRE(second.add_ended(*bugs, {done}).ok());
   CHECK(window_of(*bugs, "bzq-200-2001") == nullptr);

@@ -282,6 +282,10 @@ class FakeIssueTracker final : public IssueTracker {
   std::function<std::optional<Error>(const IssueDraft&)> reject_draft;  // per-draft refusal
   int create_calls = 0;
   std::vector<std::optional<Seconds>> searches;  // updated_within of each find_mirrored call
+  // Like Jira, a search asked for comments lists at most this many per issue; an issue with more
+  // comes without them (MirroredIssue::comments nullopt: the client saw a cut-short list).
+  std::size_t search_comment_limit = 20;
+  std::vector<std::string> comment_reads;  // the key of each comments_since call
 
   FakeIssue& at(const std::string& key) { return issues.at(key); }
 
@@ -332,7 +336,7 @@ class FakeIssueTracker final : public IssueTracker {
   // Like Jira: `updated_within` counts whole minutes back from the tracker's clock; an issue with
   // no `updated` (set up by hand) is found only by a full search.
   Result<std::vector<MirroredIssue>> find_mirrored(
-      std::optional<Seconds> updated_within = std::nullopt) override {
+      std::optional<Seconds> updated_within = std::nullopt, bool with_comments = false) override {
     ++requests;
     searches.push_back(updated_within);
     if (auto e = faults.take("find_mirrored")) {
@@ -355,6 +359,9 @@ class FakeIssueTracker final : public IssueTracker {
       const auto& labels = fi.issue.labels;
       if (std::find(labels.begin(), labels.end(), "bzjira") != labels.end()) {
         out.push_back(fi.issue);
+        if (with_comments && fi.comments.size() <= search_comment_limit) {
+          out.back().comments = fi.comments;
+        }
       }
     }
     return out;
@@ -453,6 +460,7 @@ class FakeIssueTracker final : public IssueTracker {
 
   Result<std::vector<IssueComment>> comments_since(const std::string& key, Instant since) override {
     ++requests;
+    comment_reads.push_back(key);
     if (auto e = faults.take("comments_since")) {
       return *e;
     }

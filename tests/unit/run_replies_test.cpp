@@ -65,13 +65,61 @@ TEST_CASE("issue 12: only the issue a person commented on has its comments read"
   const RunReport r = w.run();
   CHECK(r.exit_code == 0);
   CHECK(r.execution.replies_posted == 1);
-  // Jira: the search, the question issue's comments, the note. Bugzilla: time, search, the post
-  // and its read-back.
-  CHECK(w.jira.requests == 3);
+  // Jira: the search, which brings the question issue's comments, and the note. Bugzilla: time,
+  // search, the post and its read-back.
+  CHECK(w.jira.requests == 2);
+  CHECK(w.jira.comment_reads.empty());
   CHECK(w.bugzilla.requests == 4);
   CHECK(w.posted_copies() == 1);
   CHECK(w.notes_on(w.question) == 1);
   CHECK(w.store.reply_map.begin()->second.finished());
+}
+
+TEST_CASE("issue 14: an issue with more comments than a search lists has them all read",
+          "[core][run][replies]") {
+  Replies w;
+  // 25 comments: the search lists none of them (Jira's list would be cut short at 20), and the
+  // reply is the 23rd.
+  for (int i = 1; i <= 25; ++i) {
+    w.jira.add_human_comment(
+        w.question,
+        i == 23 ? std::string("#bugzilla ") + k_reply : "Working note " + std::to_string(i) + ".",
+        w.now + Seconds{i});
+  }
+  w.advance(k_interval);
+  w.reset_counters();
+  const RunReport r = w.run();
+  CHECK(r.exit_code == 0);
+  CHECK(r.execution.replies_posted == 1);
+  CHECK(w.jira.comment_reads == std::vector<std::string>{w.question});
+  CHECK(w.posted_copies() == 1);
+  CHECK(w.notes_on(w.question) == 1);
+  // Its window covers the note and the post: read again, and nothing is posted twice.
+  for (int run = 0; run < 3; ++run) {
+    w.advance(k_interval);
+    REQUIRE(w.run().exit_code == 0);
+  }
+  CHECK(w.posted_copies() == 1);
+  CHECK(w.notes_on(w.question) == 1);
+}
+
+TEST_CASE("issue 14: an issue with as many comments as a search lists is not read again",
+          "[core][run][replies]") {
+  Replies w;
+  const int before = static_cast<int>(w.jira.at(w.question).comments.size());
+  REQUIRE(before < 20);
+  for (int i = before + 1; i <= 20; ++i) {
+    w.jira.add_human_comment(
+        w.question,
+        i == 20 ? std::string("#bugzilla ") + k_reply : "Working note " + std::to_string(i) + ".",
+        w.now + Seconds{i});
+  }
+  w.advance(k_interval);
+  w.jira.comment_reads.clear();
+  REQUIRE(w.run().exit_code == 0);
+  CHECK(w.jira.comment_reads.empty());
+  CHECK(w.posted_copies() == 1);
+  CHECK(w.notes_on(w.question) == 1);
 }
 
 TEST_CASE("issue 12: a run killed after the post finds the reply on Bugzilla and posts nothing",
@@ -107,8 +155,10 @@ TEST_CASE("issue 14: a reply is found on Bugzilla in the stored comments of a bu
   REQUIRE_THROWS_AS(w.run(), testing::SimulatedCrash);
   w.bugzilla.after_post = nullptr;
   REQUIRE(w.posted_copies() == 1);
-  // This run reads and stores the bug with the post, then fails on Jira before any reply is seen.
+  // This run reads and stores the bug with the post, then fails on Jira before any reply is seen
+  // (the search lists no comments, so they are read, and that read fails).
   w.advance(k_interval);
+  w.jira.search_comment_limit = 0;
   w.jira.faults.fail("comments_since");
   REQUIRE(w.run().exit_code == 3);
   // The next one does not read the bug again (its records come without comments): the reference
@@ -188,6 +238,7 @@ TEST_CASE("issue 12: a failed Jira comment read ends the run and is read again n
   Replies w;
   w.jira.add_human_comment(w.question, std::string("#bugzilla ") + k_reply, w.now);
   w.advance(k_interval);
+  w.jira.search_comment_limit = 0;  // the search lists none: they are read, and that read fails
   w.jira.faults.fail("comments_since");
   const RunReport failed = w.run();
   CHECK(failed.exit_code == 3);
