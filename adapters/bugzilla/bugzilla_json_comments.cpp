@@ -37,12 +37,17 @@ Error unreadable(const std::exception& e) {
 // does for its mappings: the bugs there were read and are never read again (reading them would
 // give zeros). The allocation itself stays the string's. Nothing happens for a few pages.
 void release_before(std::string& body, std::size_t end) {
-  const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
-  const auto begin = reinterpret_cast<std::uintptr_t>(body.data());
-  const std::uintptr_t first = (begin + page - 1) / page * page;
-  const std::uintptr_t last = (begin + std::min(end, body.size())) / page * page;
-  if (last > first + 16 * page) {
-    madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  // Offsets from the string's start, so that the range is a pointer into it (no int-to-pointer).
+  const std::size_t misalign = reinterpret_cast<std::uintptr_t>(body.data()) % page;
+  const std::size_t first = misalign == 0 ? 0 : page - misalign;
+  const std::size_t stop = std::min(end, body.size());
+  if (stop < first) {
+    return;
+  }
+  const std::size_t length = (stop - first) / page * page;
+  if (length > 16 * page) {
+    madvise(body.data() + first, length, MADV_DONTNEED);
   }
 }
 

@@ -48,6 +48,7 @@ json answer_for(const std::vector<sync::BugId>& ids, int per_bug) {
 
 std::vector<sync::BugId> ids_from(sync::BugId first, int count) {
   std::vector<sync::BugId> out;
+  out.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) {
     out.push_back(first + i);
   }
@@ -162,8 +163,8 @@ sync::Status read_by_batch(adapters::bugzilla::BugzillaClient& client,
   });
 }
 
-std::unique_ptr<adapters::bugzilla::BugzillaClient> client_of(std::shared_ptr<CommentServer> server,
-                                                              std::size_t chunk_bytes) {
+std::unique_ptr<adapters::bugzilla::BugzillaClient> client_of(
+    const std::shared_ptr<CommentServer>& server, std::size_t chunk_bytes) {
   sync::BugzillaSettings settings;
   settings.url = "https://bugzilla.example.org";
   adapters::bugzilla::BugzillaClientOptions options;
