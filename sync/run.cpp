@@ -66,6 +66,22 @@ void Runner::raise_exit(int code) {
   m_report.exit_code = std::max(m_report.exit_code, code);
 }
 
+void Runner::execute_plan(const Plan& plan, const std::vector<MirroredIssue>& mirrored) {
+  RecordingTracker recording(m_tracker, m_store, mirrored, m_mapping.jira.resolution);
+  m_report.execution = execute(plan, recording, m_bugs, m_store, m_mapping, m_options.run_id,
+                               m_plan_now, m_options.dry_run);
+  for (const Error& e : m_report.execution.errors) {
+    m_report.errors.push_back(e);
+  }
+  for (const Error& e : recording.errors()) {
+    m_report.errors.push_back(e);
+    raise_exit(k_exit_internal);
+  }
+  if (m_report.execution.failed > 0) {
+    raise_exit(k_exit_rejected);
+  }
+}
+
 RunReport Runner::stop_after_jira(const StepFailure& failure, Instant server_time,
                                   bool had_watermark) {
   if (!had_watermark || m_cache_changed) {
@@ -325,19 +341,7 @@ RunReport Runner::run() {
     m_report.notes.push_back(m_clock_note);
   }
   // 8. Each accepted write also updates the issue's stored state (mirror_view.h).
-  RecordingTracker recording(m_tracker, m_store, mirrored, m_mapping.jira.resolution);
-  m_report.execution = execute(plan, recording, m_bugs, m_store, m_mapping, m_options.run_id,
-                               m_plan_now, m_options.dry_run);
-  for (const Error& e : m_report.execution.errors) {
-    m_report.errors.push_back(e);
-  }
-  for (const Error& e : recording.errors()) {
-    m_report.errors.push_back(e);
-    raise_exit(k_exit_internal);
-  }
-  if (m_report.execution.failed > 0) {
-    raise_exit(k_exit_rejected);
-  }
+  execute_plan(plan, mirrored);
   // 9. The author of a reply read back is the reply account (upstream 5.x cannot say otherwise).
   const std::string& learned = m_report.execution.reply_account;
   if (!learned.empty() && learned != m_reply_account) {

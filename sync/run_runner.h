@@ -53,6 +53,10 @@ class Runner {
 
   void raise_exit(int code);
 
+  // Step 8: executes `plan` through a tracker that records each accepted write in the issue's
+  // stored state (mirror_view.h); the execution and its errors go into m_report.
+  void execute_plan(const Plan& plan, const std::vector<MirroredIssue>& mirrored);
+
   // Steps 2 to 4. Unless m_all_heads, `records` holds no bug yet: the heads of the bugs the
   // search returns are loaded (all of them on a full search).
   StepResult<Ok> read_bugzilla(std::map<BugId, BugRecord>& records,

@@ -22,19 +22,7 @@ RunReport Runner::steady_run(const JiraView& view) {
   if (!m_clock_note.empty()) {
     m_report.notes.push_back(m_clock_note);
   }
-  RecordingTracker recording(m_tracker, m_store, view.mirrored, m_mapping.jira.resolution);
-  m_report.execution = execute(plan, recording, m_bugs, m_store, m_mapping, m_options.run_id,
-                               m_plan_now, m_options.dry_run);
-  for (const Error& e : m_report.execution.errors) {
-    m_report.errors.push_back(e);
-  }
-  for (const Error& e : recording.errors()) {
-    m_report.errors.push_back(e);
-    raise_exit(k_exit_internal);
-  }
-  if (m_report.execution.failed > 0) {
-    raise_exit(k_exit_rejected);
-  }
+  execute_plan(plan, view.mirrored);
   // The mark still holds (nothing it speaks for changed), but a write of this run may have dropped
   // it: an issue state saved as it was, the day's API key check.
   if (m_report.exit_code == k_exit_ok) {
