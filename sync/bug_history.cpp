@@ -8,18 +8,22 @@
 
 namespace bzjira::sync {
 
+namespace {
+
+// ASCII case folding, as std::tolower does in the C locale, without a locale call per character.
+constexpr char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
+}  // namespace
+
 std::string to_lower_ascii(std::string_view text) {
   std::string out(text);
   for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    c = fold(c);
   }
   return out;
 }
 
 namespace {
-
-// ASCII case folding, as std::tolower does in the C locale, without a locale call per character.
-constexpr char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 // The plain scan: for short texts (Markdown heading lines), where building a skip table costs
 // more than it saves.

@@ -276,8 +276,7 @@ void resettle(Obligation& window, Instant now) {
 
 std::vector<Obligation> DerivedWindows::derive_one(const BugRecord& record) {
   std::vector<Obligation> windows =
-      obligation_windows(record, m_mapping.policy, m_mapping.bugzilla.ca_accounts,
-                         m_mapping.bugzilla.ignored_accounts, m_now);
+      obligation_windows(record, m_mapping.policy, m_accounts, m_now);
   ++m_derived;
   std::vector<Obligation> open, ended;
   for (Obligation& o : windows) {
@@ -439,8 +438,7 @@ Status DerivedWindows::add_ended(std::vector<BugObligations>& bugs,
   for (const BugRecord& record : *records) {
     for (BugObligations& b : bugs) {
       if (b.bug_id == record.bug.id) {
-        b.windows = obligation_windows(record, m_mapping.policy, m_mapping.bugzilla.ca_accounts,
-                                       m_mapping.bugzilla.ignored_accounts, m_now);
+        b.windows = obligation_windows(record, m_mapping.policy, m_accounts, m_now);
       }
     }
   }

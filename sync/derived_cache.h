@@ -62,6 +62,7 @@ class DerivedWindows {
       : m_store(store),
         m_mapping(mapping),
         m_now(now),
+        m_accounts(mapping.bugzilla.ca_accounts, mapping.bugzilla.ignored_accounts),
         m_fingerprint(derivation_fingerprint(mapping)) {}
 
   // Derives a bug whose complete record is at hand now (a batch just read from Bugzilla), so the
@@ -90,6 +91,7 @@ class DerivedWindows {
   StateStore& m_store;
   const Mapping& m_mapping;
   Instant m_now;
+  AccountRoles m_accounts;  // the mapping's, prepared once
   std::vector<Obligation> derive_one(const BugRecord& record);
 
   std::set<BugId> m_from_cache;  // bugs whose windows are the stored open ones only

@@ -16,7 +16,6 @@
 
 namespace bzjira::sync {
 
-enum class Role { ca, other, ignored };
 
 // Lets a needinfo requested up to this long before a closure comment still count as its request,
 // and drops an update window that a closure request voids this soon after it opened.
@@ -34,17 +33,15 @@ struct ObligationContext {
   ResolutionTimeline resolutions;
   WhiteboardTimeline whiteboard;
   std::string rule_prefix;                 // "IRG 3.2"
-  std::vector<std::string> ca_lower;       // the mapping's CA accounts, lower case
-  std::vector<std::string> ignored_lower;  // the mapping's ignored accounts, lower case
+  const AccountRoles& accounts;           // the mapping's CA and ignored accounts
 
   ObligationContext(const BugRecord& bug_record, const PolicySettings& policy_settings,
-                    const std::vector<std::string>& ca_accounts,
-                    const std::vector<std::string>& ignored_accounts, Instant at);
+                    const AccountRoles& account_roles, Instant at);
 
   // The first CA comment created strictly after `t`; nullptr when none.
   const Comment* first_ca_after(Instant t) const;
   // Who `login` speaks for (any case); ignored wins over CA.
-  Role role_of(const std::string& login) const;
+  Role role_of(std::string_view login) const { return accounts.role_of(login); }
 };
 
 // How a window was satisfied: a CA comment or the needinfo flag being cleared.

@@ -1,6 +1,7 @@
 #include "sync/obligations.h"
 
 #include <algorithm>
+#include <array>
 
 #include "sync/obligation_context.h"
 
@@ -59,15 +60,15 @@ std::string make_rule_prefix(const std::string& rules) {
 
 ObligationContext::ObligationContext(const BugRecord& bug_record,
                                      const PolicySettings& policy_settings,
-                                     const std::vector<std::string>& ca_accounts,
-                                     const std::vector<std::string>& ignored_accounts, Instant at)
+                                     const AccountRoles& account_roles, Instant at)
     : record(bug_record),
       policy(policy_settings),
       now(at),
       history(sorted_history(bug_record.history, at)),
       resolutions(bug_record.bug, history, at),
       whiteboard(bug_record.bug, bug_record.history),
-      rule_prefix(make_rule_prefix(policy_settings.rules)) {
+      rule_prefix(make_rule_prefix(policy_settings.rules)),
+      accounts(account_roles) {
   for (const Comment& c : record.comments) {
     if (c.time <= now) {
       comments.push_back(&c);
@@ -79,13 +80,6 @@ ObligationContext::ObligationContext(const BugRecord& bug_record,
   comments.erase(std::unique(comments.begin(), comments.end(),
                              [](const Comment* a, const Comment* b) { return a->id == b->id; }),
                  comments.end());
-  // Lower-case the lists once: the per-comment test then costs no allocation per account.
-  for (const std::string& a : ca_accounts) {
-    ca_lower.push_back(to_lower_ascii(a));
-  }
-  for (const std::string& a : ignored_accounts) {
-    ignored_lower.push_back(to_lower_ascii(a));
-  }
   roles.reserve(comments.size());
   for (const Comment* c : comments) {
     roles.push_back(role_of(c->creator));
@@ -112,13 +106,43 @@ const Comment* ObligationContext::first_ca_after(Instant t) const {
   return it == ca_indexes.end() ? nullptr : comments[*it];
 }
 
-Role ObligationContext::role_of(const std::string& login) const {
-  const std::string lower = to_lower_ascii(login);
+namespace {
+
+std::vector<std::string> lowered_sorted(const std::vector<std::string>& accounts) {
+  std::vector<std::string> out;
+  out.reserve(accounts.size());
+  for (const std::string& a : accounts) {
+    out.push_back(to_lower_ascii(a));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+AccountRoles::AccountRoles(const std::vector<std::string>& ca_accounts,
+                           const std::vector<std::string>& ignored_accounts)
+    : m_ca(lowered_sorted(ca_accounts)), m_ignored(lowered_sorted(ignored_accounts)) {}
+
+Role AccountRoles::role_of(std::string_view login) const {
+  // Logins are e-mail addresses: a stack buffer holds the lower-cased one but for absurd lengths.
+  std::array<char, 128> buffer{};
+  std::string long_login;
+  std::string_view lower;
+  if (login.size() <= buffer.size()) {
+    std::transform(login.begin(), login.end(), buffer.begin(), [](char c) {
+      return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    });
+    lower = std::string_view(buffer.data(), login.size());
+  } else {
+    long_login = to_lower_ascii(login);
+    lower = long_login;
+  }
   const auto in = [&](const std::vector<std::string>& list) {
-    return std::find(list.begin(), list.end(), lower) != list.end();
+    return std::binary_search(list.begin(), list.end(), lower,
+                              [](std::string_view a, std::string_view b) { return a < b; });
   };
-  // Ignored wins over CA: a bot listed in both must not satisfy anything.
-  return in(ignored_lower) ? Role::ignored : in(ca_lower) ? Role::ca : Role::other;
+  return in(m_ignored) ? Role::ignored : in(m_ca) ? Role::ca : Role::other;
 }
 
 Satisfaction satisfaction_from(const Comment& comment) {
@@ -348,21 +372,37 @@ std::vector<Obligation> obligation_windows(const BugRecord& record, const Policy
                                            const std::vector<std::string>& ca_accounts,
                                            const std::vector<std::string>& ignored_accounts,
                                            Instant now) {
+  return obligation_windows(record, policy, AccountRoles(ca_accounts, ignored_accounts), now);
+}
+
+std::vector<Obligation> obligation_windows(const BugRecord& record, const PolicySettings& policy,
+                                           const AccountRoles& accounts, Instant now) {
   std::vector<Obligation> out;
   if (record.bug.creation_time > now) {
     return out;
   }
-  const ObligationContext ctx(record, policy, ca_accounts, ignored_accounts, now);
+  const ObligationContext ctx(record, policy, accounts, now);
   add_question_windows(ctx, out);
   add_needinfo_windows(ctx, out);
   add_update_windows(ctx, out);
   if (policy.full_report) {
     add_full_report_window(ctx, out);
   }
-  std::sort(out.begin(), out.end(), [](const Obligation& a, const Obligation& b) {
-    return a.start != b.start ? a.start < b.start : a.key < b.key;
+  // Windows are large: their order is found by pointer, then each is moved once.
+  std::vector<Obligation*> order;
+  order.reserve(out.size());
+  for (Obligation& o : out) {
+    order.push_back(&o);
+  }
+  std::sort(order.begin(), order.end(), [](const Obligation* a, const Obligation* b) {
+    return a->start != b->start ? a->start < b->start : a->key < b->key;
   });
-  return out;
+  std::vector<Obligation> sorted;
+  sorted.reserve(out.size());
+  for (Obligation* o : order) {
+    sorted.push_back(std::move(*o));
+  }
+  return sorted;
 }
 
 std::vector<Obligation> open_obligations(const BugRecord& record, const PolicySettings& policy,

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sync/mapping.h"
@@ -62,6 +63,22 @@ struct Obligation {
   Seconds late_seconds{0};
 
   bool is_open() const { return status == WindowStatus::open || status == WindowStatus::overdue; }
+};
+
+// Who a login speaks for. Ignored wins over CA: a bot listed in both must not satisfy anything.
+enum class Role { ca, other, ignored };
+
+// The mapping's CA and ignored accounts, lower-cased and sorted once per run, so that asking who
+// wrote each of a run's comments allocates nothing (logins match in any ASCII case).
+class AccountRoles {
+ public:
+  AccountRoles(const std::vector<std::string>& ca_accounts,
+               const std::vector<std::string>& ignored_accounts);
+  Role role_of(std::string_view login) const;
+
+ private:
+  std::vector<std::string> m_ca;       // lower case, sorted
+  std::vector<std::string> m_ignored;  // lower case, sorted
 };
 
 // Every window of one bug, oldest start first (ties by key). `now` bounds open windows.
@@ -154,6 +171,9 @@ std::vector<Obligation> obligation_windows(const BugRecord& record, const Policy
                                            const std::vector<std::string>& ca_accounts,
                                            const std::vector<std::string>& ignored_accounts,
                                            Instant now);
+// The same with the accounts prepared once (a run or an audit over many bugs).
+std::vector<Obligation> obligation_windows(const BugRecord& record, const PolicySettings& policy,
+                                           const AccountRoles& accounts, Instant now);
 
 // The subset that is open or overdue at `now`, most urgent (earliest deadline) first.
 std::vector<Obligation> open_obligations(const BugRecord& record, const PolicySettings& policy,

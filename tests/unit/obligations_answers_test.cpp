@@ -166,3 +166,20 @@ TEST_CASE("An empty full report template posted by someone else never satisfies 
         WindowStatus::overdue);
   CHECK(full_report_window("bot@example.org", empty_template).status == WindowStatus::overdue);
 }
+
+TEST_CASE("Accounts match in any ASCII case and an ignored account is never the CA", "[core]") {
+  const AccountRoles roles({"Compliance@CA.example", "bot@ca.example"},
+                           {"BOT@ca.example", "Nightly-Bot@Mozilla.tld"});
+  CHECK(roles.role_of("compliance@ca.example") == Role::ca);
+  CHECK(roles.role_of("COMPLIANCE@CA.EXAMPLE") == Role::ca);
+  CHECK(roles.role_of("Bot@Ca.Example") == Role::ignored);  // listed in both: ignored wins
+  CHECK(roles.role_of("nightly-bot@mozilla.tld") == Role::ignored);
+  CHECK(roles.role_of("compliance@ca.example.org") == Role::other);
+  CHECK(roles.role_of("") == Role::other);
+  // Longer than the lower-casing buffer: still compared whole.
+  const std::string long_login = std::string(200, 'A') + "@ca.example";
+  const AccountRoles long_roles({long_login}, {});
+  CHECK(long_roles.role_of(long_login) == Role::ca);
+  CHECK(long_roles.role_of(std::string(200, 'a') + "@CA.example") == Role::ca);
+  CHECK(long_roles.role_of(std::string(199, 'a') + "@ca.example") == Role::other);
+}
