@@ -67,39 +67,48 @@ void add_summary(AuditSummary& total, const AuditSummary& part) {
   total.worst_late = std::max(total.worst_late, part.worst_late);
 }
 
+std::optional<BugAudit> audit_bug(const BugRecord& record, const Mapping& mapping,
+                                  const AccountRoles& accounts, Instant now,
+                                  const AuditOptions& options) {
+  if (!in_scope(record.bug, mapping.bugzilla.scope)) {
+    return std::nullopt;
+  }
+  BugAudit audit;
+  audit.bug_id = record.bug.id;
+  audit.summary = record.bug.summary;
+  for (Obligation& w : obligation_windows(record, mapping.policy, accounts, now)) {
+    const Date started = utc_date(w.start);
+    if ((options.since && started < *options.since) ||
+        (options.until && started > *options.until)) {
+      continue;
+    }
+    count(audit.totals, w);
+    audit.windows.push_back(std::move(w));
+  }
+  // A bug with no window in the requested period has nothing to say in this audit.
+  if (audit.windows.empty()) {
+    return std::nullopt;
+  }
+  audit.lapses = audit_lapses(audit);
+  audit.window_lapse.assign(audit.windows.size(), -1);
+  for (std::size_t l = 0; l < audit.lapses.size(); ++l) {
+    for (std::size_t w : audit.lapses[l].windows) {
+      audit.window_lapse[w] = static_cast<int>(l);
+    }
+  }
+  audit.totals.lapses = static_cast<int>(audit.lapses.size());
+  return audit;
+}
+
 AuditReport build_audit(const std::vector<BugRecord>& records, const Mapping& mapping, Instant now,
                         const AuditOptions& options) {
   AuditReport report;
   report.now = now;
+  const AccountRoles accounts(mapping.bugzilla.ca_accounts, mapping.bugzilla.ignored_accounts);
   for (const BugRecord& record : records) {
-    if (!in_scope(record.bug, mapping.bugzilla.scope)) {
-      continue;
-    }
-    BugAudit audit;
-    audit.bug_id = record.bug.id;
-    audit.summary = record.bug.summary;
-    for (Obligation& w : obligation_windows(record, mapping.policy, mapping.bugzilla.ca_accounts,
-                                            mapping.bugzilla.ignored_accounts, now)) {
-      const Date started = utc_date(w.start);
-      if ((options.since && started < *options.since) ||
-          (options.until && started > *options.until)) {
-        continue;
-      }
-      count(audit.totals, w);
-      audit.windows.push_back(std::move(w));
-    }
-    audit.lapses = audit_lapses(audit);
-    audit.window_lapse.assign(audit.windows.size(), -1);
-    for (std::size_t l = 0; l < audit.lapses.size(); ++l) {
-      for (std::size_t w : audit.lapses[l].windows) {
-        audit.window_lapse[w] = static_cast<int>(l);
-      }
-    }
-    audit.totals.lapses = static_cast<int>(audit.lapses.size());
-    // A bug with no window in the requested period has nothing to say in this audit.
-    if (!audit.windows.empty()) {
-      add_summary(report.totals, audit.totals);
-      report.bugs.push_back(std::move(audit));
+    if (auto audit = audit_bug(record, mapping, accounts, now, options)) {
+      add_summary(report.totals, audit->totals);
+      report.bugs.push_back(std::move(*audit));
     }
   }
   std::sort(report.bugs.begin(), report.bugs.end(),

@@ -100,6 +100,11 @@ void add_summary(AuditSummary& total, const AuditSummary& part);
 AuditReport build_audit(const std::vector<BugRecord>& records, const Mapping& mapping, Instant now,
                         const AuditOptions& options);
 
+// One bug of build_audit(): nullopt when it is out of scope or has no window in the period.
+std::optional<BugAudit> audit_bug(const BugRecord& record, const Mapping& mapping,
+                                  const AccountRoles& accounts, Instant now,
+                                  const AuditOptions& options);
+
 // The lapses of one bug's windows (pure; build_audit() fills BugAudit::lapses and window_lapse
 // with it). Met, open and void windows belong to none. Windows answered by the same CA comment
 // share a lapse; so do windows ended (answered without a comment, or unanswered) at the same

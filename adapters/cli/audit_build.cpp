@@ -12,19 +12,20 @@ sync::AuditReport build_audit_releasing(std::vector<sync::BugRecord> records,
                                         const sync::AuditOptions& options) {
   sync::AuditReport report;
   report.now = now;
-  std::vector<sync::BugRecord> one(1);
+  const sync::AccountRoles accounts(mapping.bugzilla.ca_accounts,
+                                    mapping.bugzilla.ignored_accounts);
   for (sync::BugRecord& record : records) {
-    one.front() = std::move(record);
-    sync::AuditReport part = sync::build_audit(one, mapping, now, options);
-    one.front() = sync::BugRecord{};  // its comments go now, before the next bug's windows
-    for (sync::BugAudit& bug : part.bugs) {
-      for (sync::Obligation& w : bug.windows) {
-        std::string().swap(w.start_text);
-      }
-      bug.windows.shrink_to_fit();
-      sync::add_summary(report.totals, bug.totals);
-      report.bugs.push_back(std::move(bug));
+    auto bug = sync::audit_bug(record, mapping, accounts, now, options);
+    record = sync::BugRecord{};  // its comments go now, before the next bug's windows
+    if (!bug) {
+      continue;
     }
+    for (sync::Obligation& w : bug->windows) {
+      std::string().swap(w.start_text);
+    }
+    bug->windows.shrink_to_fit();
+    sync::add_summary(report.totals, bug->totals);
+    report.bugs.push_back(std::move(*bug));
   }
   std::sort(report.bugs.begin(), report.bugs.end(),
             [](const sync::BugAudit& a, const sync::BugAudit& b) { return a.bug_id < b.bug_id; });
