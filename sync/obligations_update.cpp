@@ -71,7 +71,9 @@ std::vector<Boundary> boundaries(const ObligationContext& ctx) {
   const auto needinfos = closure_needinfo_times(ctx);
   for (std::size_t index : ctx.ca_indexes) {
     const Comment& c = *ctx.comments[index];
-    if (!is_closure_summary(c)) {
+    // A summary only counts with a closure request after it: without one, no text is scanned.
+    if (needinfos.empty() || c.time - k_closure_slack > needinfos.back() ||
+        !is_closure_summary(c)) {
       continue;
     }
     const auto it = std::lower_bound(needinfos.begin(), needinfos.end(), c.time - k_closure_slack);
