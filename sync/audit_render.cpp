@@ -25,9 +25,16 @@ std::string summary_line(const AuditSummary& s) {
          ", worst lateness: " + format_duration(s.worst_late);
 }
 
-void pad(std::string& out, const std::string& cell, std::size_t width) {
+void pad(std::string& out, std::string_view cell, std::size_t width) {
   out += cell;
   out.append(cell.size() < width ? width - cell.size() : 1, ' ');
+}
+
+void pad_time(std::string& out, Instant t, std::size_t width) {
+  const std::size_t at = out.size();
+  append_rfc3339(out, t);
+  const std::size_t size = out.size() - at;
+  out.append(size < width ? width - size : 1, ' ');
 }
 
 std::string late_cell(const Obligation& w) {
@@ -79,15 +86,20 @@ std::string render_audit_text(const AuditReport& report) {
     pad(header, "satisfied / ended", 22);
     header += "lateness";
     out += header + "\n";
+    // Tens of thousands of rows: each is written straight into the report.
     for (const Obligation& w : bug.windows) {
-      std::string row = "  ";
-      pad(row, to_string(w.kind), 13);
-      pad(row, format_rfc3339(w.start), 22);
-      pad(row, format_rfc3339(w.deadline), 22);
-      pad(row, to_string(w.status), 9);
-      pad(row, w.satisfied_at ? opt_time(w.satisfied_at) : opt_time(w.ended_at), 22);
-      row += late_cell(w);
-      out += row + "\n";
+      out += "  ";
+      pad(out, to_string(w.kind), 13);
+      pad_time(out, w.start, 22);
+      pad_time(out, w.deadline, 22);
+      pad(out, to_string(w.status), 9);
+      if (const auto& at = w.satisfied_at ? w.satisfied_at : w.ended_at) {
+        pad_time(out, *at, 22);
+      } else {
+        pad(out, "", 22);
+      }
+      out += late_cell(w);
+      out += '\n';
     }
     out += "  " + summary_line(bug.totals) + "\n";
   }

@@ -1,5 +1,6 @@
 #include "adapters/cli/output_json.h"
 
+#include <array>
 #include <charconv>
 #include <optional>
 #include <sstream>
@@ -14,6 +15,15 @@ namespace {
 // Appends JSON values to a buffer and hands it to the stream in pieces of about 1 MiB. Strings of
 // plain printable ASCII are copied as they are; any other string is written by nlohmann/json
 // (escapes, UTF-8, invalid bytes replaced), so the output is byte for byte what dump() gives.
+// The bytes a JSON string cannot hold as they are, or that may start a UTF-8 sequence.
+constexpr std::array<bool, 256> k_needs_care = [] {
+  std::array<bool, 256> table{};
+  for (std::size_t c = 0; c < table.size(); ++c) {
+    table[c] = c < 0x20 || c > 0x7F || c == '"' || c == '\\';
+  }
+  return table;
+}();
+
 class JsonWriter {
  public:
   explicit JsonWriter(std::ostream& out) : m_out(out) { m_buf.reserve(k_flush_at + 4096); }
@@ -24,8 +34,7 @@ class JsonWriter {
   void raw(std::string_view text) { m_buf.append(text); }
   void string(std::string_view text) {
     for (const char c : text) {
-      if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20 ||
-          static_cast<unsigned char>(c) > 0x7F) {
+      if (k_needs_care[static_cast<unsigned char>(c)]) {
         m_buf +=
             nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         return;
@@ -46,7 +55,11 @@ class JsonWriter {
   void integer_or_null(const std::optional<T>& value) {
     value ? integer(static_cast<long long>(*value)) : null();
   }
-  void time(sync::Instant t) { string(sync::format_rfc3339(t)); }
+  void time(sync::Instant t) {  // digits only: nothing to escape
+    m_buf += '"';
+    sync::append_rfc3339(m_buf, t);
+    m_buf += '"';
+  }
   void time_or_null(const std::optional<sync::Instant>& t) { t ? time(*t) : null(); }
   // An empty string means "none" in the core's types; null says so without ambiguity.
   void text_or_null(const std::string& text) { text.empty() ? null() : string(text); }
@@ -81,41 +94,41 @@ void lapse_or_null(JsonWriter& j, const Row& r) {
 }
 
 struct Member {
-  const char* name;
+  std::string_view name;  // with what comes before the value: ",\n    \"name\": "
   void (*put)(JsonWriter&, const Row&);
 };
 
 // The members of one window, in the order people read them, not alphabetical. A new member is one
 // line here (and one in output_json.h).
 constexpr Member k_members[] = {
-    {"bug_id", [](JsonWriter& j, const Row& r) { j.integer(r.w.bug_id); }},
-    {"bug_summary", [](JsonWriter& j, const Row& r) { j.string(r.bug.summary); }},
-    {"key", [](JsonWriter& j, const Row& r) { j.string(r.w.key); }},
-    {"kind", [](JsonWriter& j, const Row& r) { j.string(sync::to_string(r.w.kind)); }},
-    {"rule", [](JsonWriter& j, const Row& r) { j.string(r.w.rule); }},
-    {"start", [](JsonWriter& j, const Row& r) { j.time(r.w.start); }},
-    {"start_comment",
+    {",\n    \"bug_id\": ", [](JsonWriter& j, const Row& r) { j.integer(r.w.bug_id); }},
+    {",\n    \"bug_summary\": ", [](JsonWriter& j, const Row& r) { j.string(r.bug.summary); }},
+    {",\n    \"key\": ", [](JsonWriter& j, const Row& r) { j.string(r.w.key); }},
+    {",\n    \"kind\": ", [](JsonWriter& j, const Row& r) { j.string(sync::to_string(r.w.kind)); }},
+    {",\n    \"rule\": ", [](JsonWriter& j, const Row& r) { j.string(r.w.rule); }},
+    {",\n    \"start\": ", [](JsonWriter& j, const Row& r) { j.time(r.w.start); }},
+    {",\n    \"start_comment\": ",
      [](JsonWriter& j, const Row& r) { j.integer_or_null(r.w.start_comment_count); }},
-    {"start_comment_id",
+    {",\n    \"start_comment_id\": ",
      [](JsonWriter& j, const Row& r) { j.integer_or_null(r.w.start_comment_id); }},
-    {"start_author", [](JsonWriter& j, const Row& r) { j.text_or_null(r.w.start_author); }},
-    {"start_private", [](JsonWriter& j, const Row& r) { j.boolean(r.w.start_comment_private); }},
-    {"flag_id", [](JsonWriter& j, const Row& r) { j.integer_or_null(r.w.flag_id); }},
-    {"deadline", [](JsonWriter& j, const Row& r) { j.time(r.w.deadline); }},
-    {"deadline_from_next_update",
+    {",\n    \"start_author\": ", [](JsonWriter& j, const Row& r) { j.text_or_null(r.w.start_author); }},
+    {",\n    \"start_private\": ", [](JsonWriter& j, const Row& r) { j.boolean(r.w.start_comment_private); }},
+    {",\n    \"flag_id\": ", [](JsonWriter& j, const Row& r) { j.integer_or_null(r.w.flag_id); }},
+    {",\n    \"deadline\": ", [](JsonWriter& j, const Row& r) { j.time(r.w.deadline); }},
+    {",\n    \"deadline_from_next_update\": ",
      [](JsonWriter& j, const Row& r) { j.boolean(r.w.deadline_from_next_update); }},
-    {"should_by", [](JsonWriter& j, const Row& r) { j.time_or_null(r.w.should_by); }},
-    {"satisfied_at", [](JsonWriter& j, const Row& r) { j.time_or_null(r.w.satisfied_at); }},
-    {"satisfied_by", [](JsonWriter& j, const Row& r) { j.text_or_null(r.w.satisfied_by); }},
-    {"satisfied_comment",
+    {",\n    \"should_by\": ", [](JsonWriter& j, const Row& r) { j.time_or_null(r.w.should_by); }},
+    {",\n    \"satisfied_at\": ", [](JsonWriter& j, const Row& r) { j.time_or_null(r.w.satisfied_at); }},
+    {",\n    \"satisfied_by\": ", [](JsonWriter& j, const Row& r) { j.text_or_null(r.w.satisfied_by); }},
+    {",\n    \"satisfied_comment\": ",
      [](JsonWriter& j, const Row& r) { j.integer_or_null(r.w.satisfied_comment_count); }},
-    {"satisfied_comment_id",
+    {",\n    \"satisfied_comment_id\": ",
      [](JsonWriter& j, const Row& r) { j.integer_or_null(r.w.satisfied_comment_id); }},
-    {"ended_at", [](JsonWriter& j, const Row& r) { j.time_or_null(r.w.ended_at); }},
-    {"end_reason", [](JsonWriter& j, const Row& r) { j.text_or_null(r.w.end_reason); }},
-    {"status", [](JsonWriter& j, const Row& r) { j.string(sync::to_string(r.w.status)); }},
-    {"late_seconds", [](JsonWriter& j, const Row& r) { j.integer(r.w.late_seconds.count()); }},
-    {"lapse", lapse_or_null},
+    {",\n    \"ended_at\": ", [](JsonWriter& j, const Row& r) { j.time_or_null(r.w.ended_at); }},
+    {",\n    \"end_reason\": ", [](JsonWriter& j, const Row& r) { j.text_or_null(r.w.end_reason); }},
+    {",\n    \"status\": ", [](JsonWriter& j, const Row& r) { j.string(sync::to_string(r.w.status)); }},
+    {",\n    \"late_seconds\": ", [](JsonWriter& j, const Row& r) { j.integer(r.w.late_seconds.count()); }},
+    {",\n    \"lapse\": ", lapse_or_null},
 };
 
 }  // namespace
@@ -129,13 +142,11 @@ void write_audit_json(std::ostream& out, const sync::AuditReport& report) {
       j.raw(first ? "\n  {" : ",\n  {");
       first = false;
       const Row row{bug, bug.windows[i], i};
-      const char* separator = "\n    \"";
+      std::size_t skip = 1;  // the first member has no comma before it
       for (const Member& m : k_members) {
-        j.raw(separator);
-        j.raw(m.name);
-        j.raw("\": ");
+        j.raw(m.name.substr(skip));
         m.put(j, row);
-        separator = ",\n    \"";
+        skip = 0;
       }
       j.raw("\n  }");
       j.maybe_flush();
