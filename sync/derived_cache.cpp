@@ -281,7 +281,9 @@ std::vector<Obligation> DerivedWindows::derive_one(const BugRecord& record) {
   std::vector<Obligation> open, ended;
   for (Obligation& o : windows) {
     if (!o.is_open()) {
-      o.start_text.clear();  // the plan quotes open windows only
+      // The plan quotes open windows only. Swapped with an empty string rather than cleared:
+      // clear() keeps the text's allocation, and these windows stay in memory until the plan.
+      std::string().swap(o.start_text);
     }
     (o.is_open() ? open : ended).push_back(o);
   }
@@ -293,6 +295,8 @@ std::vector<Obligation> DerivedWindows::derive_one(const BugRecord& record) {
   } else if (!m_unsettled || settled < *m_unsettled) {
     m_unsettled = settled;
   }
+  // Kept until the plan (derive_now): without the spare room the list's growth left.
+  windows.shrink_to_fit();
   return windows;
 }
 

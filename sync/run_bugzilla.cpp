@@ -140,7 +140,7 @@ StepResult<Ok> Runner::read_bugzilla(std::map<BugId, BugRecord>& records,
     }
     for (BugRecord& r : *complete) {
       const BugId id = r.bug.id;
-      r.comments = {};
+      r.comments = std::vector<Comment>();  // freed: `= {}` would keep the list's allocation
       records[id] = std::move(r);
     }
   }
@@ -204,8 +204,10 @@ StepResult<Ok> Runner::read_bugzilla(std::map<BugId, BugRecord>& records,
       if (m_options.dry_run) {
         m_whole.insert(id);
       } else {
-        record.comments = {};
-        record.history = {};
+        // New empty vectors, not `= {}`: assigning a brace list keeps the allocation, which for
+        // every bug of a cold run adds up to the size of all their comment records.
+        record.comments = std::vector<Comment>();
+        record.history = std::vector<HistoryEntry>();
       }
       records[id] = std::move(record);
     }

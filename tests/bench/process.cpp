@@ -4,13 +4,18 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
+#include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -21,10 +26,8 @@ namespace bzjira::bench {
 
 namespace {
 
-// posix_spawn rather than fork: the benchmark has threads (proxies, HTTP clients), and nothing
-// but exec is safe in a forked child of a threaded process.
-pid_t spawn(const std::vector<std::string>& argv, const Environment& extra,
-            const std::string& out_path, const std::string& err_path) {
+// The environment of a child: this process's plus `extra` (which wins), as NAME=value strings.
+std::vector<std::string> child_environment(const Environment& extra) {
   std::map<std::string, std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry = *e;
@@ -41,20 +44,25 @@ pid_t spawn(const std::vector<std::string>& argv, const Environment& extra,
   for (const auto& [name, value] : env) {
     env_strings.push_back(name + "=" + value);
   }
-  std::vector<char*> envp;
-  envp.reserve(env_strings.size() + 1);
-  for (std::string& s : env_strings) {
-    envp.push_back(s.data());
-  }
-  envp.push_back(nullptr);
-  std::vector<std::string> args = argv;
-  std::vector<char*> argp;
-  argp.reserve(args.size() + 1);
-  for (std::string& a : args) {
-    argp.push_back(a.data());
-  }
-  argp.push_back(nullptr);
+  return env_strings;
+}
 
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  out.reserve(strings.size() + 1);
+  for (std::string& s : strings) {
+    out.push_back(s.data());
+  }
+  out.push_back(nullptr);
+  return out;
+}
+
+// posix_spawn rather than fork: the benchmark has threads (proxies, HTTP clients), and nothing
+// but exec is safe in a forked child of a threaded process. 0 or the error number.
+int spawn_with(std::vector<std::string> argv, std::vector<std::string> env,
+               const std::string& out_path, const std::string& err_path, pid_t& pid) {
+  const std::vector<char*> argp = pointers(argv);
+  const std::vector<char*> envp = pointers(env);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -62,10 +70,15 @@ pid_t spawn(const std::vector<std::string>& argv, const Environment& extra,
                                    0644);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0644);
-  pid_t pid = -1;
   const int rc = posix_spawn(&pid, argp[0], &actions, nullptr, argp.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
+  return rc;
+}
+
+pid_t spawn(const std::vector<std::string>& argv, const Environment& extra,
+            const std::string& out_path, const std::string& err_path) {
+  pid_t pid = -1;
+  if (const int rc = spawn_with(argv, child_environment(extra), out_path, err_path, pid)) {
     throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
   }
   return pid;
@@ -75,20 +88,31 @@ double seconds(const timeval& tv) {
   return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
 }
 
-}  // namespace
+// What the spawner sends back for one child (both ends are the same program: sent as bytes).
+struct Reply {
+  int spawn_error = 0;  // posix_spawn's error number; 0 when the child ran
+  ChildUsage usage;
+};
 
-ChildUsage run_measured(const std::vector<std::string>& argv, const Environment& extra,
-                        const std::string& out_path, const std::string& err_path) {
+// Starts a child and waits for it; the spawner does it and so does run_measured without one.
+Reply run_and_wait(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                   const std::string& out_path, const std::string& err_path) {
+  Reply reply;
   const auto started = std::chrono::steady_clock::now();
-  const pid_t pid = spawn(argv, extra, out_path, err_path);
+  pid_t pid = -1;
+  reply.spawn_error = spawn_with(argv, env, out_path, err_path, pid);
+  if (reply.spawn_error != 0) {
+    return reply;
+  }
   int status = 0;
   rusage usage{};
   while (wait4(pid, &status, 0, &usage) < 0) {
     if (errno != EINTR) {
-      throw std::runtime_error("wait4 failed for " + argv[0]);
+      reply.spawn_error = errno;
+      return reply;
     }
   }
-  ChildUsage u;
+  ChildUsage& u = reply.usage;
   u.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   u.user_seconds = seconds(usage.ru_utime);
@@ -100,7 +124,179 @@ ChildUsage run_measured(const std::vector<std::string>& argv, const Environment&
   } else if (WIFSIGNALED(status)) {
     u.signal = WTERMSIG(status);
   }
-  return u;
+  return reply;
+}
+
+// Whole transfers over the spawner's socket (MSG_NOSIGNAL: a spawner gone is an error, not a
+// SIGPIPE). False when the other end is gone.
+bool send_all(int fd, const void* data, std::size_t size) {
+  const auto* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::send(fd, p, size, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return false;
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool receive_all(int fd, void* data, std::size_t size) {
+  auto* p = static_cast<char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::recv(fd, p, size, 0);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return false;
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// A request is a list of strings: argv's count, argv, the environment's count, the environment,
+// the output path, the error path. Each string is its length, then its bytes.
+void put(std::string& out, const std::string& text) {
+  const std::uint64_t size = text.size();
+  out.append(reinterpret_cast<const char*>(&size), sizeof size);
+  out += text;
+}
+
+void put_list(std::string& out, const std::vector<std::string>& list) {
+  put(out, std::to_string(list.size()));
+  for (const std::string& item : list) {
+    put(out, item);
+  }
+}
+
+bool take(int fd, std::string& text) {
+  std::uint64_t size = 0;
+  if (!receive_all(fd, &size, sizeof size) || size > (std::uint64_t{1} << 30)) {
+    return false;
+  }
+  text.resize(size);
+  return receive_all(fd, text.data(), text.size());
+}
+
+bool take_list(int fd, std::vector<std::string>& list) {
+  std::string count;
+  if (!take(fd, count) || count.empty() || count.size() > 9 ||
+      count.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  list.resize(std::stoul(count));
+  for (std::string& item : list) {
+    if (!take(fd, item)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The spawner's loop: one child per request, until the bench closes its end.
+[[noreturn]] void serve(int fd) {
+  for (;;) {
+    std::vector<std::string> argv;
+    std::vector<std::string> env;
+    std::string out_path;
+    std::string err_path;
+    if (!take_list(fd, argv) || argv.empty() || !take_list(fd, env) || !take(fd, out_path) ||
+        !take(fd, err_path)) {
+      _exit(0);
+    }
+    const Reply reply = run_and_wait(argv, env, out_path, err_path);
+    if (!send_all(fd, &reply, sizeof reply)) {
+      _exit(0);
+    }
+  }
+}
+
+// The bench's end of the spawner's socket (-1 without a spawner). One per process, like the
+// process itself; the mutex keeps one request at a time on the socket.
+struct SpawnerLink {
+  std::mutex mutex;
+  int fd = -1;
+};
+
+SpawnerLink& spawner_link() {
+  static SpawnerLink link;
+  return link;
+}
+
+}  // namespace
+
+void start_spawner() {
+  SpawnerLink& link = spawner_link();
+  const std::lock_guard lock(link.mutex);
+  if (link.fd >= 0) {
+    return;
+  }
+  std::array<int, 2> fds{};
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds.data()) != 0) {
+    throw std::runtime_error(std::string("cannot start the spawner: ") + std::strerror(errno));
+  }
+  const pid_t pid = fork();
+  if (pid < 0) {
+    const int error = errno;
+    close(fds[0]);
+    close(fds[1]);
+    throw std::runtime_error(std::string("cannot start the spawner: ") + std::strerror(error));
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    serve(fds[1]);
+  }
+  close(fds[1]);
+  link.fd = fds[0];
+}
+
+ChildUsage run_measured(const std::vector<std::string>& argv, const Environment& extra,
+                        const std::string& out_path, const std::string& err_path) {
+  if (argv.empty()) {
+    throw std::runtime_error("run_measured: no program");
+  }
+  SpawnerLink& link = spawner_link();
+  const std::lock_guard lock(link.mutex);
+  Reply reply;
+  if (link.fd < 0) {
+    reply = run_and_wait(argv, child_environment(extra), out_path, err_path);
+  } else {
+    std::string request;
+    put_list(request, argv);
+    put_list(request, child_environment(extra));
+    put(request, out_path);
+    put(request, err_path);
+    if (!send_all(link.fd, request.data(), request.size()) ||
+        !receive_all(link.fd, &reply, sizeof reply)) {
+      throw std::runtime_error("cannot start " + argv[0] + ": the spawner is gone");
+    }
+  }
+  if (reply.spawn_error != 0) {
+    throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(reply.spawn_error));
+  }
+  return reply.usage;
+}
+
+long measured_rss_holding(std::size_t bytes) {
+  std::vector<char> held(bytes);
+  // Written page by page through a volatile pointer, so that every page is resident while the
+  // child runs (writes nobody reads could otherwise be left out).
+  volatile char* const pages = held.data();
+  for (std::size_t i = 0; i < bytes; i += 4096) {
+    pages[i] = 1;
+  }
+  const ChildUsage usage = run_measured({"/bin/true"}, {}, "/dev/null", "/dev/null");
+  if (usage.exit_code != 0) {
+    throw std::runtime_error("/bin/true failed under run_measured");
+  }
+  return usage.max_rss_kb;
 }
 
 BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "tests/bench/process.h"
 #include "tests/bench/scenarios.h"
 #include "tests/support/paths.h"
 #include "tests/support/temp_dir.h"
@@ -162,4 +163,14 @@ TEST_CASE(
   CHECK(incremental.usage.exit_code == 0);
   CHECK(incremental.bugzilla.total == incremental.floor.bugzilla);
   CHECK(incremental.jira.total == incremental.floor.jira);
+}
+
+TEST_CASE("A measured child's peak memory leaves out the memory the bench holds", "[bench]") {
+  // The spawner is forked now, before the 100 MB below exist; started by this process instead,
+  // /bin/true would report this process's peak and so 100 MB more the second time.
+  start_spawner();
+  const long before_kb = measured_rss_holding(0);
+  const long holding_kb = measured_rss_holding(std::size_t{100} << 20);
+  INFO("/bin/true: " << before_kb << " KB, then " << holding_kb << " KB while 100 MB were held");
+  CHECK(holding_kb < before_kb + 30 * 1024);
 }
