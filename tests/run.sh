@@ -7,11 +7,11 @@
 #      every test on it (ctest; the end-to-end and reliability tests run the sanitized bzjira and
 #      bzjira-sim)
 #   4. while the tests run, at the lowest CPU priority: clang-tidy (tests/check_tidy.sh: the files
-#      changed against main, all of them with BZJIRA_TIDY=all as .ci/run sets, a unity batch as one
-#      unit; a file found clean before with the same preprocessed text, flags and checks is not
-#      checked again), a Release build of the shipped programs (bzjira, bzjira-sim, bzjira-bench
-#      in build/release, warnings as errors at -O3, one translation unit per file, plus the man
-#      pages and docs the package ships) and the libFuzzer build (clang-14, build/fuzz)
+#      changed against main, all of them with BZJIRA_TIDY=all as .ci/run sets; a file found clean
+#      before with the same preprocessed text, flags and checks is not checked again), a Release
+#      build of the shipped programs (bzjira, bzjira-sim, bzjira-bench in build/release, warnings
+#      as errors at -O3, one translation unit per file, plus the man pages and docs the package
+#      ships) and the libFuzzer build (clang-14, build/fuzz)
 #   5. the Debian package from build/release and its checks (tests/package/check_package.sh)
 #   6. fuzzing: each parser's regression inputs, then BZJIRA_FUZZ_SECONDS of fuzzing (default here
 #      30; tests/fuzz/run_fuzz.sh alone defaults to 60), as many targets at once as there are cores
