@@ -2,13 +2,11 @@
 """For tests/check_tidy.sh: reads BUILD/compile_commands.json, writes OUT_DIR/compile_commands.json
 without GCC's precompiled header (clang cannot read a .gch; every file includes what it uses, the
 PCH only speeds GCC up), with an entry for each source file of a unity batch (cmake/Unity.cmake: the
-batch's file #includes its sources; each gets the batch's flags) besides the batch's own,
-and prints the project's own source files relative to ROOT.
+batch's file #includes its sources; each gets the batch's flags, so clang-tidy checks every file on
+its own) instead of the batch's, and prints the project's own source files relative to ROOT.
 For the result cache of check_tidy.sh it also writes, per printed file N (0, 1, ... in the printed
 order), OUT_DIR/pp/N: the directory to run in, then one argument per line, of the command that
-preprocesses the file with clang (comments kept: they carry NOLINT markers). Each unity batch of
-the project's files is a line of OUT_DIR/batches: its index B, the batch's generated file and its
-sources (relative to ROOT), separated by tabs; OUT_DIR/pp/bB preprocesses the batch.
+preprocesses the file with clang (comments kept: they carry NOLINT markers).
 Usage: tidy_commands.py BUILD/compile_commands.json ROOT OUT_DIR"""
 import json
 import os
@@ -58,7 +56,7 @@ def main() -> None:
     source, root, out_dir = sys.argv[1:4]
     with open(source, encoding="utf-8") as f:
         entries = json.load(f)
-    kept_entries, seen, batches = [], set(), []
+    kept_entries, seen = [], set()
     os.makedirs(os.path.join(out_dir, "pp"), exist_ok=True)
     for entry in entries:
         args = entry["arguments"] if "arguments" in entry else shlex.split(entry["command"])
@@ -73,27 +71,16 @@ def main() -> None:
             else:
                 kept.append(a)
         unit = entry["file"]
-        sources = sources_of(entry, root)
-        ours = []
-        for source in sources:
+        for source in sources_of(entry, root):
             # The batch's command with the source in place of the batch's file.
             args_of = [source if a == unit else a for a in kept]
             kept_entries.append(
                 {"directory": entry["directory"], "file": source, "arguments": args_of})
             path = os.path.relpath(source, root)
-            if path.split("/")[0] in ("sync", "adapters", "tests"):
-                ours.append(path)
-                if path not in seen:
-                    write_pp(out_dir, str(len(seen)), entry["directory"], args_of)
-                    seen.add(path)
-                    print(path)
-        if sources != [os.path.join(entry["directory"], unit)]:
-            kept_entries.append({"directory": entry["directory"], "file": unit, "arguments": kept})
-            if ours:
-                write_pp(out_dir, "b" + str(len(batches)), entry["directory"], kept)
-                batches.append("\t".join([str(len(batches)), unit] + ours))
-    with open(os.path.join(out_dir, "batches"), "w", encoding="utf-8") as f:
-        f.write("".join(line + "\n" for line in batches))
+            if path.split("/")[0] in ("sync", "adapters", "tests") and path not in seen:
+                write_pp(out_dir, str(len(seen)), entry["directory"], args_of)
+                seen.add(path)
+                print(path)
     with open(os.path.join(out_dir, "compile_commands.json"), "w", encoding="utf-8") as f:
         json.dump(kept_entries, f)
 
