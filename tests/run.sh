@@ -3,14 +3,15 @@
 #   1. installs what is missing (deploy/install-deps.sh --test; ccache among it)
 #   2. formatting (clang-format-14), test names, the core's boundary, the docs' citations
 #   3. one build of everything with AddressSanitizer + UndefinedBehaviorSanitizer and warnings as
-#      errors (build/asan), then every test on it (ctest; the end-to-end and reliability tests run
-#      the sanitized bzjira and bzjira-sim)
+#      errors (build/asan; adapters, simulator and tests in unity batches: cmake/Unity.cmake), then
+#      every test on it (ctest; the end-to-end and reliability tests run the sanitized bzjira and
+#      bzjira-sim)
 #   4. while the tests run, at the lowest CPU priority: clang-tidy (tests/check_tidy.sh: the files
 #      changed against main, all of them with BZJIRA_TIDY=all as .ci/run sets; a file found clean
 #      before with the same preprocessed text, flags and checks is not checked again), a Release
-#      build of the shipped programs
-#      (bzjira, bzjira-sim, bzjira-bench in build/release, warnings as errors at -O3, plus the man
-#      pages and docs the package ships) and the libFuzzer build (clang-14, build/fuzz)
+#      build of the shipped programs (bzjira, bzjira-sim, bzjira-bench in build/release, warnings
+#      as errors at -O3, one translation unit per file, plus the man pages and docs the package
+#      ships) and the libFuzzer build (clang-14, build/fuzz)
 #   5. the Debian package from build/release and its checks (tests/package/check_package.sh)
 #   6. fuzzing: each parser's regression inputs, then BZJIRA_FUZZ_SECONDS of fuzzing (default here
 #      30; tests/fuzz/run_fuzz.sh alone defaults to 60), as many targets at once as there are cores
@@ -110,9 +111,11 @@ background_builds() {
   if [ "${BZJIRA_SKIP_RELEASE:-0}" != 1 ]; then
     t0=$SECONDS
     # The package target would otherwise build `all` (every test program at -O3) first; the
-    # package's own files (man pages, compressed docs) are built here instead.
+    # package's own files (man pages, compressed docs) are built here instead. One translation
+    # unit per file (no unity batches, no PCH in Release): this build checks that every shipped
+    # file includes what it uses.
     configure_and_build release Release bzjira bzjira-sim bzjira-bench bzjira_package_files -- \
-      -DCMAKE_SKIP_PACKAGE_ALL_DEPENDENCY=ON >"$logs/release.out" 2>&1 ||
+      -DCMAKE_SKIP_PACKAGE_ALL_DEPENDENCY=ON -DBZJIRA_UNITY=OFF >"$logs/release.out" 2>&1 ||
       echo "release build" >>"$logs/failed"
     echo "release build $((SECONDS - t0))" >>"$logs/phases"
   fi
