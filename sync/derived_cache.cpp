@@ -275,8 +275,7 @@ void resettle(Obligation& window, Instant now) {
 }
 
 std::vector<Obligation> DerivedWindows::derive_one(const BugRecord& record) {
-  std::vector<Obligation> windows =
-      obligation_windows(record, m_mapping.policy, m_accounts, m_now);
+  std::vector<Obligation> windows = obligation_windows(record, m_mapping.policy, m_accounts, m_now);
   ++m_derived;
   std::vector<Obligation> open, ended;
   for (Obligation& o : windows) {

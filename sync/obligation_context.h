@@ -16,7 +16,6 @@
 
 namespace bzjira::sync {
 
-
 // Lets a needinfo requested up to this long before a closure comment still count as its request,
 // and drops an update window that a closure request voids this soon after it opened.
 inline constexpr Seconds k_closure_slack{5 * 60};
@@ -32,8 +31,8 @@ struct ObligationContext {
   std::vector<const HistoryEntry*> history;  // at or before now, oldest first
   ResolutionTimeline resolutions;
   WhiteboardTimeline whiteboard;
-  std::string rule_prefix;                 // "IRG 3.2"
-  const AccountRoles& accounts;           // the mapping's CA and ignored accounts
+  std::string rule_prefix;       // "IRG 3.2"
+  const AccountRoles& accounts;  // the mapping's CA and ignored accounts
 
   ObligationContext(const BugRecord& bug_record, const PolicySettings& policy_settings,
                     const AccountRoles& account_roles, Instant at);
