@@ -13,12 +13,14 @@
 
 #include "adapters/bugzilla/bugzilla_client.h"
 #include "adapters/bugzilla/bugzilla_json.h"
+#include "tests/support/bug_ids.h"
 
 namespace {
 
 using namespace bzjira;
 using adapters::bugzilla::CommentStream;
 using nlohmann::json;
+using test_support::ids_from;
 using Comments = std::map<sync::BugId, std::vector<sync::Comment>>;
 
 json comment(sync::BugId bug, long long id, const std::string& text) {
@@ -44,15 +46,6 @@ json answer_for(const std::vector<sync::BugId>& ids, int per_bug) {
     bugs[std::to_string(id)] = {{"comments", list}};
   }
   return {{"bugs", bugs}, {"comments", json::object()}};
-}
-
-std::vector<sync::BugId> ids_from(sync::BugId first, int count) {
-  std::vector<sync::BugId> out;
-  out.reserve(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) {
-    out.push_back(first + i);
-  }
-  return out;
 }
 
 // Every map taken, in order.

@@ -11,11 +11,13 @@
 #include <vector>
 
 #include "adapters/bugzilla/bugzilla_client.h"
+#include "tests/support/bug_ids.h"
 
 namespace {
 
 using namespace bzjira;
 using nlohmann::json;
+using test_support::ids_from;
 
 // Bugs 1000001.. have one history entry each ("when" 2025-03-0<n>), except the hidden ones,
 // which make the whole request fail like BMO does (error 102, HTTP 401).
@@ -64,15 +66,6 @@ class HistoryServer final : public adapters::http::Transport {
  private:
   std::mutex m_mu;
 };
-
-std::vector<sync::BugId> ids_from(sync::BugId first, int count) {
-  std::vector<sync::BugId> out;
-  out.reserve(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) {
-    out.push_back(first + i);
-  }
-  return out;
-}
 
 }  // namespace
 
