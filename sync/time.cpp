@@ -47,31 +47,36 @@ void put_digits(std::string& out, std::size_t pos, std::size_t width, int value)
   }
 }
 
+// "YYYY-MM-DD" appended to `out`. Digits by hand, not snprintf: about 20 times cheaper, and audits
+// write a few per row. A year outside 0..9999 goes through snprintf, which keeps every digit.
+void append_date(std::string& out, Date d) {
+  const int year = static_cast<int>(d.year());
+  const auto month = static_cast<unsigned>(d.month());
+  const auto day = static_cast<unsigned>(d.day());
+  if (year < 0 || year > 9999) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", year, month, day);
+    out += buf;
+    return;
+  }
+  const std::size_t at = out.size();
+  out += "0000-00-00";
+  put_digits(out, at, 4, year);
+  put_digits(out, at + 5, 2, static_cast<int>(month));
+  put_digits(out, at + 8, 2, static_cast<int>(day));
+}
+
 }  // namespace
 
 void append_rfc3339(std::string& out, Instant t) {
   const auto day = std::chrono::floor<Days>(t);
-  const Date date{day};
   const std::chrono::hh_mm_ss hms{t - day};
-  const int year = static_cast<int>(date.year());
-  if (year < 0 || year > 9999) {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", year,
-                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                  static_cast<int>(hms.seconds().count()));
-    out += buf;
-    return;
-  }
-  // Digits by hand, not snprintf: about 20 times cheaper, and audits write one per cell.
+  append_date(out, Date{day});
   const std::size_t at = out.size();
-  out += "0000-00-00T00:00:00Z";
-  put_digits(out, at, 4, year);
-  put_digits(out, at + 5, 2, static_cast<int>(static_cast<unsigned>(date.month())));
-  put_digits(out, at + 8, 2, static_cast<int>(static_cast<unsigned>(date.day())));
-  put_digits(out, at + 11, 2, static_cast<int>(hms.hours().count()));
-  put_digits(out, at + 14, 2, static_cast<int>(hms.minutes().count()));
-  put_digits(out, at + 17, 2, static_cast<int>(hms.seconds().count()));
+  out += "T00:00:00Z";
+  put_digits(out, at + 1, 2, static_cast<int>(hms.hours().count()));
+  put_digits(out, at + 4, 2, static_cast<int>(hms.minutes().count()));
+  put_digits(out, at + 7, 2, static_cast<int>(hms.seconds().count()));
 }
 
 std::string format_rfc3339(Instant t) {
@@ -140,17 +145,8 @@ std::optional<Instant> parse_rfc3339(std::string_view text) {
 }
 
 std::string format_date(Date d) {
-  const int year = static_cast<int>(d.year());
-  if (year < 0 || year > 9999) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", year, static_cast<unsigned>(d.month()),
-                  static_cast<unsigned>(d.day()));
-    return buf;
-  }
-  std::string out = "0000-00-00";
-  put_digits(out, 0, 4, year);
-  put_digits(out, 5, 2, static_cast<int>(static_cast<unsigned>(d.month())));
-  put_digits(out, 8, 2, static_cast<int>(static_cast<unsigned>(d.day())));
+  std::string out;
+  append_date(out, d);
   return out;
 }
 
