@@ -8,17 +8,10 @@
 
 namespace bzjira::sync {
 
-namespace {
-
-// ASCII case folding, as std::tolower does in the C locale, without a locale call per character.
-constexpr char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
-
-}  // namespace
-
 std::string to_lower_ascii(std::string_view text) {
   std::string out(text);
   for (char& c : out) {
-    c = fold(c);
+    c = fold_ascii(c);
   }
   return out;
 }
@@ -36,7 +29,7 @@ bool contains_ci_plain(std::string_view haystack, std::string_view lower_needle)
       continue;
     }
     std::size_t j = 1;
-    while (j < lower_needle.size() && fold(haystack[i + j]) == lower_needle[j]) {
+    while (j < lower_needle.size() && fold_ascii(haystack[i + j]) == lower_needle[j]) {
       ++j;
     }
     if (j == lower_needle.size()) {
@@ -69,10 +62,10 @@ bool contains_ci(std::string_view haystack, std::string_view lower_needle) {
   }
   const char last_char = lower_needle[n - 1];
   for (std::size_t pos = 0; pos + n <= haystack.size();) {
-    const char tail = fold(haystack[pos + n - 1]);
+    const char tail = fold_ascii(haystack[pos + n - 1]);
     if (tail == last_char) {
       std::size_t j = 0;
-      while (j + 1 < n && fold(haystack[pos + j]) == lower_needle[j]) {
+      while (j + 1 < n && fold_ascii(haystack[pos + j]) == lower_needle[j]) {
         ++j;
       }
       if (j + 1 == n) {

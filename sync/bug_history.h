@@ -15,6 +15,9 @@
 
 namespace bzjira::sync {
 
+// ASCII case folding, as std::tolower does in the C locale, without a locale call per character.
+constexpr char fold_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
 std::string to_lower_ascii(std::string_view text);
 
 // Case-insensitive substring test; `lower_needle` must already be lower case.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "sync/bug_history.h"
 #include "sync/obligation_context.h"
 
 namespace bzjira::sync {
@@ -130,9 +131,7 @@ Role AccountRoles::role_of(std::string_view login) const {
   std::string long_login;
   std::string_view lower;
   if (login.size() <= buffer.size()) {
-    std::transform(login.begin(), login.end(), buffer.begin(), [](char c) {
-      return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-    });
+    std::transform(login.begin(), login.end(), buffer.begin(), fold_ascii);
     lower = std::string_view(buffer.data(), login.size());
   } else {
     long_login = to_lower_ascii(login);
