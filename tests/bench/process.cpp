@@ -20,6 +20,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/bench/socket_io.h"
+
 extern char** environ;
 
 namespace bzjira::bench {
@@ -125,40 +127,6 @@ Reply run_and_wait(const std::vector<std::string>& argv, const std::vector<std::
     u.signal = WTERMSIG(status);
   }
   return reply;
-}
-
-// Whole transfers over the spawner's socket (MSG_NOSIGNAL: a spawner gone is an error, not a
-// SIGPIPE). False when the other end is gone.
-bool send_all(int fd, const void* data, std::size_t size) {
-  const auto* p = static_cast<const char*>(data);
-  while (size > 0) {
-    const ssize_t n = ::send(fd, p, size, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return false;
-    }
-    p += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-bool receive_all(int fd, void* data, std::size_t size) {
-  auto* p = static_cast<char*>(data);
-  while (size > 0) {
-    const ssize_t n = ::recv(fd, p, size, 0);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return false;
-    }
-    p += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
 }
 
 // A request is a list of strings: argv's count, argv, the environment's count, the environment,

@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "tests/bench/socket_io.h"
+
 namespace bzjira::bench {
 
 namespace {
@@ -22,21 +24,6 @@ sockaddr_in loopback(int port) {
   addr.sin_port = htons(static_cast<std::uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   return addr;
-}
-
-bool write_all(int fd, const char* data, std::size_t size) {
-  while (size > 0) {
-    const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return false;
-    }
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
 }
 
 void no_delay(int fd) {
@@ -162,7 +149,7 @@ void CountingProxy::pump(int client, int server) {
       const int from = side == 0 ? client : server;
       const int to = side == 0 ? server : client;
       const ssize_t n = ::recv(from, buffer.data(), buffer.size(), 0);
-      if (n > 0 && write_all(to, buffer.data(), static_cast<std::size_t>(n))) {
+      if (n > 0 && send_all(to, buffer.data(), static_cast<std::size_t>(n))) {
         (side == 0 ? m_to_server : m_to_client) += n;
         continue;
       }
