@@ -142,11 +142,31 @@ struct Dataset {
 // an id already seen, a bad comment, comments or history keyed by something not a bug id, not in
 // "bugs" or naming a bug a second time, a bad history entry (that bug's history is skipped).
 // Problems of "comments" and of "history" are listed by key. Each bug's comments are read on their
-// own, and the pages of `text` already read are given back as the reading goes on (`text` is then
-// only good for its size).
-sync::Result<Dataset> parse_dataset(JsonText& text);
+// own.
+sync::Result<Dataset> parse_dataset(const JsonText& text);
 // The same over a copy of `text`.
 sync::Result<Dataset> parse_dataset(const std::string& text);
+
+// How a dataset read from a source was read.
+struct DatasetStats {
+  std::size_t bytes = 0;   // of the document
+  std::size_t window = 0;  // the largest buffer it went through
+};
+// The same read piece by piece from `source` (a file): what is held of the text at once is the
+// part being read, never the whole document. Errors as above, and what `source` failed with.
+sync::Result<Dataset> parse_dataset(TextSource& source, DatasetStats* stats = nullptr);
+
+// Takes each record of a dataset read by stream_dataset.
+using RecordTake = std::function<void(sync::BugRecord&&)>;
+// The same records and problems as parse_dataset, read in two passes over `source` so that what is
+// held at once is the bugs, their history and the comments of one bug: the first pass reads all
+// but the comments (whose keys it only notes), the second hands each bug's record to `take` as soon
+// as its comments are read, then the records of the bugs without comments in the order of "bugs".
+// Returns the problems. Errors as parse_dataset, and what rewinding failed with, and internal when
+// the document changed between the passes; records already taken are then to be dropped.
+sync::Result<std::vector<std::string>> stream_dataset(RereadableSource& source,
+                                                      const RecordTake& take,
+                                                      DatasetStats* stats = nullptr);
 
 // The same format back, one bug per record (what `bzjira snapshot` saves). parse_dataset(
 // write_dataset(x)) gives x back for every field of the model. Never throws: text that is not

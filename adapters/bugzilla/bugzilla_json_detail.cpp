@@ -225,7 +225,15 @@ sync::Result<Element> Dom::document(const std::string& body, const std::string& 
 sync::Result<Element> Dom::part(std::string_view json, std::string_view quote,
                                 const std::string& what, bool whole) {
   Element doc;
-  const simdjson::error_code code = m_parser.parse(json.data(), json.size(), false).get(doc);
+  simdjson::error_code code = m_parser.parse(json.data(), json.size(), false).get(doc);
+  if (code == simdjson::UTF8_ERROR) {
+    auto repaired = JsonText::copy_of(replace_invalid_utf8(json));
+    if (!repaired) {
+      return repaired.error();
+    }
+    m_copy = std::move(repaired.value());
+    code = m_parser.parse(m_copy.data(), m_copy.size(), false).get(doc);
+  }
   if (code == simdjson::SUCCESS) {
     return doc;
   }

@@ -66,9 +66,10 @@ class Dom {
   // too_large, json_error.
   sync::Result<Element> document(const std::string& body, const std::string& what);
 
-  // A part of a larger padded document (bugzilla_json_split.h), whose UTF-8 has been checked.
-  // Errors: json_error, quoting `quote` (the start of the whole document); a part's end was found,
-  // so it is never cut short, unless it is the `whole` document.
+  // A part of a larger padded document (bugzilla_json_split.h); text that is not UTF-8 is read
+  // with replacements (a copy), as document() does. Errors: json_error, quoting `quote` (the start
+  // of the whole document); a part's end was found, so it is never cut short, unless it is the
+  // `whole` document.
   sync::Result<Element> part(std::string_view json, std::string_view quote, const std::string& what,
                              bool whole = false);
 

@@ -15,8 +15,6 @@ namespace {
 
 // Below this a plain allocation is cheaper than a mapping of its own.
 constexpr std::size_t k_map_from = std::size_t{4} << 20;
-// Pages are given back in whole huge pages, so that none is split.
-constexpr std::size_t k_release_unit = std::size_t{2} << 20;
 
 }  // namespace
 
@@ -36,8 +34,7 @@ JsonText::JsonText(JsonText&& other) noexcept
       m_size(std::exchange(other.m_size, 0)),
       m_allocated(std::exchange(other.m_allocated, 0)),
       m_mapped(std::exchange(other.m_mapped, false)),
-      m_borrowed(std::exchange(other.m_borrowed, false)),
-      m_released(std::exchange(other.m_released, 0)) {}
+      m_borrowed(std::exchange(other.m_borrowed, false)) {}
 
 JsonText& JsonText::operator=(JsonText&& other) noexcept {
   if (this != &other) {
@@ -47,7 +44,6 @@ JsonText& JsonText::operator=(JsonText&& other) noexcept {
     m_allocated = std::exchange(other.m_allocated, 0);
     m_mapped = std::exchange(other.m_mapped, false);
     m_borrowed = std::exchange(other.m_borrowed, false);
-    m_released = std::exchange(other.m_released, 0);
   }
   return *this;
 }
@@ -56,19 +52,13 @@ sync::Result<JsonText> JsonText::allocate(std::size_t size) {
   JsonText text;
   text.m_allocated = size + k_padding;
   if (text.m_allocated >= k_map_from) {
-    // One huge page more than needed, so that the text can start on a huge-page boundary.
-    void* pages = ::mmap(nullptr, text.m_allocated + k_release_unit, PROT_READ | PROT_WRITE,
+    void* pages = ::mmap(nullptr, text.m_allocated, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (pages == MAP_FAILED) {
       return sync::make_error(sync::ErrorKind::internal,
                               "cannot map " + std::to_string(size) + " bytes of memory");
     }
-    const auto base = reinterpret_cast<std::uintptr_t>(pages);
-    const std::uintptr_t aligned = (base + k_release_unit - 1) / k_release_unit * k_release_unit;
-    ::munmap(pages, aligned - base);  // the unused head; the tail stays mapped
-    // NOLINTNEXTLINE(performance-no-int-to-ptr): realigns a pointer into our own buffer
-    text.m_data = reinterpret_cast<char*>(aligned);
-    text.m_allocated += k_release_unit - (aligned - base);
+    text.m_data = static_cast<char*>(pages);
     text.m_mapped = true;
     // Advice only: where transparent huge pages are off, the mapping works the same, slower.
     ::madvise(text.m_data, text.m_allocated, MADV_HUGEPAGE);
@@ -109,18 +99,6 @@ void JsonText::resize(std::size_t size) {
   }
   m_size = std::min(size, m_allocated - k_padding);
   std::memset(m_data + m_size, 0, k_padding);
-}
-
-void JsonText::release_before(const char* position) {
-  if (!m_mapped || position < m_data) {
-    return;
-  }
-  const auto offset = static_cast<std::size_t>(position - m_data);
-  const std::size_t end = std::min(offset, m_size) / k_release_unit * k_release_unit;
-  if (end > m_released) {
-    ::madvise(m_data + m_released, end - m_released, MADV_DONTNEED);
-    m_released = end;
-  }
 }
 
 }  // namespace bzjira::adapters::bugzilla

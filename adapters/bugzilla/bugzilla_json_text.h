@@ -1,11 +1,11 @@
 // The bytes of one JSON document as the Bugzilla parsers read them: the text plus the padding that
-// simdjson may read past its end (it loads 64 bytes at a time). Large documents live in an
-// anonymous mapping that asks for transparent huge pages, and the part already parsed can be given
-// back while the rest is read, so a 58 MB dataset costs about 30 page faults instead of 15,000 and
-// never sits in memory whole next to what was parsed from it.
+// simdjson may read past its end (it loads 64 bytes at a time). Large texts (a repaired copy of a
+// large answer) live in an anonymous mapping that asks for transparent huge pages. A document too
+// large to hold whole (a dataset file) is read from a TextSource piece by piece instead.
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string_view>
 
 #include "sync/result.h"
@@ -40,19 +40,28 @@ class JsonText {
   // Keeps the first `size` bytes (at most the size allocated); the padding after them is zeroed.
   void resize(std::size_t size);
 
-  // Gives the whole pages before `position` back to the system: the parser has read past them and
-  // never reads them again (reading them would give zeros). Nothing happens for small texts.
-  void release_before(const char* position);
-  // Whether release_before() gave any page back.
-  bool released_any() const { return m_released > 0; }
-
  private:
   char* m_data = nullptr;
   std::size_t m_size = 0;
   std::size_t m_allocated = 0;  // bytes at m_data, padding included (a mapping's whole length)
   bool m_mapped = false;        // an anonymous mapping (else new[])
   bool m_borrowed = false;      // another's string (padded())
-  std::size_t m_released = 0;   // bytes from m_data already given back
+};
+
+// Where a document read piece by piece comes from (a file: adapters/cli/inputs.cpp).
+class TextSource {
+ public:
+  virtual ~TextSource() = default;
+  // Up to `max` (at least 1) more bytes into `into`; 0 at the end of the text. Errors: whatever
+  // reading failed with, handed on as it is.
+  virtual sync::Result<std::size_t> read(char* into, std::size_t max) = 0;
+};
+
+// A source that can be read again from its start (a file), for a reader that takes two passes.
+class RereadableSource : public TextSource {
+ public:
+  // Back to the start. Errors: what rewinding failed with, or that the text changed meanwhile.
+  virtual std::optional<sync::Error> rewind() = 0;
 };
 
 }  // namespace bzjira::adapters::bugzilla

@@ -7,32 +7,39 @@
 
 namespace bzjira::adapters::cli {
 
-sync::AuditReport build_audit_releasing(std::vector<sync::BugRecord> records,
-                                        const sync::Mapping& mapping, sync::Instant now,
-                                        const sync::AuditOptions& options) {
-  sync::AuditReport report;
-  report.now = now;
-  const sync::AccountRoles accounts(mapping.bugzilla.ca_accounts,
-                                    mapping.bugzilla.ignored_accounts);
-  for (sync::BugRecord& record : records) {
-    auto bug = sync::audit_bug(record, mapping, accounts, now, options);
-    record = sync::BugRecord{};  // its comments go now, before the next bug's windows
-    if (!bug) {
-      continue;
-    }
-    for (sync::Obligation& w : bug->windows) {
-      std::string().swap(w.start_text);
-    }
-    bug->windows.shrink_to_fit();
-    sync::add_summary(report.totals, bug->totals);
-    report.bugs.push_back(std::move(*bug));
+AuditBuilder::AuditBuilder(const sync::Mapping& mapping, sync::Instant now,
+                           const sync::AuditOptions& options)
+    : m_mapping(mapping),
+      m_options(options),
+      m_accounts(mapping.bugzilla.ca_accounts, mapping.bugzilla.ignored_accounts) {
+  m_report.now = now;
+}
+
+void AuditBuilder::add(sync::BugRecord&& record) {
+  ++m_bugs;
+  if (sync::in_scope(record.bug, m_mapping.bugzilla.scope)) {
+    ++m_in_scope;
   }
-  std::sort(report.bugs.begin(), report.bugs.end(),
+  auto bug = sync::audit_bug(record, m_mapping, m_accounts, m_report.now, m_options);
+  record = sync::BugRecord{};  // its comments go now, before the next bug's windows
+  if (!bug) {
+    return;
+  }
+  for (sync::Obligation& w : bug->windows) {
+    std::string().swap(w.start_text);
+  }
+  bug->windows.shrink_to_fit();
+  sync::add_summary(m_report.totals, bug->totals);
+  m_report.bugs.push_back(std::move(*bug));
+}
+
+sync::AuditReport AuditBuilder::finish() {
+  std::sort(m_report.bugs.begin(), m_report.bugs.end(),
             [](const sync::BugAudit& a, const sync::BugAudit& b) { return a.bug_id < b.bug_id; });
   // What the windows did not reuse of the records' memory goes back to the system before the
   // report is rendered (glibc keeps freed heap memory otherwise: bulk_heap.h).
   malloc_trim(0);
-  return report;
+  return std::move(m_report);
 }
 
 }  // namespace bzjira::adapters::cli

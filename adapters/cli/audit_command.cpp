@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 
 #include "adapters/cli/audit_build.h"
+#include "adapters/cli/bulk_heap.h"
 #include "adapters/cli/command.h"
 #include "adapters/cli/inputs.h"
 #include "adapters/cli/metrics.h"
@@ -135,28 +136,45 @@ int run_audit(const po::variables_map& vm, Io& io) {
   if (!mapping) {
     return k_exit_usage;
   }
-  auto records = read_records(io, k_name, vm, *mapping, HistoryFor::every_bug);
-  if (!records) {
-    return records.error();
-  }
+  const bool from_file = vm.count("from-file") != 0;
   const std::string dataset_path =
-      vm.count("from-file") != 0 ? vm["from-file"].as<std::string>() : mapping->bugzilla.url;
-  const auto in_scope = std::count_if(records->begin(), records->end(), [&](const auto& r) {
-    return sync::in_scope(r.bug, mapping->bugzilla.scope);
-  });
-  if (!records->empty() && in_scope == 0) {
-    warn(io, k_name,
-         "none of the " + std::to_string(records->size()) + " bugs in '" + dataset_path +
-             "' is in the scope of mapping '" + mapping->name +
-             "' (product, component, summary prefix, assignee, whiteboard)");
+      from_file ? vm["from-file"].as<std::string>() : mapping->bugzilla.url;
+  const auto scope_warning = [&](std::size_t bugs, std::size_t in_scope) {
+    if (bugs > 0 && in_scope == 0) {
+      warn(io, k_name,
+           "none of the " + std::to_string(bugs) + " bugs in '" + dataset_path +
+               "' is in the scope of mapping '" + mapping->name +
+               "' (product, component, summary prefix, assignee, whiteboard)");
+    }
+  };
+  AuditBuilder builder(*mapping, *now, options);
+  if (from_file && format != "html") {
+    // Bug by bug as the file is read: one bug's comments are held at once, not the dataset's.
+    prepare_bulk_heap();
+    if (!stream_dataset(io, k_name, dataset_path,
+                        [&](sync::BugRecord&& record) { builder.add(std::move(record)); })) {
+      return k_exit_usage;
+    }
+  } else {
+    auto records = read_records(io, k_name, vm, *mapping, HistoryFor::every_bug);
+    if (!records) {
+      return records.error();
+    }
+    if (format == "html") {
+      scope_warning(records->size(), static_cast<std::size_t>(std::count_if(
+                                         records->begin(), records->end(), [&](const auto& r) {
+                                           return sync::in_scope(r.bug, mapping->bugzilla.scope);
+                                         })));
+      // The page draws comment markers, so it needs the records after the report is built.
+      const sync::AuditReport report = sync::build_audit(*records, *mapping, *now, options);
+      return write_html(io, vm, *records, *mapping, report, options, dataset_path);
+    }
+    for (sync::BugRecord& record : *records) {
+      builder.add(std::move(record));
+    }
   }
-  if (format == "html") {
-    // The page draws comment markers, so it needs the records after the report is built.
-    const sync::AuditReport report = sync::build_audit(*records, *mapping, *now, options);
-    return write_html(io, vm, *records, *mapping, report, options, dataset_path);
-  }
-  const sync::AuditReport report =
-      build_audit_releasing(std::move(*records), *mapping, *now, options);
+  scope_warning(builder.bugs(), builder.in_scope());
+  const sync::AuditReport report = builder.finish();
   if (format == "json") {
     return write_report(io, vm, [&](std::ostream& out) { write_audit_json(out, report); });
   }

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include <boost/program_options.hpp>
@@ -21,51 +22,76 @@ using sync::make_error;
 
 namespace {
 
-// The whole file in a buffer the JSON parser reads in place. Read, not mapped: a file truncated by
-// another process while it is read gives a shorter text (then reported as cut short), where a
-// mapping would end the process with SIGBUS. Errors as read_text_file.
-sync::Result<bugzilla::JsonText> read_json_file(const std::string& path, std::size_t max_bytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    return make_error(err == ENOENT ? ErrorKind::not_found : ErrorKind::config,
-                      "cannot open '" + path + "': " + std::strerror(err));
-  }
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat info {};
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    return make_error(ErrorKind::config, "cannot read '" + path + "': not a regular file");
-  }
-  const auto size = static_cast<std::size_t>(info.st_size);
-  if (size > max_bytes) {
-    return make_error(ErrorKind::config, "'" + path + "' is " + std::to_string(size) +
-                                             " bytes; at most " + std::to_string(max_bytes) +
-                                             " are read");
-  }
-  auto text = bugzilla::JsonText::allocate(size);
-  if (!text) {
-    return make_error(ErrorKind::config, "cannot read '" + path + "': " + text.error().message);
-  }
-  std::size_t got = 0;
-  while (got < size) {
-    const ssize_t n = ::read(fd, text->data() + got, size - got);
-    if (n < 0 && errno == EINTR) {
-      continue;
+// A JSON file read piece by piece (bugzilla::TextSource), so that a large dataset is never held
+// whole. Read, not mapped: a file truncated by another process while it is read ends early (then
+// reported as cut short), where a mapping would end the process with SIGBUS.
+class FileSource : public bugzilla::RereadableSource {
+ public:
+  FileSource(std::string path, int fd) : m_path(std::move(path)), m_fd(fd) {}
+  ~FileSource() override { ::close(m_fd); }
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
+  FileSource(FileSource&&) = delete;
+  FileSource& operator=(FileSource&&) = delete;
+
+  // Errors: config when the file cannot be opened, is not a regular file or is larger than
+  // `max_bytes`; not_found when it does not exist.
+  static sync::Result<std::unique_ptr<FileSource>> open(const std::string& path,
+                                                        std::size_t max_bytes) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      const int err = errno;
+      return make_error(err == ENOENT ? ErrorKind::not_found : ErrorKind::config,
+                        "cannot open '" + path + "': " + std::strerror(err));
     }
-    if (n < 0) {
-      return make_error(ErrorKind::config, "cannot read '" + path + "': " + std::strerror(errno));
+    auto source = std::make_unique<FileSource>(path, fd);
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+      return make_error(ErrorKind::config, "cannot read '" + path + "': not a regular file");
     }
-    if (n == 0) {
-      break;  // the file shrank meanwhile
+    const auto size = static_cast<std::size_t>(info.st_size);
+    if (size > max_bytes) {
+      return make_error(ErrorKind::config, "'" + path + "' is " + std::to_string(size) +
+                                               " bytes; at most " + std::to_string(max_bytes) +
+                                               " are read");
     }
-    got += static_cast<std::size_t>(n);
+    source->m_opened = info;
+    return source;
   }
-  text->resize(got);
-  return text;
-}
+
+  // Back to the start, when the file is still the one first read (same size and time of change).
+  std::optional<sync::Error> rewind() override {
+    struct stat info {};
+    if (::fstat(m_fd, &info) != 0 || info.st_size != m_opened.st_size ||
+        info.st_mtim.tv_sec != m_opened.st_mtim.tv_sec ||
+        info.st_mtim.tv_nsec != m_opened.st_mtim.tv_nsec) {
+      return make_error(ErrorKind::config, "'" + m_path + "' changed while it was read");
+    }
+    if (::lseek(m_fd, 0, SEEK_SET) != 0) {
+      return make_error(ErrorKind::config,
+                        "cannot read '" + m_path + "' again: " + std::strerror(errno));
+    }
+    return std::nullopt;
+  }
+
+  sync::Result<std::size_t> read(char* into, std::size_t max) override {
+    for (;;) {
+      const ssize_t n = ::read(m_fd, into, max);
+      if (n >= 0) {
+        return static_cast<std::size_t>(n);
+      }
+      if (errno != EINTR) {
+        return make_error(ErrorKind::config,
+                          "cannot read '" + m_path + "': " + std::strerror(errno));
+      }
+    }
+  }
+
+ private:
+  std::string m_path;
+  int m_fd;
+  struct stat m_opened {};
+};
 
 }  // namespace
 
@@ -92,12 +118,16 @@ std::optional<sync::Mapping> load_mapping(Io& io, const std::string& command,
 std::optional<std::vector<sync::BugRecord>> load_dataset(Io& io, const std::string& command,
                                                          const std::string& path) {
   // The parser refuses anything larger itself; stop reading there too.
-  auto text = read_json_file(path, bugzilla::k_max_body_bytes);
-  if (!text) {
-    fail(io, command, "dataset " + text.error().message, k_exit_usage);
+  auto source = FileSource::open(path, bugzilla::k_max_body_bytes);
+  if (!source) {
+    fail(io, command, "dataset " + source.error().message, k_exit_usage);
     return std::nullopt;
   }
-  auto dataset = bugzilla::parse_dataset(*text);
+  auto dataset = bugzilla::parse_dataset(**source);
+  if (!dataset && dataset.error().kind == ErrorKind::config) {  // reading the file failed
+    fail(io, command, "dataset " + dataset.error().message, k_exit_usage);
+    return std::nullopt;
+  }
   if (!dataset) {
     fail(io, command, "dataset '" + path + "' is not valid: " + dataset.error().message,
          k_exit_usage);
@@ -107,6 +137,29 @@ std::optional<std::vector<sync::BugRecord>> load_dataset(Io& io, const std::stri
     warn(io, command, "dataset '" + path + "': " + problem);
   }
   return std::move(dataset->records);
+}
+
+bool stream_dataset(Io& io, const std::string& command, const std::string& path,
+                    const bugzilla::RecordTake& take) {
+  auto source = FileSource::open(path, bugzilla::k_max_body_bytes);
+  if (!source) {
+    fail(io, command, "dataset " + source.error().message, k_exit_usage);
+    return false;
+  }
+  auto problems = bugzilla::stream_dataset(**source, take);
+  if (!problems && problems.error().kind == ErrorKind::config) {  // reading the file failed
+    fail(io, command, "dataset " + problems.error().message, k_exit_usage);
+    return false;
+  }
+  if (!problems) {
+    fail(io, command, "dataset '" + path + "' is not valid: " + problems.error().message,
+         k_exit_usage);
+    return false;
+  }
+  for (const std::string& problem : *problems) {
+    warn(io, command, "dataset '" + path + "': " + problem);
+  }
+  return true;
 }
 
 sync::Result<std::string> read_text_file(const std::string& path, std::size_t max_bytes) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/bugzilla/bugzilla_json.h"
 #include "adapters/cli/command.h"
 #include "sync/mapping.h"
 #include "sync/model.h"
@@ -24,6 +25,13 @@ std::optional<sync::Mapping> load_mapping(Io& io, const std::string& command,
 // or invalid: printed, nullopt (exit 2). A bad bug, comment or history is a warning and is skipped.
 std::optional<std::vector<sync::BugRecord>> load_dataset(Io& io, const std::string& command,
                                                          const std::string& path);
+
+// The bugs of a dataset file as load_dataset reads them, handed to `take` one by one as the file
+// is read (bugzilla::stream_dataset: two passes, one bug's comments held at once). Unreadable or
+// invalid: printed, false (exit 2), and the records taken so far are to be dropped. Problems are
+// warnings, printed after the last record was taken.
+bool stream_dataset(Io& io, const std::string& command, const std::string& path,
+                    const bugzilla::RecordTake& take);
 
 // The whole file. Errors: not_found when it does not exist, config when it cannot be read or is
 // larger than `max_bytes`; the message names the file and the system's reason.

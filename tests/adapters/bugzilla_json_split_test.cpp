@@ -244,34 +244,6 @@ TEST_CASE("a dataset with comments of an unknown bug keeps the others", "[bugzil
   CHECK(ds->records.at(0).comments.empty());
 }
 
-TEST_CASE("the pages of a large dataset already read are given back while the rest is read",
-          "[bugzilla]") {
-  // 600 bugs of 4 KiB of comments each: about 2.5 MB, in a text of 8 MiB (a mapping of its own).
-  std::vector<bzjira::sync::BugRecord> records;
-  for (int i = 1; i <= 600; ++i) {
-    auto r = example_record();
-    r.bug.id = i;
-    r.comments[0].id = i;
-    r.comments[0].bug_id = i;
-    r.comments[0].text = std::string(4096, 'x');
-    records.push_back(r);
-  }
-  const std::string written = write_dataset(records);
-  auto text = JsonText::allocate(std::size_t{8} << 20);
-  REQUIRE(text.ok());
-  std::copy(written.begin(), written.end(), text->data());
-  text->resize(written.size());
-  const auto ds = parse_dataset(*text);
-  REQUIRE(ds.ok());
-  CHECK(ds->problems.empty());
-  REQUIRE(ds->records.size() == 600);
-  CHECK(ds->records[599].comments.at(0).text == std::string(4096, 'x'));
-  // The first 2 MiB were read and given back: they read as zeros now.
-  REQUIRE(written.size() > (std::size_t{2} << 20));
-  CHECK(text->data()[0] == '\0');
-  CHECK(text->data()[(std::size_t{2} << 20) - 1] == '\0');
-}
-
 TEST_CASE("a body with room after it is read in place, one without is copied", "[bugzilla]") {
   std::string roomy = R"({"bugs":{}})";
   roomy.reserve(roomy.size() + JsonText::k_padding);

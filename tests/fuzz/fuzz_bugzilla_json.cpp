@@ -2,6 +2,7 @@
 // they share the size/depth checks and field readers, and a body meant for one may reach another.
 // The large ones (comments, dataset) are read part by part (bugzilla_json_split.h); a comment
 // answer also bug by bug (CommentStream).
+#include <algorithm>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -82,6 +83,61 @@ void check_comment_stream(const std::string& body) {
   }
 }
 
+// A text handed out a few bytes at a time, as a file is read.
+class PieceSource : public bz::RereadableSource {
+ public:
+  PieceSource(const std::string& text, std::size_t piece) : m_text(text), m_piece(piece) {}
+  bzjira::sync::Result<std::size_t> read(char* into, std::size_t max) override {
+    const std::size_t n = std::min({max, m_piece, m_text.size() - m_pos});
+    std::copy_n(m_text.data() + m_pos, n, into);
+    m_pos += n;
+    return n;
+  }
+  std::optional<bzjira::sync::Error> rewind() override {
+    m_pos = 0;
+    return std::nullopt;
+  }
+
+ private:
+  const std::string& m_text;
+  std::size_t m_piece;
+  std::size_t m_pos = 0;
+};
+
+// A dataset read from a file piece by piece (parse_dataset over a source), and in two passes one
+// bug at a time (stream_dataset, the file audit), reads exactly when it reads whole, with the same
+// problems and records.
+void check_dataset_sources(const std::string& body) {
+  const auto whole = bz::parse_dataset(body);
+  PieceSource source(body, 1 + body.size() % 13);
+  const auto pieces = bz::parse_dataset(source);
+  require(pieces.ok() == whole.ok(), "a dataset read in pieces reads exactly when it reads whole");
+  if (!whole.ok()) {
+    require(pieces.error().message == whole.error().message,
+            "a dataset read in pieces gives the same error");
+  } else {
+    require(pieces->problems == whole->problems, "a dataset read in pieces has the same problems");
+    require(bz::write_dataset(pieces->records) == bz::write_dataset(whole->records),
+            "a dataset read in pieces has the same records");
+  }
+  PieceSource again(body, 1 + body.size() % 13);
+  std::map<bzjira::sync::BugId, std::string> taken;
+  const auto streamed = bz::stream_dataset(again, [&](bzjira::sync::BugRecord&& r) {
+    require(taken.count(r.bug.id) == 0, "a streamed record is handed over once");
+    taken.emplace(r.bug.id, bz::write_dataset({r}));
+  });
+  require(streamed.ok() == whole.ok(), "a dataset streamed reads exactly when it reads whole");
+  if (whole.ok()) {
+    require(*streamed == whole->problems, "a dataset streamed has the same problems");
+    require(taken.size() == whole->records.size(), "a dataset streamed hands over every record");
+    for (const auto& r : whole->records) {
+      const auto it = taken.find(r.bug.id);
+      require(it != taken.end() && it->second == bz::write_dataset({r}),
+              "a dataset streamed hands over each record as it is");
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -114,5 +170,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_dataset_round_trip(body);
   check_in_place_reading(body);
   check_comment_stream(body);
+  check_dataset_sources(body);
   return 0;
 }
