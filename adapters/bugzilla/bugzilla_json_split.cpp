@@ -308,6 +308,9 @@ class Cutter {
   // A member's key at m_pos (its quote, where m_mark is), then the colon and the white space up to
   // the value.
   error_code key(KeyAt& at) {
+    if (m_data[m_pos] != '"') {
+      return simdjson::TAPE_ERROR;
+    }
     at = KeyAt{false, m_pos + 1 - m_mark, 0};
     if (const auto code = skip_string()) {
       return code;

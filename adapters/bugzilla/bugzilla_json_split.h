@@ -52,7 +52,9 @@ struct SplitStats {
 
 // The same over a document read piece by piece from `source`: what is held at once is the part
 // being read (the buffer starts at 1 MiB and doubles while one part does not fit). Errors as above,
-// and what `source` failed with; a cut document is told by where the text ended.
+// and what `source` failed with. A document is told cut when it ended before its skeleton broke;
+// text both broken and cut, which the reader of a text in memory calls cut (it looks at the whole
+// text), is called broken here (the first break met ends the reading).
 std::optional<sync::Error> split(TextSource& source, std::initializer_list<std::string_view> open,
                                  const std::string& what, const PartVisitor& visit,
                                  SplitStats* stats = nullptr);

@@ -6,12 +6,15 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "adapters/bugzilla/bugzilla_json.h"
+#include "tests/support/paths.h"
 #include "tests/support/text.h"
 
 namespace bz = bzjira::adapters::bugzilla;
@@ -249,4 +252,27 @@ TEST_CASE("a large dataset read from a source is held one part at a time, not wh
   REQUIRE(streamed.ok());
   CHECK(taken == 600);
   CHECK(stats.window == (std::size_t{1} << 20));
+}
+
+TEST_CASE("text both broken and cut reads as cut in memory and as broken in pieces", "[bugzilla]") {
+  // Found by fuzzing (tests/fuzz/regressions/bugzilla_json/dataset-broken-and-cut-read-in-
+  // pieces.json): a string's end is followed by text, and a later quote opens a string the text
+  // never closes. In memory the whole text is looked at and it ends inside a string; read in
+  // pieces, the reading stops at the first break, which comes first.
+  std::ifstream in(bzjira::test_support::source_dir() +
+                       "/tests/fuzz/regressions/bugzilla_json/dataset-broken-and-cut-read-in-"
+                       "pieces.json",
+                   std::ios::binary);
+  REQUIRE(in);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto whole = bz::parse_dataset(text);
+  REQUIRE_FALSE(whole.ok());
+  CHECK(contains(whole.error().message, "dataset ends early ("));
+  for (const std::size_t piece : {std::size_t{1}, std::size_t{4096}}) {
+    PieceSource source(text, piece);
+    const auto read = bz::parse_dataset(source);
+    REQUIRE_FALSE(read.ok());
+    CHECK(read.error().kind == model::ErrorKind::internal);
+    CHECK(contains(read.error().message, "dataset is not valid JSON ("));
+  }
 }

@@ -156,6 +156,9 @@ TEST_CASE("unusual comment answers are read or refused as the parser promises", 
       {R"({"other":1})", "has no object 'bugs'"},
       {R"({"bugs":{"7":{"comments":[]}},"comments":{"5":{}}})", "field 'id' is missing"},
       {R"({"bugs":{"7":{"comments":[]}}} x)", "is not valid JSON"},
+      // A member's key must open with a quote (found by fuzzing: the cutter took any byte for it).
+      {R"({x"bugs":{"7":{"comments":[]}}})", "is not valid JSON"},
+      {R"({"bugs":{x"7":{"comments":[]}}})", "is not valid JSON"},
       {R"({"bugs":{"7":{"comments":[]}},"x":[1}]})", "is not valid JSON"},
       {R"({"bugs":{"7":{"comments":[]}},"x":tru})", "is not valid JSON"},
       {R"({"bugs":{"7":{"comments":[]}},"deep":)" + std::string(300, '[') + std::string(300, ']') +
@@ -169,6 +172,19 @@ TEST_CASE("unusual comment answers are read or refused as the parser promises", 
     CHECK(parsed.error().kind == ErrorKind::internal);
     INFO(parsed.error().message);
     CHECK(contains(parsed.error().message, expected));
+  }
+}
+
+TEST_CASE("a member whose key does not open with a quote is refused", "[bugzilla]") {
+  // Found by fuzzing: the cutter skipped the byte where a key's quote belongs, so these read as
+  // answers with bugs 7 and 9. The quotes left open make them look cut (transient).
+  for (const std::string body :
+       {R"({xbugs":{"7":{"comments":[]}}})", R"({"bugs":{x7":{"comments":[]}}})",
+        R"({"bugs":{"7":{"comments":[]},x9":{"comments":[]}}})"}) {
+    INFO(body);
+    const auto parsed = parse_comments(body);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(contains(parsed.error().message, "JSON"));
   }
 }
 

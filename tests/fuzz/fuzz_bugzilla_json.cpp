@@ -113,8 +113,15 @@ void check_dataset_sources(const std::string& body) {
   const auto pieces = bz::parse_dataset(source);
   require(pieces.ok() == whole.ok(), "a dataset read in pieces reads exactly when it reads whole");
   if (!whole.ok()) {
-    require(pieces.error().message == whole.error().message,
-            "a dataset read in pieces gives the same error");
+    // One difference is allowed: text both broken and cut reads as cut in memory (the whole text
+    // is looked at, json_error) and as broken in pieces (the first break met stops the reading).
+    const auto says = [](const bzjira::sync::Error& e, const char* what) {
+      return e.message.find(what) != std::string::npos;
+    };
+    require(
+        pieces.error().message == whole.error().message ||
+            (says(whole.error(), " ends early (") && says(pieces.error(), " is not valid JSON (")),
+        "a dataset read in pieces gives the same error");
   } else {
     require(pieces->problems == whole->problems, "a dataset read in pieces has the same problems");
     require(bz::write_dataset(pieces->records) == bz::write_dataset(whole->records),
