@@ -2,8 +2,6 @@
 // bugzilla_json.cpp; retries, timeouts and redaction in adapters/http.
 #include "adapters/bugzilla/bugzilla_client.h"
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -57,12 +55,9 @@ using HistoryMap = std::map<sync::BugId, std::vector<sync::HistoryEntry>>;
 
 // The comments of a map handed over are freed between what the taker keeps of them (stored bugs,
 // derived windows): glibc keeps such pages as free heap unless asked, so the peak RSS of a cold
-// read would follow the comments read rather than what is kept. Asking costs about a millisecond.
-void give_back_free_pages() {
-#ifdef __GLIBC__
-  malloc_trim(0);
-#endif
-}
+// read would follow the comments read rather than what is kept. Asking costs about a millisecond,
+// and nothing where the process keeps its heap on purpose (http::set_release_free_memory).
+void give_back_free_pages() { http::release_free_memory(); }
 
 }  // namespace
 

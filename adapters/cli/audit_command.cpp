@@ -155,6 +155,14 @@ int run_audit(const po::variables_map& vm, Io& io) {
                         [&](sync::BugRecord&& record) { builder.add(std::move(record)); })) {
       return k_exit_usage;
     }
+  } else if (!from_file && format != "html") {
+    // Bug by bug as the comment answers are read: one wave of answers is held, not the history.
+    if (const int code =
+            stream_records_live(io, k_name, *mapping, HistoryFor::every_bug,
+                                [&](sync::BugRecord&& record) { builder.add(std::move(record)); });
+        code != k_exit_ok) {
+      return code;
+    }
   } else {
     auto records = read_records(io, k_name, vm, *mapping, HistoryFor::every_bug);
     if (!records) {

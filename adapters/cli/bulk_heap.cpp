@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "adapters/http/http_client.h"
+
 namespace bzjira::adapters::cli {
 
 namespace {
@@ -24,6 +26,9 @@ void prepare_bulk_heap(std::size_t bytes) {
   mallopt(M_ARENA_MAX, 1);
   mallopt(M_MMAP_THRESHOLD, k_mmap_threshold);
   mallopt(M_TRIM_THRESHOLD, INT_MAX);
+  // Kept means kept: the readers' explicit trims after each wave and batch would give the pages
+  // of one answer back only for the next answer to fault them in again.
+  http::set_release_free_memory(false);
   // One allocation larger than any free space makes glibc move the heap's end once, by `bytes`
   // more than it needs; that stretch is then advised.
   mallopt(M_TOP_PAD, static_cast<int>(std::min<std::size_t>(bytes, INT_MAX)));

@@ -1,6 +1,7 @@
 #include "adapters/cli/services.h"
 
 #include <algorithm>
+#include <map>
 
 #include <boost/program_options.hpp>
 
@@ -74,10 +75,9 @@ std::optional<jira::JiraCredentials> read_jira_credentials(Io& io, const std::st
   return credentials;
 }
 
-sync::Result<std::vector<sync::BugRecord>> read_bugs_live(sync::BugSource& source,
-                                                          const sync::Mapping& mapping,
-                                                          HistoryFor history_for,
-                                                          const ProgressFn& progress) {
+sync::Status stream_bugs_live(sync::BugSource& source, const sync::Mapping& mapping,
+                              HistoryFor history_for, const ProgressFn& progress,
+                              const std::function<void(sync::BugRecord&&)>& take) {
   const auto say = [&](const std::string& line) {
     if (progress) {
       progress(line);
@@ -88,48 +88,83 @@ sync::Result<std::vector<sync::BugRecord>> read_bugs_live(sync::BugSource& sourc
   if (!found) {
     return found.error();
   }
-  std::vector<sync::BugRecord> records;
-  std::vector<sync::BugId> ids;
+  // Each bug waits here for its comments, the last of its parts to be read.
+  std::map<sync::BugId, sync::BugRecord> waiting;
+  std::vector<sync::BugId> wanted;  // whose history is read
   for (sync::Bug& bug : *found) {
     if (!sync::in_scope(bug, mapping.bugzilla.scope)) {
       continue;
     }
-    ids.push_back(bug.id);
+    if (history_for == HistoryFor::every_bug || !sync::is_resolved_status(bug.status)) {
+      wanted.push_back(bug.id);
+    }
+    const sync::BugId id = bug.id;
     sync::BugRecord record;
     record.bug = std::move(bug);
-    records.push_back(std::move(record));
+    waiting.insert_or_assign(id, std::move(record));
+  }
+  found->clear();
+  if (waiting.empty()) {
+    return sync::ok_status();
+  }
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  if (!wanted.empty()) {
+    // Batched like the comments (a few requests, not one per bug), and read first: histories are
+    // small, so each bug can be handed over as soon as its comments arrive.
+    say("Bugzilla: reading the history of " + std::to_string(wanted.size()) + " bugs");
+    auto histories = source.histories(wanted);
+    if (!histories) {
+      return histories.error();
+    }
+    for (auto& [id, entries] : *histories) {
+      if (auto it = waiting.find(id); it != waiting.end()) {
+        it->second.history = std::move(entries);
+      }
+    }
+  }
+  std::vector<sync::BugId> ids;
+  ids.reserve(waiting.size());
+  for (const auto& entry : waiting) {
+    ids.push_back(entry.first);
+  }
+  say("Bugzilla: reading the comments of " + std::to_string(ids.size()) + " bugs");
+  auto read = source.comments_by_batch(ids, std::nullopt,
+                                       [&](sync::BugSource::CommentBatch&& batch) -> sync::Status {
+                                         for (auto& [id, comments] : batch) {
+                                           auto it = waiting.find(id);
+                                           if (it == waiting.end()) {
+                                             continue;  // not asked for, or already handed over
+                                           }
+                                           it->second.comments = std::move(comments);
+                                           take(std::move(it->second));
+                                           waiting.erase(it);
+                                         }
+                                         return sync::ok_status();
+                                       });
+  if (!read.ok()) {
+    return read;
+  }
+  // comments_by_batch names every requested id; a source that left one out gets it with none.
+  for (auto& entry : waiting) {
+    take(std::move(entry.second));
+  }
+  return sync::ok_status();
+}
+
+sync::Result<std::vector<sync::BugRecord>> read_bugs_live(sync::BugSource& source,
+                                                          const sync::Mapping& mapping,
+                                                          HistoryFor history_for,
+                                                          const ProgressFn& progress) {
+  std::vector<sync::BugRecord> records;
+  auto read =
+      stream_bugs_live(source, mapping, history_for, progress,
+                       [&](sync::BugRecord&& record) { records.push_back(std::move(record)); });
+  if (!read.ok()) {
+    return read.error();
   }
   std::sort(records.begin(), records.end(),
             [](const sync::BugRecord& a, const sync::BugRecord& b) { return a.bug.id < b.bug.id; });
-  if (records.empty()) {
-    return records;
-  }
-  say("Bugzilla: reading the comments of " + std::to_string(records.size()) + " bugs");
-  auto comments = source.comments(ids, std::nullopt);
-  if (!comments) {
-    return comments.error();
-  }
-  std::vector<sync::BugId> wanted;
-  for (sync::BugRecord& record : records) {
-    record.comments = std::move((*comments)[record.bug.id]);
-    if (history_for == HistoryFor::every_bug || !sync::is_resolved_status(record.bug.status)) {
-      wanted.push_back(record.bug.id);
-    }
-  }
-  if (wanted.empty()) {
-    return records;
-  }
-  // Batched like the comments (a few requests, not one per bug).
-  say("Bugzilla: reading the history of " + std::to_string(wanted.size()) + " bugs");
-  auto histories = source.histories(wanted);
-  if (!histories) {
-    return histories.error();
-  }
-  for (sync::BugRecord& record : records) {
-    if (auto it = histories->find(record.bug.id); it != histories->end()) {
-      record.history = std::move(it->second);
-    }
-  }
   return records;
 }
 
@@ -143,6 +178,40 @@ ProgressFn terminal_progress(Io& io, const std::string& command) {
   };
 }
 
+namespace {
+
+// The mapping's Bugzilla client after the key check (BugSource::verify_auth), or the exit code.
+sync::Result<std::unique_ptr<bugzilla::BugzillaClient>, int> checked_client(
+    Io& io, const std::string& command, const sync::Mapping& mapping) {
+  auto client = make_bugzilla_client(io, command, mapping);
+  if (!client) {
+    return k_exit_usage;
+  }
+  // Never a silently anonymous view: it would leave restricted (security) bugs out.
+  if (auto auth = client->verify_auth(); !auth) {
+    const int code = exit_code_for(auth.error());
+    fail(io, command, "Bugzilla (" + mapping.bugzilla.url + "): " + auth.error().message, code);
+    return code;
+  }
+  return client;
+}
+
+// The skipped bugs' warnings, then the read's failure, if any: its exit code, else 0.
+int report_live_read(Io& io, const std::string& command, const sync::Mapping& mapping,
+                     const bugzilla::BugzillaClient& client, const sync::Status& read) {
+  for (const std::string& problem : client.problems()) {
+    warn(io, command, "Bugzilla: skipped a bug that could not be read: " + problem);
+  }
+  if (!read.ok()) {
+    const int code = exit_code_for(read.error());
+    fail(io, command, "Bugzilla (" + mapping.bugzilla.url + "): " + read.error().message, code);
+    return code;
+  }
+  return k_exit_ok;
+}
+
+}  // namespace
+
 sync::Result<std::vector<sync::BugRecord>, int> read_records(Io& io, const std::string& command,
                                                              const po::variables_map& vm,
                                                              const sync::Mapping& mapping,
@@ -155,26 +224,31 @@ sync::Result<std::vector<sync::BugRecord>, int> read_records(Io& io, const std::
     }
     return std::move(*loaded);
   }
-  auto client = make_bugzilla_client(io, command, mapping);
+  auto client = checked_client(io, command, mapping);
   if (!client) {
-    return k_exit_usage;
+    return client.error();
   }
-  // Never a silently anonymous view: it would leave restricted (security) bugs out.
-  if (auto auth = client->verify_auth(); !auth) {
-    const int code = exit_code_for(auth.error());
-    fail(io, command, "Bugzilla (" + mapping.bugzilla.url + "): " + auth.error().message, code);
-    return code;
-  }
-  auto records = read_bugs_live(*client, mapping, history_for, terminal_progress(io, command));
-  for (const std::string& problem : client->problems()) {
-    warn(io, command, "Bugzilla: skipped a bug that could not be read: " + problem);
-  }
-  if (!records) {
-    const int code = exit_code_for(records.error());
-    fail(io, command, "Bugzilla (" + mapping.bugzilla.url + "): " + records.error().message, code);
+  auto records =
+      read_bugs_live(*client.value(), mapping, history_for, terminal_progress(io, command));
+  const int code = report_live_read(io, command, mapping, *client.value(),
+                                    records ? sync::ok_status() : sync::Status(records.error()));
+  if (code != k_exit_ok) {
     return code;
   }
   return std::move(*records);
+}
+
+int stream_records_live(Io& io, const std::string& command, const sync::Mapping& mapping,
+                        HistoryFor history_for,
+                        const std::function<void(sync::BugRecord&&)>& take) {
+  prepare_bulk_heap();
+  auto client = checked_client(io, command, mapping);
+  if (!client) {
+    return client.error();
+  }
+  const sync::Status read =
+      stream_bugs_live(*client.value(), mapping, history_for, terminal_progress(io, command), take);
+  return report_live_read(io, command, mapping, *client.value(), read);
 }
 
 void add_state_option(po::options_description& desc) {

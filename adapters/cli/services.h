@@ -34,7 +34,7 @@ std::unique_ptr<bugzilla::BugzillaClient> make_bugzilla_client(Io& io, const std
 std::optional<jira::JiraCredentials> read_jira_credentials(Io& io, const std::string& command,
                                                            const sync::Mapping& mapping);
 
-// Which bugs' history a live read fetches (one request per bug).
+// Which bugs' history a live read fetches (in batches, like the comments).
 enum class HistoryFor {
   every_bug,  // the audit and the snapshot: every window back to the first comment
   open_bugs,  // status: a resolved bug owes nothing, whatever its history says
@@ -43,10 +43,17 @@ enum class HistoryFor {
 // Called with a line for people while a long read goes on; may be empty.
 using ProgressFn = std::function<void(const std::string&)>;
 
-// The mapping's bugs in scope, read live: the scoped search (every status the scope allows), all
-// visible comments in batches, the history of `history_for`. Sorted by bug id. Bugs the search
-// returns outside sync::in_scope() are left out, as from a dataset file. Errors: the first failed
-// request's, unchanged (nothing partial is returned).
+// The mapping's bugs in scope, read live: the scoped search (every status the scope allows), the
+// history of `history_for`, then all visible comments in batches; each bug is handed to `take` as
+// soon as its comments are read (in no set order), so a caller that keeps less than the comments
+// holds one answer's bugs at a time. Bugs the search returns outside sync::in_scope() are left
+// out, as from a dataset file. Errors: the first failed request's, unchanged; the bugs handed over
+// before it are not taken back.
+sync::Status stream_bugs_live(sync::BugSource& source, const sync::Mapping& mapping,
+                              HistoryFor history_for, const ProgressFn& progress,
+                              const std::function<void(sync::BugRecord&&)>& take);
+
+// stream_bugs_live() collected and sorted by bug id; nothing partial is returned.
 sync::Result<std::vector<sync::BugRecord>> read_bugs_live(sync::BugSource& source,
                                                           const sync::Mapping& mapping,
                                                           HistoryFor history_for,
@@ -64,6 +71,12 @@ sync::Result<std::vector<sync::BugRecord>, int> read_records(Io& io, const std::
                                                              const po::variables_map& vm,
                                                              const sync::Mapping& mapping,
                                                              HistoryFor history_for);
+
+// stream_bugs_live() with the mapping's Bugzilla and secret, after the same key check and with
+// the same messages as read_records(): the audit's text and JSON reports take each bug as it is
+// read. 0, or the command's exit code (printed).
+int stream_records_live(Io& io, const std::string& command, const sync::Mapping& mapping,
+                        HistoryFor history_for, const std::function<void(sync::BugRecord&&)>& take);
 
 // --state, else the mapping's default (adapters/store default_state_path). Empty when neither
 // is known (no home directory): printed, with a hint to give --state.

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <vector>
 
 #include "adapters/http/describe.h"
 #include "adapters/http/http_client.h"
@@ -284,12 +285,16 @@ class CpprestTransport final : public Transport {
   }
 
   // Reads the body into `body` until its end (Content-Length, when sent, is reserved at once);
-  // false when it grew past the limit. A failed read ends it: content_ready() then says why.
+  // false when it grew past the limit. A failed read ends it: content_ready() then says why. Each
+  // step lands in a small buffer first and is appended from there: growing the string to read
+  // into it would write every byte of a large body twice, zeros first (the zeroing was 13% of a
+  // live audit's CPU samples at 1000x50).
   static bool read_body(web::http::http_response& response, std::string& body) {
     constexpr std::size_t k_step = 64 * 1024;
     const std::uint64_t announced = response.headers().content_length();
     body.reserve(static_cast<std::size_t>(std::min(announced, k_max_body_bytes)) + k_body_padding);
     auto buffer = response.body().streambuf();
+    std::vector<std::uint8_t> step(k_step);
     for (;;) {
       const std::size_t at = body.size();
       if (announced > 0 && at >= announced) {
@@ -298,15 +303,15 @@ class CpprestTransport final : public Transport {
       if (body.capacity() < at + k_body_padding + 1) {
         body.reserve(std::max(body.capacity() * 2, at + k_step + k_body_padding));
       }
+      // Never past the capacity: a body of the announced length fits without moving.
       const std::size_t want = std::min(k_step, body.capacity() - at - k_body_padding);
-      body.resize(at + want);
       std::size_t got = 0;
       try {
-        got = buffer.getn(reinterpret_cast<std::uint8_t*>(body.data() + at), want).get();
+        got = buffer.getn(step.data(), want).get();
       } catch (...) {
         got = 0;
       }
-      body.resize(at + got);
+      body.append(reinterpret_cast<const char*>(step.data()), got);
       if (body.size() > k_max_body_bytes) {
         return false;
       }

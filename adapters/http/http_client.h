@@ -107,6 +107,16 @@ class Client {
 void for_each_bounded(std::size_t count, int concurrency,
                       const std::function<void(std::size_t index)>& task);
 
+// Freed heap memory stays in glibc's heaps (one per thread that allocated it) unless it is asked
+// back. By default the readers of large answers ask after each wave of requests and each batch of
+// comments handed over (release_free_memory: malloc_trim), so that a cold sync's peak memory
+// follows one answer, not the history read. A command whose heap is set up to be kept and reused
+// (one arena, freed memory kept: adapters/cli/bulk_heap.h) turns this off: there, pages given
+// back are only faulted in again by the next answer (the live audit at 1000x50 spent about half
+// of its CPU so; BENCHMARKS.md).
+void set_release_free_memory(bool on);
+void release_free_memory();
+
 // Sizes the HTTP library's shared I/O thread pool; cpprest starts 40 threads otherwise. Requests
 // are asynchronous on that pool: the callers' threads wait for the answers (send() blocks, see
 // for_each_bounded) and the pool only runs the sockets' handlers, so a few threads serve any
