@@ -266,3 +266,27 @@ TEST_CASE("a JSON audit larger than the writer's buffer is written whole to a st
   bzjira::adapters::cli::write_audit_json(out, report);
   CHECK(out.str() == nlohmann_layout(report));
 }
+
+TEST_CASE("a byte that needs escaping is escaped wherever it sits in a string", "[cli]") {
+  // The writer tests strings eight bytes at a time and the rest byte by byte: each special byte
+  // at each place of a 20-byte rule (two words and a tail) must come out as nlohmann writes it.
+  Obligation w;
+  w.key = "bzq-42-1";
+  w.bug_id = 42;
+  w.start = at("2026-11-01T10:00:00Z");
+  w.deadline = at("2026-11-08T10:00:00Z");
+  const std::string plain = "abcdefghijklmnopqrst";
+  for (const char special : {'"', '\\', '\x00', '\x01', '\x1f', '\x7f', '\x80', '\xc3', '\xff'}) {
+    for (std::size_t at_byte = 0; at_byte < plain.size(); ++at_byte) {
+      w.rule = plain;
+      w.rule[at_byte] = special;
+      const AuditReport report = report_with({w});
+      INFO("byte " << static_cast<int>(static_cast<unsigned char>(special)) << " at " << at_byte);
+      CHECK(render_audit_json(report) == nlohmann_layout(report));
+    }
+  }
+  // A plain one is written as it is.
+  w.rule = plain + " ~ {} [] 0x7e";
+  CHECK(render_audit_json(report_with({w})).find("\"rule\": \"" + w.rule + "\"") !=
+        std::string::npos);
+}
