@@ -1,7 +1,5 @@
 #include "adapters/cli/audit_build.h"
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <utility>
 
@@ -36,9 +34,6 @@ void AuditBuilder::add(sync::BugRecord&& record) {
 sync::AuditReport AuditBuilder::finish() {
   std::sort(m_report.bugs.begin(), m_report.bugs.end(),
             [](const sync::BugAudit& a, const sync::BugAudit& b) { return a.bug_id < b.bug_id; });
-  // What the windows did not reuse of the records' memory goes back to the system before the
-  // report is rendered (glibc keeps freed heap memory otherwise: bulk_heap.h).
-  malloc_trim(0);
   return std::move(m_report);
 }
 
