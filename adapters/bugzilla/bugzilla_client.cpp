@@ -3,11 +3,14 @@
 #include "adapters/bugzilla/bugzilla_client.h"
 
 #include <algorithm>
-#include <cctype>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/bugzilla/bugzilla_client_detail.h"
 #include "adapters/bugzilla/bugzilla_json.h"
 #include "adapters/http/describe.h"
 #include "sync/encoding.h"
@@ -26,38 +29,12 @@ constexpr int k_no_such_resource = 32614;
 constexpr const char* k_bug_fields =
     "id,summary,status,resolution,whiteboard,product,component,creator,assigned_to,"
     "creation_time,last_change_time,cf_last_resolved,flags";
-// What sync::Comment holds (bugzilla_json.h parse_comment). Without it BMO also sends raw_text (a
-// second copy of every text), author, reactions and collapsed: about half the bytes for nothing.
-constexpr const char* k_comment_fields =
-    "id,bug_id,count,creator,time,creation_time,text,is_private,tags";
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 bool starts_with_ci(const std::string& text, const std::string& prefix) {
-  return text.size() >= prefix.size() && lower(text.substr(0, prefix.size())) == lower(prefix);
-}
-
-void add_param(std::string& query, const std::string& name, const std::string& value) {
-  query += (query.empty() ? "" : "&") + name + "=" + sync::url_encode(value);
-}
-
-// Codes that mean "this bug is gone or hidden from you" in a comment batch: 100 invalid alias,
-// 101 no such bug, 102 access denied.
-bool is_invisible_bug_error(const sync::Error& error) {
-  return error.service_code == 100 || error.service_code == 101 || error.service_code == 102;
+  return text.size() >= prefix.size() &&
+         client_detail::lower(text.substr(0, prefix.size())) == client_detail::lower(prefix);
 }
 
 using HistoryMap = std::map<sync::BugId, std::vector<sync::HistoryEntry>>;
-
-// The comments of a map handed over are freed between what the taker keeps of them (stored bugs,
-// derived windows): glibc keeps such pages as free heap unless asked, so the peak RSS of a cold
-// read would follow the comments read rather than what is kept. Asking costs about a millisecond,
-// and nothing where the process keeps its heap on purpose (http::set_release_free_memory).
-void give_back_free_pages() { http::release_free_memory(); }
 
 }  // namespace
 
@@ -72,7 +49,8 @@ bool is_bugzilla_rate_limit(const http::Response& response) {
   if (!body.is_object() || !body.contains("message") || !body["message"].is_string()) {
     return false;
   }
-  return lower(body["message"].get<std::string>()).find("rate limit") != std::string::npos;
+  return client_detail::lower(body["message"].get<std::string>()).find("rate limit") !=
+         std::string::npos;
 }
 
 BugzillaClient::BugzillaClient(const sync::BugzillaSettings& settings, std::string api_key,
@@ -107,28 +85,29 @@ std::size_t BugzillaClient::request_target_length(const std::string& url) {
 std::string BugzillaClient::url(const std::string& path, const std::string& query) const {
   std::string q = query;
   if (m_mode == sync::BugzillaAuth::query && !m_api_key.empty()) {
-    add_param(q, "api_key", m_api_key);
+    client_detail::add_param(q, "api_key", m_api_key);
   }
   return m_base + path + (q.empty() ? "" : "?" + q);
 }
 
-sync::Result<http::Response> BugzillaClient::send(http::Request request, const std::string& what) {
+void BugzillaClient::authorize(http::Request& request) const {
   if (m_mode == sync::BugzillaAuth::header && !m_api_key.empty()) {
     request.headers.emplace_back("X-BUGZILLA-API-KEY", m_api_key);
   }
   request.headers.emplace_back("Accept", "application/json");
+}
+
+sync::Error BugzillaClient::named(sync::Error error, const std::string& what) const {
   const std::vector<std::string> secrets =
       m_api_key.empty() ? std::vector<std::string>{} : std::vector<std::string>{m_api_key};
-  auto result = m_http->send(request);
-  if (!result.ok()) {
-    sync::Error error = result.error();
-    error.message = log::redact("Bugzilla " + what + ": " + error.message, secrets);
-    return error;
-  }
-  const http::Response& response = result.value();
+  error.message = log::redact("Bugzilla " + what + ": " + error.message, secrets);
+  return error;
+}
+
+std::optional<sync::Error> BugzillaClient::judge(const http::Response& response,
+                                                 const std::string& what) const {
   if (auto error = not_the_rest_api(response, m_base)) {
-    error->message = log::redact("Bugzilla " + what + ": " + error->message, secrets);
-    return *error;
+    return named(*error, what);
   }
   if (auto error = parse_bugzilla_error(response.status, response.body)) {
     if (error->service_code == k_no_such_resource) {
@@ -136,7 +115,18 @@ sync::Result<http::Response> BugzillaClient::send(http::Request request, const s
       error->kind = ErrorKind::config;
       error->message += " (check bugzilla.url: the base of the Bugzilla site, without /rest)";
     }
-    error->message = log::redact("Bugzilla " + what + ": " + error->message, secrets);
+    return named(*error, what);
+  }
+  return std::nullopt;
+}
+
+sync::Result<http::Response> BugzillaClient::send(http::Request request, const std::string& what) {
+  authorize(request);
+  auto result = m_http->send(request);
+  if (!result.ok()) {
+    return named(result.error(), what);
+  }
+  if (auto error = judge(result.value(), what)) {
     return *error;
   }
   return result;
@@ -183,32 +173,32 @@ sync::Result<std::vector<sync::Bug>> BugzillaClient::search_bugs(
     const sync::BugScope& scope, std::optional<sync::Instant> changed_since) {
   std::string query = std::string("include_fields=") + k_bug_fields;
   if (!scope.product.empty()) {
-    add_param(query, "product", scope.product);
+    client_detail::add_param(query, "product", scope.product);
   }
   if (!scope.component.empty()) {
-    add_param(query, "component", scope.component);
+    client_detail::add_param(query, "component", scope.component);
   }
   if (scope.status == sync::BugStatusScope::open) {
-    add_param(query, "status", "__open__");
+    client_detail::add_param(query, "status", "__open__");
   } else if (scope.status == sync::BugStatusScope::closed) {
-    add_param(query, "status", "__closed__");
+    client_detail::add_param(query, "status", "__closed__");
   }
   if (!scope.whiteboard.empty()) {
-    add_param(query, "whiteboard", scope.whiteboard);
+    client_detail::add_param(query, "whiteboard", scope.whiteboard);
   }
   if (!scope.summary_prefix.empty()) {
-    add_param(query, "short_desc", scope.summary_prefix);
-    add_param(query, "short_desc_type", "substring");
+    client_detail::add_param(query, "short_desc", scope.summary_prefix);
+    client_detail::add_param(query, "short_desc_type", "substring");
   }
   if (!scope.assignee.empty()) {
-    add_param(query, "assigned_to", scope.assignee);
+    client_detail::add_param(query, "assigned_to", scope.assignee);
   }
   if (changed_since) {
-    add_param(query, "last_change_time", sync::format_rfc3339(*changed_since));
+    client_detail::add_param(query, "last_change_time", sync::format_rfc3339(*changed_since));
   }
   const int page_size = std::max(1, m_options.page_size);
-  add_param(query, "order", "bug_id");
-  add_param(query, "limit", std::to_string(page_size));
+  client_detail::add_param(query, "order", "bug_id");
+  client_detail::add_param(query, "limit", std::to_string(page_size));
 
   std::vector<sync::Bug> bugs;
   std::set<sync::BugId> seen;
@@ -287,7 +277,7 @@ sync::Result<Map> BugzillaClient::batch_read(const std::vector<sync::BugId>& ids
   }
   const std::string path = "/rest/bug/" + std::to_string(ids.front()) + "/" + resource;
   auto answer = get_parsed<Map>(query.empty() ? path : path + "?" + query, what, parse);
-  if (!answer.ok() && is_invisible_bug_error(answer.error())) {
+  if (!answer.ok() && client_detail::is_invisible_bug_error(answer.error())) {
     if (ids.size() == 1) {  // gone or hidden: nothing visible to report
       return Map{{ids.front(), {}}};
     }
@@ -339,113 +329,12 @@ sync::Result<Map> BugzillaClient::batched_read(const std::vector<sync::BugId>& b
 sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> BugzillaClient::comments(
     const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since) {
   // Every batch carries these.
-  std::string common_params = std::string("include_fields=") + k_comment_fields;
+  std::string common_params = std::string("include_fields=") + client_detail::k_comment_fields;
   if (new_since) {
-    add_param(common_params, "new_since", sync::format_rfc3339(*new_since));
+    client_detail::add_param(common_params, "new_since", sync::format_rfc3339(*new_since));
   }
   return batched_read<std::map<sync::BugId, std::vector<sync::Comment>>>(
       bug_ids, "comment", common_params, "comments", parse_comments);
-}
-
-sync::Result<std::vector<CommentStream>> BugzillaClient::comment_answers(
-    const std::vector<sync::BugId>& ids, const std::string& params) {
-  std::string query = params;
-  for (std::size_t i = 1; i < ids.size(); ++i) {
-    query += (query.empty() ? "" : "&") + std::string("ids=") + std::to_string(ids[i]);
-  }
-  const std::string path = "/rest/bug/" + std::to_string(ids.front()) + "/comment";
-  // The check takes the body over (no copy); a body cut short is asked for again by get_parsed.
-  auto answer = get_parsed<CommentStream>(
-      query.empty() ? path : path + "?" + query, "comments",
-      [](std::string& body) { return CommentStream::check(std::move(body)); });
-  if (!answer.ok() && is_invisible_bug_error(answer.error())) {
-    if (ids.size() == 1) {  // gone or hidden: nothing visible to report
-      return std::vector<CommentStream>{};
-    }
-    // One bug of the batch spoils it for all: ask one at a time to keep the others.
-    std::vector<CommentStream> singles;
-    for (sync::BugId id : ids) {
-      auto single = comment_answers({id}, params);
-      if (!single.ok()) {
-        return single.error();
-      }
-      for (CommentStream& stream : single.value()) {
-        singles.push_back(std::move(stream));
-      }
-    }
-    return singles;
-  }
-  if (!answer.ok()) {
-    return answer.error();
-  }
-  std::vector<CommentStream> one;
-  one.push_back(std::move(answer.value()));
-  return one;
-}
-
-sync::Status BugzillaClient::comments_by_batch(
-    const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since,
-    const std::function<sync::Status(CommentBatch&&)>& on_batch) {
-  std::string params = std::string("include_fields=") + k_comment_fields;
-  if (new_since) {
-    add_param(params, "new_since", sync::format_rfc3339(*new_since));
-  }
-  const std::vector<std::vector<sync::BugId>> batches = id_batches(bug_ids, "comment", params);
-  const auto wave = static_cast<std::size_t>(std::max(1, m_http->concurrency()));
-  const std::size_t chunk_bytes = std::max<std::size_t>(1, m_options.comment_chunk_bytes);
-  for (std::size_t first = 0; first < batches.size(); first += wave) {
-    const std::size_t count = std::min(wave, batches.size() - first);
-    // The workers fetch and check the answers; this thread reads them, one after the other, and
-    // hands their bugs over a few at a time: what is parsed at once is one chunk, not a wave.
-    std::vector<std::optional<sync::Result<std::vector<CommentStream>>>> answers(count);
-    http::for_each_bounded(count, m_http->concurrency(), [&](std::size_t i) {
-      answers[i].emplace(comment_answers(batches[first + i], params));
-    });
-    for (std::size_t i = 0; i < count; ++i) {
-      if (!answers[i]) {
-        return sync::make_error(ErrorKind::internal, "Bugzilla comments: a batch gave no answer");
-      }
-      if (!answers[i]->ok()) {
-        return answers[i]->error();
-      }
-      // Every requested id is a key once, even with nothing visible: those the answers left out
-      // follow in a map of their own.
-      std::set<sync::BugId> left(batches[first + i].begin(), batches[first + i].end());
-      std::optional<sync::Error> refused;  // what on_batch said, returned as it is
-      const auto take = [&](CommentBatch&& chunk) -> std::optional<sync::Error> {
-        for (const auto& [id, list] : chunk) {
-          left.erase(id);
-        }
-        if (auto status = on_batch(std::move(chunk)); !status.ok()) {
-          refused = status.error();
-          return refused;
-        }
-        give_back_free_pages();
-        return std::nullopt;
-      };
-      for (CommentStream& stream : answers[i]->value()) {
-        if (auto error = stream.read(chunk_bytes, take)) {
-          if (refused) {
-            return *refused;
-          }
-          error->message = "Bugzilla comments: " + error->message;
-          return *error;
-        }
-        stream = CommentStream();  // its body is released once read
-      }
-      answers[i].reset();
-      if (!left.empty()) {
-        CommentBatch rest;
-        for (sync::BugId id : left) {
-          rest.try_emplace(id);
-        }
-        if (auto status = on_batch(std::move(rest)); !status.ok()) {
-          return status;
-        }
-      }
-    }
-  }
-  return sync::ok_status();
 }
 
 sync::Result<std::vector<sync::HistoryEntry>> BugzillaClient::history(sync::BugId bug) {

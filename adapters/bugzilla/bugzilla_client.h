@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -71,12 +72,15 @@ class BugzillaClient : public sync::BugSource {
   // also when the bug is gone or hidden: such a batch is retried one bug at a time).
   sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> comments(
       const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since) override;
-  // The same requests, http.concurrency batches in flight at a time. Each answer is checked whole
-  // where it was fetched (a body cut short is asked for again before anything is handed over),
-  // then read here a few bugs at a time: `on_batch` gets maps of whole bugs of about
-  // comment_chunk_bytes of JSON each, every requested id exactly once over all calls (the ids an
-  // answer left out, with nothing visible, in a last map of their batch). A malformed comment
-  // fails the read (internal) after the maps before it were handed over.
+  // The same requests, http.concurrency batches in flight at a time, each answer read as it
+  // arrives and never held whole (CommentStream::read_streamed): `on_batch` gets maps of whole bugs
+  // of about comment_chunk_bytes of JSON each, every requested id exactly once over all calls (the
+  // ids an answer left out, with nothing visible, in a last map of their batch). The calls come
+  // from the client's workers (the calling thread is one of them), one at a time, in no set order
+  // across batches. An answer cut short is asked for again, without handing its bugs over twice. A
+  // malformed answer or comment fails the read (internal) after the maps before it were handed
+  // over; the first failure, or the first error of `on_batch` (returned as it is), stops the
+  // other batches at their next map.
   sync::Status comments_by_batch(
       const std::vector<sync::BugId>& bug_ids, std::optional<sync::Instant> new_since,
       const std::function<sync::Status(CommentBatch&&)>& on_batch) override;
@@ -138,6 +142,12 @@ class BugzillaClient : public sync::BugSource {
   // not the REST API's (an HTML page, a 404 page, a redirect, error 32614 "no such resource") is a
   // config error naming at most the page's title. `what` names the operation for error messages.
   sync::Result<http::Response> send(http::Request request, const std::string& what);
+  // The key (in header mode) and Accept, as send() adds them.
+  void authorize(http::Request& request) const;
+  // send()'s checks of an answer that came: not the REST API, or Bugzilla's error object.
+  std::optional<sync::Error> judge(const http::Response& response, const std::string& what) const;
+  // `error` with its message prefixed "Bugzilla <what>: " and the key redacted.
+  sync::Error named(sync::Error error, const std::string& what) const;
   // whoami with the key sent in `mode`.
   sync::Result<std::string> whoami_as(sync::BugzillaAuth mode);
   // send() for a GET whose body `parse` reads; a truncated body is fetched again.
@@ -156,10 +166,15 @@ class BugzillaClient : public sync::BugSource {
   template <typename Map, typename Parse>
   sync::Result<Map> batch_read(const std::vector<sync::BugId>& ids, const std::string& resource,
                                const std::string& params, const std::string& what, Parse parse);
-  // The checked comment answers of one batch: one, or one per visible bug when a gone or hidden bug
-  // spoiled the batch (batch_read's rule; such a bug has no answer).
-  sync::Result<std::vector<CommentStream>> comment_answers(const std::vector<sync::BugId>& ids,
-                                                           const std::string& params);
+  // One batch's comment answer (the ids as for batch_read), read as it arrives
+  // (CommentStream::read_streamed) and its bugs handed to `take`; every id handed over is added to
+  // `taken`. An answer cut short is asked for again (truncated_body_attempts in all), and the bugs
+  // taken are not handed over twice. A gone or hidden bug (an error answer, before any body) has
+  // the batch read one bug at a time (such a bug is not taken). An error of `take` comes back as
+  // it is.
+  sync::Status read_comment_batch(const std::vector<sync::BugId>& ids, const std::string& params,
+                                  std::size_t chunk_bytes, const CommentStream::Take& take,
+                                  std::set<sync::BugId>& taken);
   // batch_read over id_batches(bug_ids, ...), up to http.concurrency in flight, merged; every
   // requested id is a key. `what` names the read for error messages.
   template <typename Map, typename Parse>

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,45 +60,29 @@ sync::Result<BugList> parse_bug_list(const std::string& body);
 sync::Result<std::map<sync::BugId, std::vector<sync::Comment>>> parse_comments(
     const std::string& body);
 
-// The same answer checked whole first and then read a few bugs at a time, so that the comments of
-// a large answer are never all parsed at once (BugzillaClient::comments_by_batch, issue 14).
+// A comment answer read a few bugs at a time as it arrives, never held whole
+// (BugzillaClient::comments_by_batch, issue 14).
 class CommentStream {
  public:
   using Comments = std::map<sync::BugId, std::vector<sync::Comment>>;
   // What a reader does with each map of bugs: nullopt to go on, or an error that stops the reading.
   using Take = std::function<std::optional<sync::Error>(Comments&&)>;
 
-  CommentStream() = default;
-
-  // Takes `body` (kept, in place when its string has room for the padding; text that is not UTF-8
-  // is replaced by a repaired copy) and makes every check of parse_comments that needs no comment
-  // read: the shared errors (cut short: transient, so that the GET can be asked again before
-  // anything was handed over), no object "bugs", a bug key that is not a bug id or names a bug
-  // twice, a top-level member sent twice or not JSON, a bad comment answered by comment id.
-  static sync::Result<CommentStream> check(std::string body);
-
-  // Reads the bugs in answer order and hands them to `take` in maps that each hold whole bugs,
-  // about `chunk_bytes` of their JSON (at least one bug); each map is released once taken. The
-  // union of the maps is what parse_comments gives; an answer with comments by comment id is
-  // handed over in one map (they are filed after every bug's own). Errors: what `take` returned;
-  // a malformed comment (internal; the maps taken before it stay taken). Read once: the body is
-  // released at the end.
-  std::optional<sync::Error> read(std::size_t chunk_bytes, const Take& take);
-
-  // Bugs in the answer's "bugs" object.
-  std::size_t bug_count() const { return m_bugs.size(); }
-
- private:
-  struct BugPart {
-    sync::BugId id = 0;
-    std::string key;         // as sent, for messages
-    std::size_t offset = 0;  // of its value's text in m_body
-    std::size_t length = 0;
-  };
-  std::string m_body;
-  std::string m_quote;  // the start of the answer as sent, for messages
-  std::vector<BugPart> m_bugs;
-  std::vector<sync::Comment> m_by_id;  // comments answered by comment id
+  // Reads the answer from `source` piece by piece (what is held is the part being read: about one
+  // bug) and hands its bugs to `take` in answer order, in maps of whole bugs of about `chunk_bytes`
+  // of JSON each (at least one bug); every id handed over is added to `taken`. Bugs named in `skip`
+  // (handed over by an earlier attempt at the same request) are not read again. The union of the
+  // maps is what parse_comments gives. Its checks and messages are parse_comments', each made where
+  // it is met, so the maps taken before an error stay taken: an answer that ends early is transient
+  // (the caller may ask again and skip what was taken); no object "bugs", a bug key that is not a
+  // bug id or names a bug twice, a top-level member sent twice, a malformed comment or text that is
+  // not JSON are internal. Comments answered by comment id are filed as parse_comments files them;
+  // once some are met, the bugs after them are held to the end, and one whose bug was handed over
+  // before without it is an internal error (an answer to a request by bug id has none). Errors of
+  // `take` and of `source` come back as they are.
+  static std::optional<sync::Error> read_streamed(TextSource& source, std::size_t chunk_bytes,
+                                                  const std::set<sync::BugId>& skip,
+                                                  std::set<sync::BugId>& taken, const Take& take);
 };
 
 // GET /rest/bug/<id>/history: {"bugs":[{"id":N,"history":[{when,who,changes:[{field_name,removed,

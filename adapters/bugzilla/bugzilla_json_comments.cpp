@@ -1,9 +1,6 @@
-// CommentStream: a comment answer checked whole (its skeleton, the keys of "bugs" and every other
-// member), then read bug by bug, so that what is parsed at once is the few bugs being handed over
-// and not the answer (issue 14). The rules and messages are parse_comments' (bugzilla_json.cpp).
-#include <sys/mman.h>
-#include <unistd.h>
-
+// CommentStream: a comment answer read bug by bug as it arrives, so that what is held and parsed at
+// once is the few bugs being handed over and not the answer (issue 14). The rules and messages are
+// parse_comments' (bugzilla_json.cpp).
 #include <algorithm>
 #include <cstdint>
 #include <exception>
@@ -33,62 +30,59 @@ Error unreadable(const std::exception& e) {
                     k_what + " could not be read: " + detail::excerpt(e.what()));
 }
 
-// Gives the whole pages of `body` before `end` back to the system, as JsonText::release_before
-// does for its mappings: the bugs there were read and are never read again (reading them would
-// give zeros). The allocation itself stays the string's. Nothing happens for a few pages.
-void release_before(std::string& body, std::size_t end) {
-  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-  // Offsets from the string's start, so that the range is a pointer into it (no int-to-pointer).
-  const std::size_t misalign = reinterpret_cast<std::uintptr_t>(body.data()) % page;
-  const std::size_t first = misalign == 0 ? 0 : page - misalign;
-  const std::size_t stop = std::min(end, body.size());
-  if (stop < first) {
-    return;
+// A source whose first bytes are kept, for the messages that quote the answer.
+class QuotedSource : public TextSource {
+ public:
+  explicit QuotedSource(TextSource& inner) : m_inner(inner) {}
+  sync::Result<std::size_t> read(char* into, std::size_t max) override {
+    auto got = m_inner.read(into, max);
+    if (got.ok() && quote.size() < k_quote_bytes) {
+      quote.append(into, std::min(got.value(), k_quote_bytes - quote.size()));
+    }
+    return got;
   }
-  const std::size_t length = (stop - first) / page * page;
-  if (length > 16 * page) {
-    madvise(body.data() + first, length, MADV_DONTNEED);
-  }
-}
+  static constexpr std::size_t k_quote_bytes = 256;
+  std::string quote;
+
+ private:
+  TextSource& m_inner;
+};
 
 }  // namespace
 
-sync::Result<CommentStream> CommentStream::check(std::string body) {
-  if (auto error = detail::too_large(body.size(), k_what)) {
-    return *error;
-  }
+std::optional<Error> CommentStream::read_streamed(TextSource& source, std::size_t chunk_bytes,
+                                                  const std::set<sync::BugId>& skip,
+                                                  std::set<sync::BugId>& taken, const Take& take) {
   try {
-    CommentStream stream;
-    stream.m_quote = body.substr(0, 256);
-    // Bugzilla databases have held other encodings (issue 7): the repaired copy is read instead,
-    // as parse_comments does.
-    if (!simdjson::validate_utf8(body.data(), body.size())) {
-      body = detail::replace_invalid_utf8(body);
-    }
-    if (body.capacity() - body.size() < JsonText::k_padding) {
-      body.reserve(body.size() + JsonText::k_padding);
-    }
-    stream.m_body = std::move(body);
-    // Borrowed (the string has room for the padding): the parts found are slices of m_body.
-    auto text = JsonText::padded(stream.m_body);
-    if (!text) {
-      return text.error();
-    }
-    const char* const start = text->data();
+    QuotedSource quoted(source);
     const auto no_bugs = [&] {
       return make_error(ErrorKind::internal,
-                        k_what + " has no object 'bugs': " + detail::excerpt(stream.m_quote));
+                        k_what + " has no object 'bugs': " + detail::excerpt(quoted.quote));
     };
-    bool has_bugs = false;
-    std::set<sync::BugId> ids;
     detail::Dom dom;
+    Comments chunk;
+    std::size_t bytes = 0;
+    bool has_bugs = false;
+    std::set<sync::BugId> ids;            // every bug of the answer, for the repeat check
+    std::vector<sync::CommentId> handed;  // comments handed over, for the comments by id
+    std::vector<sync::Comment> by_id;     // comments answered by comment id
+    const auto hand_over = [&]() -> std::optional<Error> {
+      for (const auto& [id, list] : chunk) {
+        taken.insert(id);
+        for (const sync::Comment& c : list) {
+          handed.push_back(c.id);
+        }
+      }
+      bytes = 0;
+      return take(std::exchange(chunk, {}));
+    };
     const auto visit = [&](const detail::Part& part) -> std::optional<Error> {
       if (part.opening) {
         has_bugs = true;
         return std::nullopt;
       }
       if (part.whole_document) {  // not an object: parse_comments says what it is instead
-        auto whole = parse_comments(stream.m_body);
+        auto whole = parse_comments(std::string(part.json));
         return whole ? no_bugs() : whole.error();
       }
       if (part.member == "bugs" && !part.opened) {
@@ -102,14 +96,21 @@ sync::Result<CommentStream> CommentStream::check(std::string body) {
         if (!ids.insert(*id).second) {
           return problem("bug " + std::to_string(*id) + " appears twice");
         }
-        stream.m_bugs.push_back(BugPart{*id, std::string(part.key),
-                                        static_cast<std::size_t>(part.json.data() - start),
-                                        part.json.size()});
-        return std::nullopt;
+        if (skip.count(*id) != 0) {
+          return std::nullopt;
+        }
+        auto value = dom.part(part.json, quoted.quote, k_what);
+        if (!value) {
+          return value.error();
+        }
+        if (auto error = detail::read_comment_entry(*value, part.key, *id, k_what, chunk[*id])) {
+          return error;
+        }
+        bytes += part.json.size();
+        // Once comments by comment id were met, the rest is held: they are filed at the end.
+        return bytes >= chunk_bytes && by_id.empty() ? hand_over() : std::nullopt;
       }
-      // Every other member is small (BMO sends "comments":{} when no comment ids were asked for);
-      // it is read now, so that a broken one fails the answer before any bug is handed over.
-      auto value = dom.part(part.json, stream.m_quote, k_what);
+      auto value = dom.part(part.json, quoted.quote, k_what);
       if (!value) {
         return value.error();
       }
@@ -119,62 +120,38 @@ sync::Result<CommentStream> CommentStream::check(std::string body) {
           if (!c) {
             return c.error();
           }
-          stream.m_by_id.push_back(std::move(c.value()));
+          by_id.push_back(std::move(c.value()));
         }
       }
       return std::nullopt;
     };
-    if (auto error = detail::split(*text, {"bugs"}, k_what, visit)) {
-      return *error;
+    if (auto error = detail::split(quoted, {"bugs"}, k_what, visit)) {
+      return error;
     }
     if (!has_bugs) {
       return no_bugs();
     }
-    return stream;
-  } catch (const std::exception& e) {  // allocation failures
-    return unreadable(e);
-  }
-}
-
-std::optional<Error> CommentStream::read(std::size_t chunk_bytes, const Take& take) {
-  try {
-    // Comments by comment id are filed after every bug's own list, and only when no bug's list
-    // has them: such an answer is handed over in one map.
-    const bool in_one = !m_by_id.empty();
-    detail::Dom dom;
-    Comments chunk;
-    std::size_t bytes = 0;
-    std::size_t released = 0;  // m_body before this was given back
-    for (const BugPart& bug : m_bugs) {
-      auto value =
-          dom.part(std::string_view(m_body).substr(bug.offset, bug.length), m_quote, k_what);
-      if (!value) {
-        return value.error();
-      }
-      if (auto error = detail::read_comment_entry(*value, bug.key, bug.id, k_what, chunk[bug.id])) {
-        return error;
-      }
-      bytes += bug.length;
-      if (!in_one && bytes >= chunk_bytes) {
-        if (auto error = take(std::exchange(chunk, {}))) {
-          return error;
+    if (!by_id.empty()) {
+      // parse_comments' filing, for the bugs still here; a comment of a bug already handed over is
+      // dropped when that bug's list had it, else it cannot be filed any more.
+      std::sort(handed.begin(), handed.end());
+      std::vector<sync::Comment> rest;
+      for (sync::Comment& c : by_id) {
+        if (std::binary_search(handed.begin(), handed.end(), c.id)) {
+          continue;
         }
-        bytes = 0;
-        // The bugs follow each other in the body: what lies before this one's end is done with.
-        if (bug.offset + bug.length > released) {
-          released = bug.offset + bug.length;
-          release_before(m_body, released);
+        if (taken.count(c.bug_id) != 0) {
+          return problem("comment " + std::to_string(c.id) + " of bug " + std::to_string(c.bug_id) +
+                         " is answered by comment id after its bug was read");
         }
+        rest.push_back(std::move(c));
       }
+      detail::file_comments_by_id(chunk, std::move(rest));
     }
-    detail::file_comments_by_id(chunk, std::move(m_by_id));
-    m_by_id = {};
-    m_body = std::string();
-    m_bugs = {};
     if (chunk.empty()) {
       return std::nullopt;
     }
-    return take(std::move(chunk));
+    return hand_over();
   } catch (const std::exception& e) {  // allocation failures
     return unreadable(e);
   }

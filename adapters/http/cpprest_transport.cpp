@@ -5,11 +5,15 @@
 
 #include <cpprest/http_client.h>
 #include <pplx/threadpool.h>
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/ip/address.hpp>
 #include <condition_variable>
+#include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "adapters/http/describe.h"
@@ -94,7 +98,14 @@ class CpprestTransport final : public Transport {
     }
   }
 
-  Outcome send_once(const Request& request) override {
+  Outcome send_once(const Request& request) override { return attempt(request, nullptr); }
+
+  Outcome send_once_streamed(const Request& request, const BodyConsumer& consume) override {
+    return attempt(request, &consume);
+  }
+
+ private:
+  Outcome attempt(const Request& request, const BodyConsumer* consume) {
     if (auto allowed = check_url_allowed(request.url, m_settings); !allowed.ok()) {
       return Outcome{allowed.error(), false};
     }
@@ -109,7 +120,7 @@ class CpprestTransport final : public Transport {
     }
     auto progress = std::make_shared<Progress>();
     try {
-      return exchange(request, progress);
+      return exchange(request, progress, consume);
     } catch (const std::exception& e) {
       return failure(ErrorKind::internal,
                      describe(request) + ": unexpected HTTP library failure: " + e.what(),
@@ -120,7 +131,6 @@ class CpprestTransport final : public Transport {
     }
   }
 
- private:
   client::http_client_config make_config() const {
     client::http_client_config config;
     config.set_timeout(std::chrono::seconds(std::max(1, m_settings.request_timeout_seconds)));
@@ -155,7 +165,8 @@ class CpprestTransport final : public Transport {
     return slot;
   }
 
-  Outcome exchange(const Request& request, const std::shared_ptr<Progress>& progress) {
+  Outcome exchange(const Request& request, const std::shared_ptr<Progress>& progress,
+                   const BodyConsumer* consume) {
     const web::uri uri(request.url);
     const std::string& host = uri.host();
     auto http = client_for(uri.authority(), !request.idempotent);
@@ -253,6 +264,9 @@ class CpprestTransport final : public Transport {
       // room after it for the padding the JSON parsers read past the end: adapters/bugzilla reads
       // a body in place when it has that room). Waiting for all of it first would hold every byte
       // twice at the end, once in cpprest's blocks and once here (issue 14).
+      if (consume != nullptr && out.status >= 200 && out.status <= 299) {
+        return streamed(request, response, cancel, *consume, std::move(out));
+      }
       if (!read_body(response, out.body)) {
         cancel.cancel();
         try {
@@ -283,6 +297,83 @@ class CpprestTransport final : public Transport {
       return failure(ErrorKind::transient, describe(request) + ": request cancelled", true);
     }
   }
+
+  // A 2xx body handed to `consume` as cpprest receives it. A consumer that stops before the end
+  // (an error, or it needed no more) leaves the rest unread: the exchange is cancelled.
+  static Outcome streamed(const Request& request, web::http::http_response& response,
+                          pplx::cancellation_token_source& cancel, const BodyConsumer& consume,
+                          Response head) {
+    StreamReader reader(request, response);
+    std::optional<sync::Error> error = consume(head, reader);
+    if (!reader.finished()) {
+      cancel.cancel();
+    }
+    try {
+      response.content_ready().wait();  // observe the body read, cancelled or not (see above)
+    } catch (...) {
+    }
+    if (error) {
+      return Outcome{std::move(*error), true};
+    }
+    return Outcome{std::move(head), true};
+  }
+
+  // cpprest's body stream as a BodyReader. Its end is checked: a connection that failed or closed
+  // before the announced length is a transient error, not the end of the body.
+  class StreamReader final : public BodyReader {
+   public:
+    StreamReader(const Request& request, web::http::http_response& response)
+        : m_request(request),
+          m_response(response),
+          m_buffer(response.body().streambuf()),
+          m_announced(response.headers().content_length()) {}
+
+    sync::Result<std::size_t> read(char* into, std::size_t max) override {
+      if (m_finished) {
+        return std::size_t{0};
+      }
+      std::size_t got = 0;
+      try {
+        got = m_buffer.getn(reinterpret_cast<std::uint8_t*>(into), std::max<std::size_t>(1, max))
+                  .get();
+      } catch (...) {
+        got = 0;
+      }
+      m_read += got;
+      if (m_read > k_max_body_bytes) {
+        return make_error(ErrorKind::internal,
+                          describe(m_request) + ": response body larger than 256 MiB refused");
+      }
+      if (got > 0) {
+        return got;
+      }
+      // The end, or a failure: content_ready() says which.
+      try {
+        m_response.content_ready().wait();
+      } catch (const std::exception& e) {
+        return make_error(
+            ErrorKind::transient,
+            describe(m_request) + ": the connection failed mid-answer: " + std::string(e.what()));
+      }
+      if (m_announced > 0 && m_read < m_announced) {
+        return make_error(ErrorKind::transient, describe(m_request) + ": the answer ended after " +
+                                                    std::to_string(m_read) + " of its " +
+                                                    std::to_string(m_announced) + " bytes");
+      }
+      m_finished = true;
+      return std::size_t{0};
+    }
+
+    bool finished() const { return m_finished; }
+
+   private:
+    const Request& m_request;
+    web::http::http_response& m_response;
+    concurrency::streams::streambuf<std::uint8_t> m_buffer;
+    std::uint64_t m_announced;
+    std::uint64_t m_read = 0;
+    bool m_finished = false;
+  };
 
   // Reads the body into `body` until its end (Content-Length, when sent, is reserved at once);
   // false when it grew past the limit. A failed read ends it: content_ready() then says why. Each

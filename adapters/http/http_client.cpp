@@ -14,8 +14,10 @@
 #include <optional>
 #include <random>
 #include <sstream>
+#include <string>
 #include <system_error>
 #include <thread>
+#include <utility>
 
 #include "adapters/http/describe.h"
 #include "adapters/log/log.h"
@@ -127,6 +129,64 @@ std::string Response::header(const std::string& name) const {
   return "";
 }
 
+namespace {
+
+// A body already in memory, read in pieces (the default send_once_streamed).
+class TextReader : public BodyReader {
+ public:
+  explicit TextReader(std::string text) : m_text(std::move(text)) {}
+  sync::Result<std::size_t> read(char* into, std::size_t max) override {
+    const std::size_t n = std::min(max, m_text.size() - m_at);
+    std::copy_n(m_text.data() + m_at, n, into);
+    m_at += n;
+    return n;
+  }
+
+ private:
+  std::string m_text;
+  std::size_t m_at = 0;
+};
+
+// Counts what the consumer read, for the client's statistics.
+class CountingReader : public BodyReader {
+ public:
+  explicit CountingReader(BodyReader& inner) : m_inner(inner) {}
+  sync::Result<std::size_t> read(char* into, std::size_t max) override {
+    auto got = m_inner.read(into, max);
+    if (got.ok()) {
+      bytes += got.value();
+    }
+    return got;
+  }
+  std::size_t bytes = 0;
+
+ private:
+  BodyReader& m_inner;
+};
+
+}  // namespace
+
+std::unique_ptr<BodyReader> text_reader(std::string text) {
+  return std::make_unique<TextReader>(std::move(text));
+}
+
+Transport::Outcome Transport::send_once_streamed(const Request& request,
+                                                 const BodyConsumer& consume) {
+  Outcome outcome = send_once(request);
+  if (!outcome.result.ok()) {
+    return outcome;
+  }
+  Response& response = outcome.result.value();
+  if (response.status < 200 || response.status > 299) {
+    return outcome;
+  }
+  const auto body = text_reader(std::exchange(response.body, std::string()));
+  if (auto error = consume(response, *body)) {
+    return Outcome{std::move(*error), true};
+  }
+  return outcome;
+}
+
 struct Client::Impl {
   sync::HttpSettings settings;
   std::vector<std::string> secrets;
@@ -176,13 +236,16 @@ struct Client::Impl {
     return std::uniform_real_distribution<double>(0.0, ceiling)(rng);
   }
 
-  void count(const Request& request, const Transport::Outcome& outcome, bool is_retry) {
+  // `streamed`: the body bytes a consumer read (not in the outcome's body).
+  void count(const Request& request, const Transport::Outcome& outcome, bool is_retry,
+             std::size_t streamed) {
     std::lock_guard lock(mutex);
     ++stats.requests;
     if (is_retry) {
       ++stats.retries;
     }
     stats.bytes_sent += static_cast<long>(request.body.size());
+    stats.bytes_received += static_cast<long>(streamed);
     if (outcome.result.ok()) {
       stats.bytes_received += static_cast<long>(outcome.result.value().body.size());
     }
@@ -208,10 +271,11 @@ struct Client::Impl {
     return make_error(kind, log::redact(message, secrets), status);
   }
 
-  sync::Result<Response> send(const Request& request);
+  // With `consume`, a 2xx body is streamed to it (Client::send_streamed).
+  sync::Result<Response> send(const Request& request, const BodyConsumer* consume = nullptr);
 };
 
-sync::Result<Response> Client::Impl::send(const Request& request) {
+sync::Result<Response> Client::Impl::send(const Request& request, const BodyConsumer* consume) {
   const std::string what = describe(request, secrets);
   const int max_attempts = std::max(1, settings.max_attempts);
   const double budget = std::max(0, settings.max_retry_seconds);
@@ -225,9 +289,24 @@ sync::Result<Response> Client::Impl::send(const Request& request) {
       elapsed += held;
     }
     const auto started = std::chrono::steady_clock::now();
-    Transport::Outcome outcome = transport->send_once(request);
+    std::size_t streamed = 0;
+    bool consumed = false;  // the consumer ran: its error is returned as it is, never retried
+    Transport::Outcome outcome =
+        consume == nullptr
+            ? transport->send_once(request)
+            : transport->send_once_streamed(
+                  request, [&](Response& head, BodyReader& body) -> std::optional<sync::Error> {
+                    consumed = true;
+                    CountingReader counted(body);
+                    auto result = (*consume)(head, counted);
+                    streamed = counted.bytes;
+                    return result;
+                  });
     elapsed += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    count(request, outcome, attempt > 1);
+    count(request, outcome, attempt > 1, streamed);
+    if (consumed) {
+      return std::move(outcome.result);
+    }
 
     std::string reason;
     int status = 0;
@@ -321,6 +400,15 @@ Client::~Client() = default;
 sync::Result<Response> Client::send(const Request& request) {
   try {
     return m_impl->send(request);
+  } catch (const std::exception& e) {
+    return m_impl->error(ErrorKind::internal,
+                         describe(request) + ": unexpected failure: " + std::string(e.what()));
+  }
+}
+
+sync::Result<Response> Client::send_streamed(const Request& request, const BodyConsumer& consume) {
+  try {
+    return m_impl->send(request, &consume);
   } catch (const std::exception& e) {
     return m_impl->error(ErrorKind::internal,
                          describe(request) + ": unexpected failure: " + std::string(e.what()));

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +49,24 @@ struct Stats {
   long bytes_received = 0;
 };
 
+// The body of a 2xx answer, read as it arrives (Client::send_streamed): nothing holds it whole.
+class BodyReader {
+ public:
+  virtual ~BodyReader() = default;
+  // Up to `max` (at least 1) more bytes into `into`; 0 at the end of the body. Errors: transient
+  // when the connection failed, timed out or closed before the announced length (the answer was
+  // cut short); internal past the 256 MiB a body may have.
+  virtual sync::Result<std::size_t> read(char* into, std::size_t max) = 0;
+};
+
+// A body already in memory as a reader (an answer read whole, the tests' transports).
+std::unique_ptr<BodyReader> text_reader(std::string text);
+
+// What reads a streamed body: `head` is the answer without its body (the consumer may put text in
+// head.body, e.g. a small answer it read whole); nullopt when done, else the error that ends the
+// exchange (it may have read only part of the body).
+using BodyConsumer = std::function<std::optional<sync::Error>(Response& head, BodyReader& body)>;
+
 // One attempt, no retries. The real one is cpprest; tests use fakes that fail on demand.
 class Transport {
  public:
@@ -59,6 +78,11 @@ class Transport {
     bool maybe_sent = true;
   };
   virtual Outcome send_once(const Request& request) = 0;
+  // send_once, but the body of a 2xx answer goes to `consume` as it arrives instead of being
+  // collected (the outcome's body is what `consume` left in the head); other answers come whole.
+  // An error `consume` returned is the outcome's error. Default: send_once, then its body handed to
+  // `consume` from memory (the tests' transports).
+  virtual Outcome send_once_streamed(const Request& request, const BodyConsumer& consume);
 };
 
 // A per-service rule on top of the standard one: e.g. Bugzilla's rate-limit answer is a JSON 400.
@@ -78,6 +102,11 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   sync::Result<Response> send(const Request& request);
+  // send() for a GET whose 2xx body `consume` reads as it arrives (Transport::send_once_streamed).
+  // What happens before the body is retried as send() retries it; an error of `consume`, which may
+  // have handed on part of the body, is returned as it is and never retried here (only the caller
+  // knows what it already took). Other answers come whole, as from send(). Not for writes.
+  sync::Result<Response> send_streamed(const Request& request, const BodyConsumer& consume);
   // Sends independent requests with at most settings.concurrency (1-32; 1 = one after another) in
   // flight, each exactly as send() would (same retries; a non-idempotent one is still never sent
   // twice once it may have arrived). One result per request, in the order of `requests`. Not an

@@ -3,6 +3,8 @@
 
 #include <deque>
 #include <numeric>
+#include <optional>
+#include <string>
 
 #include "adapters/http/http_client.h"
 #include "adapters/log/log.h"
@@ -10,6 +12,7 @@
 #include "sync/time.h"
 
 using namespace bzjira::adapters::http;
+using bzjira::sync::Error;
 using bzjira::sync::ErrorKind;
 using bzjira::sync::make_error;
 
@@ -386,4 +389,51 @@ TEST_CASE("url_encode keeps RFC 3986 unreserved characters and encodes the rest"
   CHECK(bzjira::sync::url_encode("a b+c/d&e=f") == "a%20b%2Bc%2Fd%26e%3Df");
   CHECK(bzjira::sync::url_encode("é") == "%C3%A9");
   CHECK(bzjira::sync::url_encode("") == "");
+}
+
+TEST_CASE("send_streamed retries what comes before the body and never what the consumer said",
+          "[http]") {
+  Harness h;
+  h.transport->then_status(503, {}, "busy");
+  h.transport->then_status(200, {}, "0123456789");
+  std::string got;
+  int consumer_calls = 0;
+  const BodyConsumer read_all = [&](Response& head, BodyReader& body) -> std::optional<Error> {
+    ++consumer_calls;
+    CHECK(head.status == 200);
+    char piece[3];
+    for (;;) {
+      auto n = body.read(piece, sizeof piece);
+      REQUIRE(n.ok());
+      if (*n == 0) {
+        return std::nullopt;
+      }
+      got.append(piece, *n);
+    }
+  };
+  auto answer = h.client->send_streamed(get(), read_all);
+  REQUIRE(answer.ok());
+  CHECK(answer->status == 200);
+  CHECK(answer->body.empty());  // the consumer had it
+  CHECK(got == "0123456789");
+  CHECK(consumer_calls == 1);
+  CHECK(h.transport->calls() == 2);
+  CHECK(h.client->stats().bytes_received == 14);  // "busy" + the ten streamed
+
+  // The consumer's error (e.g. a body cut short) comes back as it is, sent once.
+  h.transport->then_status(200, {}, "{\"bugs\":");
+  auto cut = h.client->send_streamed(get(), [](Response&, BodyReader&) -> std::optional<Error> {
+    return make_error(ErrorKind::transient, "cut short");
+  });
+  REQUIRE_FALSE(cut.ok());
+  CHECK(cut.error().message == "cut short");
+  CHECK(h.transport->calls() == 3);
+
+  // Answers other than 2xx come whole, without the consumer.
+  h.transport->then_status(404, {}, "{\"error\":true}");
+  auto missing = h.client->send_streamed(get(), read_all);
+  REQUIRE(missing.ok());
+  CHECK(missing->status == 404);
+  CHECK(missing->body == "{\"error\":true}");
+  CHECK(consumer_calls == 1);
 }

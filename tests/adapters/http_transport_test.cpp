@@ -1,6 +1,9 @@
 // The cpprest transport against a real socket on 127.0.0.1, and the URL policy (which is checked
 // before any connection, so refused hosts are never contacted by these tests).
 #include <catch2/catch.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "adapters/http/http_client.h"
 #include "adapters/http/url_policy.h"
@@ -315,4 +318,78 @@ TEST_CASE("a non-idempotent POST never rides a reused connection that cpprest wo
   const auto posts = std::count_if(requests.begin(), requests.end(),
                                    [](const std::string& r) { return r.rfind("POST ", 0) == 0; });
   CHECK(posts == 1);
+}
+
+namespace {
+
+// Reads a streamed body `step` bytes at a time into `into`; the reader's error, if any.
+BodyConsumer collect(std::string& into, std::size_t step) {
+  return [&into, step](Response&, BodyReader& body) -> std::optional<bzjira::sync::Error> {
+    std::vector<char> piece(step);
+    for (;;) {
+      auto n = body.read(piece.data(), piece.size());
+      if (!n.ok()) {
+        return n.error();
+      }
+      if (*n == 0) {
+        return std::nullopt;
+      }
+      into.append(piece.data(), *n);
+    }
+  };
+}
+
+}  // namespace
+
+TEST_CASE("a 2xx body is streamed to the consumer as it arrives, other answers come whole",
+          "[http]") {
+  std::string big(300 * 1024, 'x');
+  for (std::size_t i = 0; i < big.size(); i += 997) {
+    big[i] = static_cast<char>('a' + i % 26);
+  }
+  TinyServer server({TinyServer::answer(200, big), TinyServer::answer(404, "{\"error\":true}")});
+  auto transport = make_cpprest_transport(quick());
+  Request r;
+  r.url = server.url("/rest/bug/1/comment");
+  std::string got;
+  auto outcome = transport->send_once_streamed(r, collect(got, 1000));
+  REQUIRE(outcome.result.ok());
+  CHECK(outcome.result->status == 200);
+  CHECK(outcome.result->body.empty());
+  CHECK(got == big);
+  std::string untouched;
+  auto missing = transport->send_once_streamed(r, collect(untouched, 1000));
+  REQUIRE(missing.result.ok());
+  CHECK(missing.result->status == 404);
+  CHECK(missing.result->body == "{\"error\":true}");
+  CHECK(untouched.empty());
+}
+
+TEST_CASE("a streamed body that ends before its length is a transient error", "[http]") {
+  const std::string sent(5000, 'y');
+  TinyServer server(
+      {"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n" + sent});
+  auto transport = make_cpprest_transport(quick());
+  Request r;
+  r.url = server.url("/rest/bug/1/comment");
+  std::string got;
+  auto outcome = transport->send_once_streamed(r, collect(got, 4096));
+  REQUIRE_FALSE(outcome.result.ok());
+  CHECK(outcome.result.error().kind == ErrorKind::transient);
+  CHECK(got.size() <= sent.size());
+}
+
+TEST_CASE("a consumer that stops early ends the exchange with its error", "[http]") {
+  TinyServer server({TinyServer::answer(200, std::string(2 * 1024 * 1024, 'z'))});
+  auto transport = make_cpprest_transport(quick());
+  Request r;
+  r.url = server.url("/rest/bug/1/comment");
+  auto outcome = transport->send_once_streamed(
+      r, [](Response&, BodyReader& body) -> std::optional<bzjira::sync::Error> {
+        char first[16];
+        REQUIRE(body.read(first, sizeof first).ok());
+        return bzjira::sync::make_error(ErrorKind::internal, "not what was asked");
+      });
+  REQUIRE_FALSE(outcome.result.ok());
+  CHECK(outcome.result.error().message == "not what was asked");
 }

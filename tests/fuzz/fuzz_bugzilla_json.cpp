@@ -1,11 +1,12 @@
 // Every Bugzilla answer parser (adapters/bugzilla/bugzilla_json.h) on the same untrusted body:
 // they share the size/depth checks and field readers, and a body meant for one may reach another.
 // The large ones (comments, dataset) are read part by part (bugzilla_json_split.h); a comment
-// answer also bug by bug (CommentStream).
+// answer also bug by bug as it arrives (CommentStream::read_streamed).
 #include <algorithm>
 #include <iterator>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,41 +49,6 @@ void check_in_place_reading(const std::string& body) {
   }
 }
 
-// The comment answer read a few bugs at a time (CommentStream, what comments_by_batch hands over)
-// succeeds exactly when parse_comments does, hands each bug over once, and gives the same comments.
-void check_comment_stream(const std::string& body) {
-  using Comments = std::map<bzjira::sync::BugId, std::vector<bzjira::sync::Comment>>;
-  const auto whole = bz::parse_comments(body);
-  auto stream = bz::CommentStream::check(body);
-  Comments all;
-  bool read = false;
-  if (stream.ok()) {
-    const auto error = stream->read(
-        1 + body.size() % 4096, [&](Comments&& chunk) -> std::optional<bzjira::sync::Error> {
-          for (auto& [id, list] : chunk) {
-            require(all.count(id) == 0, "a streamed bug is handed over once");
-            all.emplace(id, std::move(list));
-          }
-          return std::nullopt;
-        });
-    read = !error;
-  }
-  require(read == whole.ok(), "a comment answer reads in chunks exactly when it parses whole");
-  if (!read) {
-    return;
-  }
-  require(all.size() == whole->size(), "reading in chunks keeps every bug");
-  for (const auto& [id, list] : *whole) {
-    const auto it = all.find(id);
-    require(it != all.end() && it->second.size() == list.size(),
-            "reading in chunks keeps every comment");
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      require(it->second[i].id == list[i].id && it->second[i].text == list[i].text,
-              "reading in chunks keeps each comment as it is");
-    }
-  }
-}
-
 // A text handed out a few bytes at a time, as a file is read.
 class PieceSource : public bz::RereadableSource {
  public:
@@ -103,6 +69,52 @@ class PieceSource : public bz::RereadableSource {
   std::size_t m_piece;
   std::size_t m_pos = 0;
 };
+
+// The comment answer read a few bugs at a time as it arrives (CommentStream::read_streamed, what
+// comments_by_batch hands over), in pieces and chunks of sizes taken from the input: it succeeds
+// exactly when parse_comments does, hands each bug over once, and gives the same comments. The one
+// allowed difference: with small chunks, comments by comment id met after their bug was handed
+// over fail the read (they can no longer be filed) where parse_comments files them.
+void check_comment_stream(const std::string& body) {
+  using Comments = std::map<bzjira::sync::BugId, std::vector<bzjira::sync::Comment>>;
+  const auto whole = bz::parse_comments(body);
+  for (const std::size_t chunk : {std::size_t{1} << 40, 1 + body.size() % 4096}) {
+    Comments all;
+    PieceSource source(body, 1 + body.size() % 613);
+    std::set<bzjira::sync::BugId> taken;
+    const auto error = bz::CommentStream::read_streamed(
+        source, chunk, {}, taken, [&](Comments&& part) -> std::optional<bzjira::sync::Error> {
+          for (auto& [id, list] : part) {
+            require(all.count(id) == 0, "a streamed bug is handed over once");
+            all.emplace(id, std::move(list));
+          }
+          return std::nullopt;
+        });
+    require(taken.size() == all.size(), "every bug handed over is named taken");
+    // Only a valid answer can fail so (its message then quotes nothing of the input).
+    const bool late_by_id =
+        error && whole.ok() && error->message.rfind("Bugzilla comment answer: comment ", 0) == 0 &&
+        error->message.find(" is answered by comment id after its bug was read") !=
+            std::string::npos;
+    require(late_by_id || !error == whole.ok(),
+            "a comment answer reads in chunks exactly when it parses whole");
+    require(!late_by_id || chunk < (std::size_t{1} << 40),
+            "comments by id are filed when every bug is held");
+    if (error) {
+      continue;
+    }
+    require(all.size() == whole->size(), "reading in chunks keeps every bug");
+    for (const auto& [id, list] : *whole) {
+      const auto it = all.find(id);
+      require(it != all.end() && it->second.size() == list.size(),
+              "reading in chunks keeps every comment");
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        require(it->second[i].id == list[i].id && it->second[i].text == list[i].text,
+                "reading in chunks keeps each comment as it is");
+      }
+    }
+  }
+}
 
 // A dataset read from a file piece by piece (parse_dataset over a source), and in two passes one
 // bug at a time (stream_dataset, the file audit), reads exactly when it reads whole, with the same
