@@ -2,7 +2,7 @@
 // 58 MB dataset becomes about 60 MB of records in a burst of 100,000 allocations). glibc's heap
 // grows by 4 KiB pages, and on a virtual machine a first touch of each page costs more than
 // parsing what goes into it; this asks for transparent huge pages instead (issue 14,
-// BENCHMARKS.md).
+// docs/bench-history.md).
 #pragma once
 
 #include <cstddef>

@@ -142,7 +142,7 @@ void for_each_bounded(std::size_t count, int concurrency,
 // follows one answer, not the history read. A command whose heap is set up to be kept and reused
 // (one arena, freed memory kept: adapters/cli/bulk_heap.h) turns this off: there, pages given
 // back are only faulted in again by the next answer (the live audit at 1000x50 spent about half
-// of its CPU so; BENCHMARKS.md).
+// of its CPU so; docs/bench-history.md).
 void set_release_free_memory(bool on);
 void release_free_memory();
 
