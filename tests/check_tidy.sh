@@ -30,7 +30,11 @@
 # of every .clang-tidy in the repository and of this script and tests/tidy_commands.py. Only clean
 # results are kept, as empty files named by their key, under BZJIRA_TIDY_CACHE (default
 # ~/.cache/bzjira/tidy; BZJIRA_TIDY_CACHE=off checks everything). A run with findings is done again
-# every time until it is clean.
+# every time until it is clean. Preprocessing every run costs minutes (a batch pulls in cpprest and
+# Boost), so a run found clean also leaves a manifest, as ccache's direct mode does: keyed by its
+# arguments, the files its preprocessing read. The next time, when each of those files is as it was
+# (the repository's and the temporary batches' by content, the system's headers by size and
+# modification time), the run is known clean without preprocessing; else it is preprocessed.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 build=${1:?usage: tests/check_tidy.sh BUILD_DIR [all|changed]}
@@ -94,23 +98,59 @@ stamp=$({
 [ "$cache" = off ] || mkdir -p "$cache" || cache=off
 mkdir -p "$db/out"
 
+# The direct key of a run (see above): `k1`, the key of its arguments, and the state of the files
+# its manifest lists. Empty when there is no manifest or one of the files is gone.
+direct_key() {
+  local k1=$1 f files=() mine=() system=()
+  [ -s "$cache/m-$k1" ] || return 0
+  mapfile -t files <"$cache/m-$k1"
+  for f in "${files[@]}"; do
+    f=${f//@ROOT@/$root}
+    f=${f//@DB@/$db}
+    case "$f" in
+      "$root"/* | "$db"/*) mine+=("$f") ;;
+      *) system+=("$f") ;;
+    esac
+  done
+  local state=""
+  if [ ${#mine[@]} -gt 0 ] && ! state=$(sha256sum -- "${mine[@]}" 2>/dev/null); then
+    return 0
+  fi
+  if [ ${#system[@]} -gt 0 ] && ! state+=$(stat -c '%n %s %Y' -- "${system[@]}" 2>/dev/null); then
+    return 0
+  fi
+  { echo "$k1"; echo "$state"; } | sed -e "s|$db|@DB@|g" -e "s|$root|@ROOT@|g" | sha256sum | cut -c1-64
+}
+
 # One run: its index N (see tests/tidy_commands.py) and the file clang-tidy checks. Writes
 # clang-tidy's output to $db/out/N, and "cached" there instead when the cache holds a clean result
 # for the same input. The key covers the run's arguments (which name the checks of a context run)
 # and its file preprocessed, so a batch is checked again when any of its files changes.
 check_one() {
-  local n=$1 file=$2 key dir args extra
+  local n=$1 file=$2 key="" k1="" dir args extra direct
   mapfile -t extra <"$db/args/$n"
   if [ "$cache" != off ]; then
     mapfile -t args <"$db/pp/$n"
     dir=${args[0]}
+    k1=$({
+      echo "$stamp"
+      printf '%s\n' "${extra[@]}" "${args[@]:1}" | sed -e "s|$db|@DB@|g" -e "s|$root|@ROOT@|g"
+    } | sha256sum | cut -c1-64)
+    direct=$(direct_key "$k1")
+    if [ -n "$direct" ] && [ -e "$cache/d-$direct" ]; then
+      echo cached >"$db/out/$n"
+      return 0
+    fi
+    (cd "$dir" && "${args[@]:1}" 2>/dev/null) >"$db/pre.$n"
     key=$({
       echo "$stamp"
       printf '%s\n' "${extra[@]}" "${args[@]:1}" | sed -e "s|$db|@DB@|g" -e "s|$root|@ROOT@|g"
-      (cd "$dir" && "${args[@]:1}" 2>/dev/null) | sed -e "s|$db|@DB@|g" -e "s|$root|@ROOT@|g"
+      sed -e "s|$db|@DB@|g" -e "s|$root|@ROOT@|g" "$db/pre.$n"
     } | sha256sum | cut -c1-64)
     # The preprocessor failing leaves a key nobody else gets; the check itself then reports why.
     if [ -e "$cache/$key" ]; then
+      remember "$n" "$dir" "$k1"
+      rm -f "$db/pre.$n"
       echo cached >"$db/out/$n"
       return 0
     fi
@@ -121,11 +161,25 @@ check_one() {
   local rc=$?
   if [ "$cache" != off ] && [ $rc = 0 ] && ! grep -qE "$finding" "$db/out/$n"; then
     : >"$cache/$key"
+    remember "$n" "$dir" "$k1"
   fi
+  rm -f "$db/pre.$n"
+}
+
+# After a clean result: the manifest of run N (the files named by its preprocessed output's line
+# markers, absolute) and its direct key.
+remember() {
+  local n=$1 dir=$2 k1=$3 direct
+  grep -aoE '^# [0-9]+ "[^"<][^"]*"' "$db/pre.$n" | sed -E 's/^# [0-9]+ "(.*)"$/\1/' | sort -u |
+    (cd "$dir" && xargs -r -d '\n' realpath -e --) 2>/dev/null | sort -u |
+    sed -e "s|$db|@DB@|g" -e "s|$root|@ROOT@|g" >"$cache/m-$k1.$$" &&
+    mv "$cache/m-$k1.$$" "$cache/m-$k1"
+  direct=$(direct_key "$k1")
+  [ -z "$direct" ] || : >"$cache/d-$direct"
 }
 finding='(warning|error): .*\[[a-z]+-[a-z0-9.-]+(,-warnings-as-errors)?\]$'
 root=$(pwd)
-export -f check_one
+export -f check_one direct_key remember
 export tidy db cache stamp root finding
 
 # The runs covering a file to check: a batch is checked again as a whole when one of its files is.
