@@ -132,7 +132,7 @@ class CommentServer final : public adapters::http::Transport {
   int per_bug = 3;
   int hidden_status = 401;  // BMO's; a server may also send the error object with a 200
   bool json_type = true;    // else no Content-Type: the answer is read whole, then the same way
-  bool malformed = false;  // the last bug's first comment has an id that is no number
+  bool malformed = false;   // the last bug's first comment has an id that is no number
 
   Outcome send_once(const adapters::http::Request& request) override {
     std::lock_guard<std::mutex> lock(m_mu);
