@@ -209,12 +209,9 @@ sync::Result<Element> Dom::document(const std::string& body, const std::string& 
     code = m_parser.parse(m_copy.data(), m_copy.size(), false).get(doc);
   }
   if (code == simdjson::UTF8_ERROR) {
-    auto repaired = JsonText::copy_of(replace_invalid_utf8(body));
-    if (!repaired) {
-      return repaired.error();
+    if (auto error = parse_repaired(body, doc, code)) {
+      return *error;
     }
-    m_copy = std::move(repaired.value());
-    code = m_parser.parse(m_copy.data(), m_copy.size(), false).get(doc);
   }
   if (code != simdjson::SUCCESS) {
     return json_error(code, what, body, body.size(), body);
@@ -222,17 +219,25 @@ sync::Result<Element> Dom::document(const std::string& body, const std::string& 
   return doc;
 }
 
+std::optional<sync::Error> Dom::parse_repaired(std::string_view text, Element& doc,
+                                               simdjson::error_code& code) {
+  auto repaired = JsonText::copy_of(replace_invalid_utf8(text));
+  if (!repaired) {
+    return repaired.error();
+  }
+  m_copy = std::move(repaired.value());
+  code = m_parser.parse(m_copy.data(), m_copy.size(), false).get(doc);
+  return std::nullopt;
+}
+
 sync::Result<Element> Dom::part(std::string_view json, std::string_view quote,
                                 const std::string& what, bool whole) {
   Element doc;
   simdjson::error_code code = m_parser.parse(json.data(), json.size(), false).get(doc);
   if (code == simdjson::UTF8_ERROR) {
-    auto repaired = JsonText::copy_of(replace_invalid_utf8(json));
-    if (!repaired) {
-      return repaired.error();
+    if (auto error = parse_repaired(json, doc, code)) {
+      return *error;
     }
-    m_copy = std::move(repaired.value());
-    code = m_parser.parse(m_copy.data(), m_copy.size(), false).get(doc);
   }
   if (code == simdjson::SUCCESS) {
     return doc;

@@ -74,6 +74,11 @@ class Dom {
                              bool whole = false);
 
  private:
+  // `text` with its invalid UTF-8 replaced, copied into m_copy and parsed into `doc`; `code` is the
+  // parse's result. An error only when the copy cannot be had.
+  std::optional<sync::Error> parse_repaired(std::string_view text, Element& doc,
+                                            simdjson::error_code& code);
+
   simdjson::dom::parser m_parser;
   JsonText m_copy;  // the body when its string had no room for the padding, or needed repair
 };
