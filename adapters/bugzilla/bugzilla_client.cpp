@@ -271,12 +271,9 @@ template <typename Map, typename Parse>
 sync::Result<Map> BugzillaClient::batch_read(const std::vector<sync::BugId>& ids,
                                              const std::string& resource, const std::string& params,
                                              const std::string& what, Parse parse) {
-  std::string query = params;
-  for (std::size_t i = 1; i < ids.size(); ++i) {
-    query += (query.empty() ? "" : "&") + std::string("ids=") + std::to_string(ids[i]);
-  }
-  const std::string path = "/rest/bug/" + std::to_string(ids.front()) + "/" + resource;
-  auto answer = get_parsed<Map>(query.empty() ? path : path + "?" + query, what, parse);
+  const auto target = client_detail::batch_target(ids, resource, params);
+  auto answer = get_parsed<Map>(
+      target.query.empty() ? target.path : target.path + "?" + target.query, what, parse);
   if (!answer.ok() && client_detail::is_invisible_bug_error(answer.error())) {
     if (ids.size() == 1) {  // gone or hidden: nothing visible to report
       return Map{{ids.front(), {}}};

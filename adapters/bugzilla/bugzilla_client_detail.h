@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <vector>
 
 #include "adapters/http/http_client.h"
 #include "sync/encoding.h"
+#include "sync/model.h"
 #include "sync/result.h"
 
 namespace bzjira::adapters::bugzilla::client_detail {
@@ -26,6 +28,21 @@ inline std::string lower(std::string text) {
 
 inline void add_param(std::string& query, const std::string& name, const std::string& value) {
   query += (query.empty() ? "" : "&") + name + "=" + sync::url_encode(value);
+}
+
+// The request of one batch of a per-bug read (comments, history): GET /rest/bug/<first>/<resource>
+// with `params` and the other ids as "ids=<id>" (the REST layer merges path and query ids).
+struct BatchTarget {
+  std::string path;
+  std::string query;
+};
+inline BatchTarget batch_target(const std::vector<sync::BugId>& ids, const std::string& resource,
+                                const std::string& params) {
+  BatchTarget t{"/rest/bug/" + std::to_string(ids.front()) + "/" + resource, params};
+  for (std::size_t i = 1; i < ids.size(); ++i) {
+    t.query += (t.query.empty() ? "" : "&") + std::string("ids=") + std::to_string(ids[i]);
+  }
+  return t;
 }
 
 // Codes that mean "this bug is gone or hidden from you" in a comment batch: 100 invalid alias,

@@ -68,11 +68,8 @@ sync::Status BugzillaClient::read_comment_batch(const std::vector<sync::BugId>& 
                                                 const std::string& params, std::size_t chunk_bytes,
                                                 const CommentStream::Take& take,
                                                 std::set<sync::BugId>& taken) {
-  std::string query = params;
-  for (std::size_t i = 1; i < ids.size(); ++i) {
-    query += (query.empty() ? "" : "&") + std::string("ids=") + std::to_string(ids[i]);
-  }
-  const std::string target = url("/rest/bug/" + std::to_string(ids.front()) + "/comment", query);
+  const auto batch = client_detail::batch_target(ids, "comment", params);
+  const std::string target = url(batch.path, batch.query);
   // What the taker refused with is returned as it is, never retried.
   bool refused = false;
   const CommentStream::Take guarded = [&](CommentStream::Comments&& chunk) {

@@ -1,8 +1,10 @@
 // The cpprest transport against a real socket on 127.0.0.1, and the URL policy (which is checked
 // before any connection, so refused hosts are never contacted by these tests).
 #include <catch2/catch.hpp>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "adapters/http/http_client.h"
@@ -339,6 +341,13 @@ BodyConsumer collect(std::string& into, std::size_t step) {
   };
 }
 
+// A comment request to `server`, and the transport to send it.
+std::pair<std::shared_ptr<Transport>, Request> comment_request(const TinyServer& server) {
+  Request r;
+  r.url = server.url("/rest/bug/1/comment");
+  return {make_cpprest_transport(quick()), r};
+}
+
 }  // namespace
 
 TEST_CASE("a 2xx body is streamed to the consumer as it arrives, other answers come whole",
@@ -348,9 +357,7 @@ TEST_CASE("a 2xx body is streamed to the consumer as it arrives, other answers c
     big[i] = static_cast<char>('a' + i % 26);
   }
   TinyServer server({TinyServer::answer(200, big), TinyServer::answer(404, "{\"error\":true}")});
-  auto transport = make_cpprest_transport(quick());
-  Request r;
-  r.url = server.url("/rest/bug/1/comment");
+  auto [transport, r] = comment_request(server);
   std::string got;
   auto outcome = transport->send_once_streamed(r, collect(got, 1000));
   REQUIRE(outcome.result.ok());
@@ -369,9 +376,7 @@ TEST_CASE("a streamed body that ends before its length is a transient error", "[
   const std::string sent(5000, 'y');
   TinyServer server(
       {"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n" + sent});
-  auto transport = make_cpprest_transport(quick());
-  Request r;
-  r.url = server.url("/rest/bug/1/comment");
+  auto [transport, r] = comment_request(server);
   std::string got;
   auto outcome = transport->send_once_streamed(r, collect(got, 4096));
   REQUIRE_FALSE(outcome.result.ok());
@@ -381,9 +386,7 @@ TEST_CASE("a streamed body that ends before its length is a transient error", "[
 
 TEST_CASE("a consumer that stops early ends the exchange with its error", "[http]") {
   TinyServer server({TinyServer::answer(200, std::string(2 * 1024 * 1024, 'z'))});
-  auto transport = make_cpprest_transport(quick());
-  Request r;
-  r.url = server.url("/rest/bug/1/comment");
+  auto [transport, r] = comment_request(server);
   auto outcome = transport->send_once_streamed(
       r, [](Response&, BodyReader& body) -> std::optional<bzjira::sync::Error> {
         char first[16];
